@@ -1,0 +1,93 @@
+// `inplay up`: infrastructure, then every service, then a demo replay; stays in
+// the foreground and stops everything it started, in reverse order, on Ctrl-C.
+import { startInfra, writeStackState, readStackState, clearStackState, isAlive, type RunningInfra } from '@inplay/infra';
+import { loadSettings } from '../settings';
+import { startServices, type RunningService } from '../services';
+
+export interface UpOptions {
+  infraOnly?: boolean;
+  infra?: 'local' | 'external' | 'containers';
+}
+
+export async function up(options: UpOptions): Promise<void> {
+  const settings = loadSettings();
+  const mode = options.infra ?? settings.INPLAY_INFRA;
+  const previous = readStackState(settings.stateDir);
+  if (previous && isAlive(previous.upPid)) {
+    throw new Error(`inplay is already running (pid ${previous.upPid}, started ${previous.startedAt}). Run \`npx inplay status\` to see it or \`npx inplay down\` to stop it.`);
+  }
+  const startedAt = Date.now();
+  // What is running, for the shutdown handler (set as things start).
+  const running: { infra?: RunningInfra; services: RunningService[] } = { services: [] };
+  let stopping = false;
+  let starting = true;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    // Mid-start, the start-up path itself stops what it started once its current step ends.
+    if (starting) { console.error(`\n${signal}: stopping once the current start-up step ends...`); return; }
+    console.error(`\n${signal}: stopping services, then the registry, Kafka and Postgres...`);
+    for (const service of [...running.services].reverse()) await service.stop().catch(() => undefined);
+    await running.infra?.stop();
+    clearStackState(settings.stateDir);
+    console.error('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const infra = await startInfra({
+    mode,
+    cacheDir: settings.cacheDir,
+    stateDir: settings.stateDir,
+    ports: {
+      kafka: settings.INPLAY_KAFKA_PORT,
+      kafkaController: settings.INPLAY_KAFKA_CONTROLLER_PORT,
+      postgres: settings.INPLAY_POSTGRES_PORT,
+      registry: settings.INPLAY_REGISTRY_PORT,
+    },
+    external: {
+      ...(settings.KAFKA_BROKERS ? { kafkaBrokers: settings.KAFKA_BROKERS } : {}),
+      ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
+      ...(settings.SCHEMA_REGISTRY_URL ? { schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL } : {}),
+    },
+    kafkaHeapMb: settings.INPLAY_KAFKA_HEAP_MB,
+  });
+  running.infra = infra;
+  if (stopping) { starting = false; stopping = false; return shutdown('SIGINT'); }
+
+  const state = {
+    upPid: process.pid,
+    startedAt: new Date(startedAt).toISOString(),
+    mode,
+    kafkaBrokers: infra.kafkaBrokers,
+    databaseUrl: infra.databaseUrl,
+    ...(infra.adminDatabaseUrl ? { adminDatabaseUrl: infra.adminDatabaseUrl } : {}),
+    schemaRegistryUrl: infra.schemaRegistryUrl,
+    components: infra.components,
+    services: [] as { name: string; pid?: number; address: string; healthUrl?: string }[],
+  };
+  writeStackState(settings.stateDir, state);
+
+  if (!options.infraOnly) {
+    try {
+      running.services = await startServices(infra, settings);
+    } catch (err) {
+      await infra.stop();
+      clearStackState(settings.stateDir);
+      throw err;
+    }
+    state.services = running.services.map((s) => s.info);
+    writeStackState(settings.stateDir, state);
+  }
+  starting = false;
+  if (stopping) { stopping = false; return shutdown('SIGINT'); }
+
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  console.log(`\ninplay is up in ${seconds} s (${mode} infrastructure${options.infraOnly ? ', infrastructure only' : ''}).`);
+  for (const c of infra.components) console.log(`  ${c.name.padEnd(16)} ${c.address.padEnd(34)} ${c.version}`);
+  for (const s of running.services) console.log(`  ${s.info.name.padEnd(16)} ${s.info.address}`);
+  const entry = running.services.find((s) => s.info.name === 'web') ?? running.services.find((s) => s.info.name.startsWith('gateway'));
+  if (entry) console.log(`\nOpen ${entry.info.address}`);
+  console.log('\nPress Ctrl-C to stop everything (or run `npx inplay down` from another terminal).');
+}

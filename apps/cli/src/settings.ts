@@ -1,0 +1,29 @@
+// The CLI's own settings, validated once at start-up.
+import { z, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, DEFAULT_PORTS } from '@inplay/config';
+
+export const cliShape = {
+  ...infraShape,
+  KAFKA_BROKERS: infraShape.KAFKA_BROKERS.optional(),
+  SCHEMA_REGISTRY_URL: infraShape.SCHEMA_REGISTRY_URL.optional(),
+  INPLAY_INFRA: z.enum(['local', 'external', 'containers']).default('local'),
+  INPLAY_KAFKA_PORT: port.default(DEFAULT_PORTS.kafka),
+  INPLAY_KAFKA_CONTROLLER_PORT: port.default(DEFAULT_PORTS.kafkaController),
+  INPLAY_POSTGRES_PORT: port.default(DEFAULT_PORTS.postgres),
+  INPLAY_REGISTRY_PORT: port.default(DEFAULT_PORTS.registry),
+  INPLAY_KAFKA_HEAP_MB: positiveInt.max(8192).default(512),
+};
+
+export const cliHints = {
+  ...infraHints,
+  INPLAY_INFRA: 'local starts Kafka, Postgres and the registry here; external uses KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL; containers needs Docker',
+  INPLAY_KAFKA_PORT: 'A free TCP port for the local broker',
+  INPLAY_POSTGRES_PORT: 'A free TCP port for the embedded Postgres',
+  INPLAY_REGISTRY_PORT: 'A free TCP port for the schema registry',
+  INPLAY_KAFKA_HEAP_MB: 'Heap of the local broker in MiB (it shares 2 cores and memory with everything else)',
+};
+
+export type CliSettings = ReturnType<typeof loadSettings>;
+
+export function loadSettings(env: Record<string, string | undefined> = process.env) {
+  return { ...loadConfig(cliShape, env, cliHints), ...localDirs(env) };
+}

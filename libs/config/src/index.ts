@@ -1,0 +1,98 @@
+// Config for every app: read once from the environment, validated with zod at
+// start-up, so a bad value stops the process within milliseconds and names the
+// setting and what to do about it.
+import { z } from 'zod';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export { z };
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` against `shape`; throws a ConfigError listing every bad setting with a hint. */
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: Record<string, string | undefined> = process.env,
+  hints: Partial<Record<keyof S, string>> = {},
+): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '?');
+    const got = env[key];
+    const hint = hints[key as keyof S];
+    return `${key}: ${issue.message}${got === undefined ? ' (not set)' : ` (got ${JSON.stringify(got)})`}${hint ? `. ${hint}` : ''}`;
+  });
+  throw new ConfigError(problems);
+}
+
+const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
+
+/** Comma-separated host:port list, e.g. "127.0.0.1:19092,10.0.0.2:9092". */
+export const brokerList = z
+  .string()
+  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((b) => HOST_PORT.test(b) && Number(b.split(':').pop()) <= 65535), {
+    message: 'expected a comma-separated list of host:port',
+  });
+
+export const port = z.coerce.number().int().min(1).max(65535);
+export const positiveInt = z.coerce.number().int().positive();
+export const httpUrl = z.string().url().refine((u) => /^https?:/.test(u), { message: 'expected an http(s) URL' });
+export const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:/.test(u), { message: 'expected postgres://user:password@host:port/database' });
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+export const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Default ports of the local development stack, one place for all. */
+export const DEFAULT_PORTS = {
+  kafka: 19092,
+  kafkaController: 19093,
+  postgres: 15432,
+  registry: 18081,
+  gateway: 8080,
+  feedWebhook: 8090,
+  metricsBase: 9400,
+} as const;
+
+export const DEFAULTS = {
+  kafkaBrokers: `127.0.0.1:${DEFAULT_PORTS.kafka}`,
+  schemaRegistryUrl: `http://127.0.0.1:${DEFAULT_PORTS.registry}`,
+};
+
+/**
+ * Where downloads (Kafka jars, registry build) are cached and where local
+ * state (broker log, Postgres data) lives. Postgres runs as the `postgres`
+ * user when we are root, and /root is not traversable by it, so root's state
+ * goes under /var/lib/inplay.
+ */
+export function localDirs(env: Record<string, string | undefined> = process.env): { cacheDir: string; stateDir: string } {
+  const isRoot = userInfo().uid === 0;
+  const cacheDir = env['INPLAY_CACHE_DIR'] ?? join(env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'inplay');
+  const stateDir = env['INPLAY_STATE_DIR'] ?? (isRoot ? '/var/lib/inplay' : join(homedir(), '.local', 'state', 'inplay'));
+  return { cacheDir, stateDir };
+}
+
+/** The settings every service shares: where the infrastructure is. */
+export const infraShape = {
+  KAFKA_BROKERS: brokerList.default([DEFAULTS.kafkaBrokers]),
+  SCHEMA_REGISTRY_URL: httpUrl.default(DEFAULTS.schemaRegistryUrl),
+  DATABASE_URL: postgresUrl.optional(),
+  TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash, underscore').default(''),
+  LOG_LEVEL: logLevel,
+};
+
+export const infraHints = {
+  KAFKA_BROKERS: 'Point it at a running broker, or run `npx inplay up --infra-only`',
+  SCHEMA_REGISTRY_URL: 'Point it at a Confluent-compatible registry, or run `npx inplay up --infra-only`',
+  DATABASE_URL: 'Leave it unset to use the embedded Postgres started by `npx inplay up`',
+};

@@ -1,0 +1,123 @@
+// Generated from schemas/*.avsc by `npm run gen:contracts`. Do not edit by hand.
+/** The latest price of one player. Topic price.latest (compacted), key playerId. */
+export interface LatestPrice {
+  playerId: string;
+  matchId: null | string;
+  seq: number;
+  priceCents: number;
+  lockedUntil: null | number;
+  updatedAt: number;
+}
+
+export interface LeaderboardEntry {
+  rank: number;
+  userId: string;
+  valueCents: number;
+}
+
+/** A ranked board. Topic leaderboard (compacted), key boardId. */
+export interface LeaderboardSnapshot {
+  boardId: string;
+  computedAt: number;
+  totalUsers: number;
+  entries: LeaderboardEntry[];
+}
+
+export type MatchEventType = 'KICK_OFF' | 'HALF_TIME' | 'FULL_TIME' | 'GOAL' | 'OWN_GOAL' | 'PENALTY_WON' | 'PENALTY_SCORED' | 'PENALTY_MISSED' | 'ASSIST' | 'SHOT_ON_TARGET' | 'SHOT_OFF_TARGET' | 'SAVE' | 'BIG_CHANCE' | 'YELLOW_CARD' | 'RED_CARD' | 'SUBSTITUTION_ON' | 'SUBSTITUTION_OFF' | 'INJURY';
+export const MatchEventTypeValues = ['KICK_OFF', 'HALF_TIME', 'FULL_TIME', 'GOAL', 'OWN_GOAL', 'PENALTY_WON', 'PENALTY_SCORED', 'PENALTY_MISSED', 'ASSIST', 'SHOT_ON_TARGET', 'SHOT_OFF_TARGET', 'SAVE', 'BIG_CHANCE', 'YELLOW_CARD', 'RED_CARD', 'SUBSTITUTION_ON', 'SUBSTITUTION_OFF', 'INJURY'] as const;
+
+/** Something that happened on the pitch, as the feed reported it. Topic match.events, key matchId. */
+export interface MatchEvent {
+  /** Our id: provider + ':' + providerEventId. Dedupe key. */
+  eventId: string;
+  provider: string;
+  providerEventId: string;
+  matchId: string;
+  type: MatchEventType;
+  /** The player the event is about (scorer, carded player, player coming on...). */
+  playerId: null | string;
+  /** A second player: assister, keeper beaten, player replaced... */
+  relatedPlayerId: null | string;
+  teamId: null | string;
+  period: number;
+  /** Match clock when it happened, ms since the period's start. */
+  matchClockMs: number;
+  /** When it happened on the pitch. */
+  occurredAt: number;
+  /** When the feed delivered it to us. */
+  ingestedAt: number;
+  homeScore: number;
+  awayScore: number;
+  /** Provider details kept for audit (outcome, card type...). */
+  attributes: Record<string, string>;
+}
+
+export type Side = 'BUY' | 'SELL';
+export const SideValues = ['BUY', 'SELL'] as const;
+
+export type OrderStatus = 'FILLED' | 'REJECTED' | 'VOIDED';
+export const OrderStatusValues = ['FILLED', 'REJECTED', 'VOIDED'] as const;
+
+/** The one result of one order. Topic order.results, key userId. Consumers dedupe by orderId. */
+export interface OrderResult {
+  orderId: string;
+  userId: string;
+  idempotencyKey: string;
+  playerId: string;
+  side: Side;
+  quantity: number;
+  status: OrderStatus;
+  /** Rejection or void code: INSUFFICIENT_FUNDS, TRADE_LOCKED, LIMIT_NOT_MET... */
+  reason: null | string;
+  fillPriceCents: null | number;
+  tickSeq: null | number;
+  costCents: null | number;
+  retryAfterMs: null | number;
+  cashAfterCents: null | number;
+  placedAt: number;
+  settledAt: number;
+}
+
+/** An order as accepted by the gateway. Topic orders, key userId. */
+export interface Order {
+  orderId: string;
+  userId: string;
+  idempotencyKey: string;
+  /** SHA-256 of the canonical order body: the same key with another body is refused. */
+  bodyHash: string;
+  playerId: string;
+  side: Side;
+  quantity: number;
+  limitPriceCents: null | number;
+  placedAt: number;
+}
+
+export type TickCause = 'INITIAL' | 'EVENT' | 'DRIFT' | 'DEMAND';
+export const TickCauseValues = ['INITIAL', 'EVENT', 'DRIFT', 'DEMAND'] as const;
+
+/** One price change of one player. Topic price.ticks, key playerId. seq rises by exactly 1 per tick. */
+export interface PriceTick {
+  playerId: string;
+  matchId: null | string;
+  seq: number;
+  priceCents: number;
+  previousPriceCents: number;
+  cause: TickCause;
+  causeEventId: null | string;
+  causeEventType: null | string;
+  lockedUntil: null | number;
+  tickedAt: number;
+}
+
+/** A filled order, for demand impact on pricing. Topic trades, key playerId. */
+export interface Trade {
+  tradeId: string;
+  orderId: string;
+  userId: string;
+  playerId: string;
+  side: Side;
+  quantity: number;
+  priceCents: number;
+  tickSeq: number;
+  executedAt: number;
+}

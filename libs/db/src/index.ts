@@ -1,0 +1,91 @@
+// Postgres adapter: the pool, versioned migrations (node-pg-migrate, SQL files
+// in libs/db/migrations) and database helpers for tests and tools.
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+export const MIGRATIONS_TABLE = 'pgmigrations';
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: options.applicationName ?? 'inplay',
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Applies every pending migration, in order, in one transaction. Returns the names applied. */
+export async function migrate(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<string[]> {
+  const applied = await runner({
+    databaseUrl,
+    dir: MIGRATIONS_DIR,
+    direction: 'up',
+    migrationsTable: MIGRATIONS_TABLE,
+    checkOrder: true,
+    singleTransaction: true,
+    log,
+    logger: { debug: () => undefined, info: log, warn: log, error: log },
+  } as Parameters<typeof runner>[0]);
+  return applied.map((m) => m.name);
+}
+
+/** Checks that the server answers and returns its version (e.g. "17.5"). Throws a clear error otherwise. */
+export async function probePostgres(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return rows[0]?.server_version ?? 'unknown';
+  } catch (err) {
+    throw new Error(`cannot reach Postgres at ${redact(databaseUrl)}: ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates a database if it does not exist (used for per-file test isolation and the audit rebuild). */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`invalid database name ${name}`);
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`invalid database name ${name}`);
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The URL with its password replaced, for logs and error messages. */
+export function redact(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '<malformed DATABASE_URL>';
+  }
+}

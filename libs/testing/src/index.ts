@@ -1,0 +1,2 @@
+export * from './isolation';
+export { acquireInfra, TEST_INFRA_ENV } from './global-setup';

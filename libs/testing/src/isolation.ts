@@ -1,0 +1,74 @@
+// Per-test-file isolation on shared infrastructure: a unique topic prefix
+// (topics and registry subjects) and a database of its own.
+import { inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createKafka, ensureTopics, createSerde, type Kafka, type Serde } from '@inplay/kafka';
+import { createDatabase, dropDatabase, migrate } from '@inplay/db';
+import type { Endpoints } from '@inplay/infra';
+
+export interface IsolatedEnv {
+  infra: Endpoints;
+  /** Prefix of this file's topics and subjects, e.g. "t3f9a1c-". */
+  prefix: string;
+  kafka: Kafka;
+  serde: Serde;
+  /** A fresh, migrated database of this file's own. */
+  databaseUrl: string;
+  cleanup(): Promise<void>;
+}
+
+export async function isolate(options: { topics?: boolean; database?: boolean } = {}): Promise<IsolatedEnv> {
+  const infra = inject('infra');
+  const id = randomBytes(4).toString('hex');
+  const prefix = `t${id}-`;
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: `test-${id}` });
+  if (options.topics !== false) {
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, prefix);
+    await admin.disconnect();
+  }
+  let databaseUrl = infra.databaseUrl;
+  const dbName = `t_${id}`;
+  if (options.database !== false) {
+    if (infra.adminDatabaseUrl) {
+      databaseUrl = await createDatabase(infra.adminDatabaseUrl, dbName);
+    } else {
+      const url = new URL(infra.databaseUrl);
+      url.searchParams.set('options', `-c search_path=${dbName}`);
+      databaseUrl = url.toString();
+      const pg = await import('pg');
+      const client = new pg.default.Client({ connectionString: infra.databaseUrl });
+      await client.connect();
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${dbName}"`);
+      await client.end();
+    }
+    await migrate(databaseUrl);
+  }
+  return {
+    infra,
+    prefix,
+    kafka,
+    serde: createSerde(infra.schemaRegistryUrl, prefix),
+    databaseUrl,
+    async cleanup() {
+      if (options.database !== false && infra.adminDatabaseUrl) await dropDatabase(infra.adminDatabaseUrl, dbName).catch(() => undefined);
+    },
+  };
+}
+
+/** Waits for `check` to return a value (not undefined/false), polling; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

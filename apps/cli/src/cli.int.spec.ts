@@ -2,7 +2,7 @@
 // infrastructure that `inplay status --json` reports, `inplay down` stops it,
 // and bad configuration stops start-up within seconds, naming the setting.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -26,10 +26,17 @@ async function isolatedEnv(): Promise<Record<string, string>> {
   };
 }
 
-function inplay(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
+/** Runs the CLI without blocking the event loop (so the `up` child we spawned gets reaped when it exits). */
+function inplay(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; out: string; err: string; ms: number }> {
   const started = Date.now();
-  const res = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
-  return { code: res.status, out: res.stdout, err: res.stderr, ms: Date.now() - started };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    child.on('close', (code) => resolve({ code, out, err, ms: Date.now() - started }));
+  });
 }
 
 /** Nothing of this run left running: no pid files, no stack state. */
@@ -51,7 +58,7 @@ describe('inplay up / status / down', () => {
     up.stderr.on('data', (c: Buffer) => { output += c.toString(); });
     await eventually('inplay up to finish starting', () => output.includes('inplay is up'), 150_000, 200);
 
-    const status = inplay(['status', '--json'], env);
+    const status = await inplay(['status', '--json'], env);
     expect(status.code, status.err).toBe(0);
     const report = JSON.parse(status.out) as { components: { name: string; status: string; address: string; version: string }[] };
     const byName = Object.fromEntries(report.components.map((c) => [c.name, c]));
@@ -60,12 +67,12 @@ describe('inplay up / status / down', () => {
     expect(byName['postgres']?.address).toContain(`:${env['INPLAY_POSTGRES_PORT']}`);
     expect(byName['schema-registry']).toMatchObject({ status: 'up', address: `http://127.0.0.1:${env['INPLAY_REGISTRY_PORT']}` });
 
-    const down = inplay(['down'], env);
+    const down = await inplay(['down'], env);
     expect(down.out).toMatch(/stopped: inplay up/);
     await eventually('up exited', () => up.exitCode !== null, 30_000);
     expect(up.exitCode).toBe(0);
     expect(nothingRunning(env)).toBe(true);
-    const after = inplay(['status', '--json'], env);
+    const after = await inplay(['status', '--json'], env);
     expect(after.code).toBe(3);
     expect(JSON.parse(after.out).components.every((c: { status: string }) => c.status === 'down')).toBe(true);
   }, 200_000);
@@ -74,7 +81,7 @@ describe('inplay up / status / down', () => {
 describe('bad configuration stops start-up within seconds and names the setting', () => {
   it('rejects a malformed port with the setting, the value and a hint', async () => {
     const env = { ...(await isolatedEnv()), INPLAY_KAFKA_PORT: 'ninety' };
-    const res = inplay(['up', '--infra-only'], env);
+    const res = await inplay(['up', '--infra-only'], env);
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/INPLAY_KAFKA_PORT: .*\(got "ninety"\)\. A free TCP port/);
     expect(res.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);
@@ -86,7 +93,7 @@ describe('bad configuration stops start-up within seconds and names the setting'
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(Number(env['INPLAY_REGISTRY_PORT']), '127.0.0.1', () => r()));
     try {
-      const res = inplay(['up', '--infra-only'], env);
+      const res = await inplay(['up', '--infra-only'], env);
       expect(res.code).toBe(1);
       expect(res.err).toMatch(new RegExp(`INPLAY_REGISTRY_PORT: port ${env['INPLAY_REGISTRY_PORT']} on 127.0.0.1 is already in use`));
       expect(res.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);
@@ -98,7 +105,7 @@ describe('bad configuration stops start-up within seconds and names the setting'
 
   it('says when DATABASE_URL points at nothing, and leaves nothing running', async () => {
     const env = { ...(await isolatedEnv()), DATABASE_URL: `postgres://inplay:inplay@127.0.0.1:${await freePort()}/inplay` };
-    const res = inplay(['up', '--infra-only'], env);
+    const res = await inplay(['up', '--infra-only'], env);
     expect(res.code).toBe(1);
     expect(res.err).toMatch(/DATABASE_URL: cannot reach Postgres at .*ECONNREFUSED.*unset DATABASE_URL/s);
     expect(res.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);
@@ -107,7 +114,7 @@ describe('bad configuration stops start-up within seconds and names the setting'
 
   it('rejects a malformed DATABASE_URL before trying to connect', async () => {
     const env = { ...(await isolatedEnv()), DATABASE_URL: 'mysql://root@db/inplay' };
-    const res = inplay(['up', '--infra-only'], env);
+    const res = await inplay(['up', '--infra-only'], env);
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/DATABASE_URL: expected postgres:\/\/user:password@host:port\/database/);
   });
@@ -119,7 +126,7 @@ describe('bad configuration stops start-up within seconds and names the setting'
       DATABASE_URL: inject('infra').databaseUrl,
       SCHEMA_REGISTRY_URL: inject('infra').schemaRegistryUrl,
     };
-    const res = inplay(['up', '--infra=external'], env);
+    const res = await inplay(['up', '--infra=external'], env);
     expect(res.code).toBe(1);
     expect(res.err).toMatch(/KAFKA_BROKERS: cannot reach Kafka at 127\.0\.0\.1:\d+/);
     expect(res.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);

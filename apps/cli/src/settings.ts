@@ -27,3 +27,12 @@ export type CliSettings = ReturnType<typeof loadSettings>;
 export function loadSettings(env: Record<string, string | undefined> = process.env) {
   return { ...loadConfig(cliShape, env, cliHints), ...localDirs(env) };
 }
+
+/** What the environment says about infrastructure that runs elsewhere (used by external mode, and DATABASE_URL locally). */
+export function externalEndpoints(settings: CliSettings): { kafkaBrokers?: string[]; databaseUrl?: string; schemaRegistryUrl?: string } {
+  return {
+    ...(settings.KAFKA_BROKERS ? { kafkaBrokers: settings.KAFKA_BROKERS } : {}),
+    ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
+    ...(settings.SCHEMA_REGISTRY_URL ? { schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL } : {}),
+  };
+}

@@ -2,7 +2,7 @@
 // runs elsewhere (KAFKA_BROKERS, DATABASE_URL, SCHEMA_REGISTRY_URL), then exit.
 // The Helm chart runs it as a pre-install job.
 import { startInfra } from '@inplay/infra';
-import { loadSettings } from '../settings';
+import { loadSettings, externalEndpoints } from '../settings';
 
 export async function bootstrap(): Promise<void> {
   const settings = loadSettings();
@@ -10,11 +10,7 @@ export async function bootstrap(): Promise<void> {
     mode: 'external',
     cacheDir: settings.cacheDir,
     stateDir: settings.stateDir,
-    external: {
-      ...(settings.KAFKA_BROKERS ? { kafkaBrokers: settings.KAFKA_BROKERS } : {}),
-      ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
-      ...(settings.SCHEMA_REGISTRY_URL ? { schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL } : {}),
-    },
+    external: externalEndpoints(settings),
   });
   await infra.stop();
 }

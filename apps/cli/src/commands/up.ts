@@ -1,7 +1,7 @@
 // `inplay up`: infrastructure, then every service, then a demo replay; stays in
 // the foreground and stops everything it started, in reverse order, on Ctrl-C.
 import { startInfra, writeStackState, readStackState, clearStackState, isAlive, type RunningInfra } from '@inplay/infra';
-import { loadSettings } from '../settings';
+import { loadSettings, externalEndpoints } from '../settings';
 import { startServices, type RunningService } from '../services';
 
 export interface UpOptions {
@@ -46,11 +46,7 @@ export async function up(options: UpOptions): Promise<void> {
       postgres: settings.INPLAY_POSTGRES_PORT,
       registry: settings.INPLAY_REGISTRY_PORT,
     },
-    external: {
-      ...(settings.KAFKA_BROKERS ? { kafkaBrokers: settings.KAFKA_BROKERS } : {}),
-      ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
-      ...(settings.SCHEMA_REGISTRY_URL ? { schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL } : {}),
-    },
+    external: externalEndpoints(settings),
     kafkaHeapMb: settings.INPLAY_KAFKA_HEAP_MB,
   });
   running.infra = infra;

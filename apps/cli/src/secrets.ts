@@ -1,0 +1,32 @@
+// Development secrets of a local stack (JWT signing key, feed webhook secret):
+// taken from the environment when set, otherwise generated once per state dir
+// and kept in a file only its owner can read.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface DevSecrets {
+  JWT_SECRET: string;
+  FEED_WEBHOOK_SECRET: string;
+}
+
+const SECRET_BYTES = 32;
+
+export function devSecrets(stateDir: string, env: Record<string, string | undefined> = process.env): DevSecrets {
+  const file = join(stateDir, 'secrets.json');
+  const stored: Partial<DevSecrets> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
+  const generated: DevSecrets = {
+    JWT_SECRET: stored.JWT_SECRET ?? randomBytes(SECRET_BYTES).toString('base64url'),
+    FEED_WEBHOOK_SECRET: stored.FEED_WEBHOOK_SECRET ?? randomBytes(SECRET_BYTES).toString('base64url'),
+  };
+  if (!stored.JWT_SECRET || !stored.FEED_WEBHOOK_SECRET) {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  // Values from the environment win and are never written to disk.
+  return {
+    JWT_SECRET: env['JWT_SECRET'] ?? generated.JWT_SECRET,
+    FEED_WEBHOOK_SECRET: env['FEED_WEBHOOK_SECRET'] ?? generated.FEED_WEBHOOK_SECRET,
+  };
+}

@@ -71,3 +71,5 @@ export {
   type SyntheticMatches,
   type SyntheticMatchesOptions,
 } from './feed/synthetic';
+
+export { MAX_BOARD_ENTRIES, compareEntries, portfolioValueCents, rankBoard, rankOf, restrictToPlayers, type Board, type Portfolio, type PriceLookup, type RankedEntry } from './leaderboard/ranking';

@@ -1,0 +1,190 @@
+// The fan's page: log in, watch live prices and the match, buy and sell,
+// follow the portfolio and the leaderboard. Talks only to the gateway that
+// served it (same origin): HTTP for orders and projections, one WebSocket for
+// everything live.
+import { call, currentToken, newIdempotencyKey, setToken } from './api';
+import { LiveSocket, STALE_AFTER_MS, type ServerMessage } from './socket';
+import { PriceBook } from './prices';
+import { renderPlayers, renderMatch, renderTickerItem, renderPortfolio, renderLeaderboard, renderOrderFeedback, type MarketPlayer, type MatchView, type Portfolio, type Board, type OrderView } from './ui/render';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+const book = new PriceBook();
+const players = new Map<string, MarketPlayer>();
+const orders = new Map<string, OrderView>();
+const match: MatchView = { home: '', away: '', homeScore: 0, awayScore: 0, clock: '', period: 0, matchId: null };
+let selected: string | null = null;
+let me: string | null = null;
+
+const socket = new LiveSocket({
+  url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${currentToken() ? `?token=${encodeURIComponent(currentToken() as string)}` : ''}`,
+  onOpen: (send) => {
+    const ids = [...players.keys()];
+    if (ids.length) send({ op: 'subscribe', players: ids });
+    // After a reconnect, ask for what was missed since the last seq we hold.
+    for (const [player, fromSeq] of book.lastSeqs()) send({ op: 'resume', player, fromSeq });
+    if (match.matchId) send({ op: 'subscribe', match: match.matchId });
+  },
+  onMessage,
+  onState: (state, detail) => {
+    const el = $('connection');
+    el.className = `connection ${state}`;
+    el.textContent = state === 'live' ? 'live' : state === 'offline' ? `offline — reconnecting${detail ? ` (${detail})` : ''}` : 'connecting…';
+  },
+});
+
+function onMessage(m: ServerMessage): void {
+  const now = Date.now();
+  const status = $('connection');
+  if (status.classList.contains('behind')) { status.className = 'connection live'; status.textContent = 'live'; }
+  switch (m.type) {
+    case 'snapshot':
+      book.snapshot(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now);
+      schedulePlayers();
+      break;
+    case 'tick': {
+      const outcome = book.tick(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now, Boolean(m['conflated']));
+      if (outcome === 'gap') socket.send({ op: 'resume', player: m['player'], fromSeq: book.get(String(m['player']))?.seq ?? 0 });
+      schedulePlayers();
+      break;
+    }
+    case 'match.event': onMatchEvent(m); break;
+    case 'order.result': onOrderResult(m); break;
+    case 'leaderboard': void refreshLeaderboard(); break;
+    case 'error': console.warn('gateway error', m); break;
+    default: break;
+  }
+}
+
+function onMatchEvent(m: ServerMessage): void {
+  match.homeScore = Number(m['homeScore'] ?? match.homeScore);
+  match.awayScore = Number(m['awayScore'] ?? match.awayScore);
+  match.period = Number(m['period'] ?? match.period);
+  match.clockMs = Number(m['matchClockMs'] ?? 0);
+  renderMatch($('match'), match);
+  const item = renderTickerItem(m, players);
+  $('ticker').prepend(item);
+  while ($('ticker').children.length > 100) $('ticker').lastElementChild?.remove();
+}
+
+function onOrderResult(m: ServerMessage): void {
+  const orderId = String(m['orderId']);
+  const view = orders.get(orderId) ?? { orderId, playerId: String(m['playerId']), side: String(m['side']), quantity: Number(m['quantity']), status: 'pending' };
+  view.status = m['status'] === 'FILLED' ? 'filled' : 'rejected';
+  view.fillPriceCents = (m['fillPriceCents'] as number | null) ?? undefined;
+  view.reason = (m['reason'] as string | null) ?? undefined;
+  view.retryAfterMs = (m['retryAfterMs'] as number | null) ?? undefined;
+  orders.set(orderId, view);
+  renderOrderFeedback($('order-feedback'), [...orders.values()], players);
+  void refreshPortfolio();
+}
+
+let playersFrame = 0;
+function schedulePlayers(): void {
+  if (playersFrame) return;
+  playersFrame = requestAnimationFrame(() => {
+    playersFrame = 0;
+    renderPlayers($('players').querySelector('tbody') as HTMLElement, [...players.values()], book, {
+      search: ($('search') as HTMLInputElement).value, team: ($('team-filter') as HTMLSelectElement).value, position: ($('position-filter') as HTMLSelectElement).value,
+    }, selected, Date.now());
+  });
+}
+
+async function refreshPortfolio(): Promise<void> {
+  const res = await call<Portfolio>('GET', '/portfolio');
+  if (res.ok) renderPortfolio($('portfolio'), res.value, players, book);
+}
+
+async function refreshLeaderboard(): Promise<void> {
+  const res = await call<Board>('GET', '/leaderboard?board=overall&limit=10');
+  if (res.ok) renderLeaderboard($('leaderboard'), $('my-rank'), res.value, me);
+}
+
+async function placeOrder(side: 'BUY' | 'SELL', idempotencyKey: string): Promise<void> {
+  if (!selected) return;
+  const quantity = Number(($('order-qty') as HTMLInputElement).value);
+  const view: OrderView = { orderId: `pending-${idempotencyKey}`, playerId: selected, side, quantity, status: 'pending' };
+  orders.set(view.orderId, view);
+  renderOrderFeedback($('order-feedback'), [...orders.values()], players);
+  const res = await call<{ orderId: string; status?: string }>('POST', '/orders', { playerId: selected, side: side.toLowerCase(), quantity }, { 'Idempotency-Key': idempotencyKey });
+  orders.delete(view.orderId);
+  if (res.ok) {
+    orders.set(res.value.orderId, { ...view, orderId: res.value.orderId, ...(orders.get(res.value.orderId) ?? {}) });
+  } else {
+    orders.set(view.orderId, { ...view, status: 'rejected', reason: res.error.code, message: res.error.message, ...(res.error.retryAfterMs ? { retryAfterMs: res.error.retryAfterMs } : {}) });
+  }
+  renderOrderFeedback($('order-feedback'), [...orders.values()], players);
+}
+
+function selectPlayer(playerId: string): void {
+  selected = playerId;
+  const p = players.get(playerId);
+  $('order-player').textContent = p ? `${p.name} (${p.teamName})` : playerId;
+  schedulePlayers();
+}
+
+async function enterMarket(): Promise<void> {
+  $('login').hidden = true;
+  $('market').hidden = false;
+  $('who').textContent = me ? `Logged in as ${me}` : '';
+  const res = await call<{ players: MarketPlayer[]; match?: MatchView }>('GET', '/players');
+  if (res.ok) {
+    for (const p of res.value.players) {
+      players.set(p.playerId, p);
+      if (p.priceCents !== undefined && p.seq !== undefined) book.snapshot(p.playerId, p.priceCents, p.seq, p.lockedUntil ?? null, Date.now());
+    }
+    if (res.value.match) Object.assign(match, res.value.match);
+    const teams = [...new Set(res.value.players.map((p) => p.teamName))].sort();
+    $('team-filter').append(...teams.map((t) => new Option(t, t)));
+    renderMatch($('match'), match);
+  }
+  socket.start();
+  schedulePlayers();
+  void refreshPortfolio();
+  void refreshLeaderboard();
+}
+
+function wire(): void {
+  $('login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const userId = ($('login-user') as HTMLInputElement).value.trim();
+    const res = await call<{ token: string; userId: string }>('POST', '/auth/dev-login', { userId });
+    if (!res.ok) { $('login-error').textContent = res.error.message; return; }
+    setToken(res.value.token);
+    me = res.value.userId;
+    sessionStorage.setItem('inplay.user', me);
+    await enterMarket();
+  });
+  // One idempotency key per intent: it is renewed only when the order form changes,
+  // so a double click or a retry of the same order never executes twice.
+  let intentKey = newIdempotencyKey();
+  const renew = (): void => { intentKey = newIdempotencyKey(); };
+  $('order-qty').addEventListener('input', renew);
+  $('order-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const side = ((e as SubmitEvent).submitter as HTMLButtonElement | null)?.value === 'SELL' ? 'SELL' : 'BUY';
+    const key = `${intentKey}-${side}`;
+    void placeOrder(side, key).then(renew);
+  });
+  const tbody = $('players').querySelector('tbody') as HTMLElement;
+  tbody.addEventListener('click', (e) => {
+    const row = (e.target as HTMLElement).closest('tr[data-player]') as HTMLElement | null;
+    if (row) { selectPlayer(row.dataset['player'] as string); renew(); }
+  });
+  tbody.addEventListener('keydown', (e) => {
+    const row = (e.target as HTMLElement).closest('tr[data-player]') as HTMLElement | null;
+    if (row && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); selectPlayer(row.dataset['player'] as string); renew(); }
+  });
+  for (const id of ['search', 'team-filter', 'position-filter']) $(id).addEventListener('input', schedulePlayers);
+  // Lock countdowns and "behind" detection tick once a second.
+  setInterval(() => {
+    schedulePlayers();
+    const el = $('connection');
+    if (el.classList.contains('live') && Date.now() - socket.lastMessageAt > STALE_AFTER_MS) { el.className = 'connection behind'; el.textContent = 'behind — waiting for updates'; }
+  }, 1_000);
+}
+
+wire();
+me = sessionStorage.getItem('inplay.user');
+if (currentToken() && me) void enterMarket();
+else $('login').hidden = false;

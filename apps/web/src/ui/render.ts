@@ -1,0 +1,127 @@
+// Rendering: plain DOM, rebuilt from state. Every control is labelled for
+// screen readers and reachable by keyboard.
+import { EVENT_LABELS, matchClock, money, percentChange, reasonText, secondsLeft, signedMoney } from '../format';
+import { sparklinePoints, type PriceBook } from '../prices';
+
+export interface MarketPlayer {
+  playerId: string;
+  name: string;
+  teamName: string;
+  position: string;
+  jersey?: number | null;
+  priceCents?: number;
+  seq?: number;
+  lockedUntil?: number | null;
+}
+
+export interface MatchView { matchId: string | null; home: string; away: string; homeScore: number; awayScore: number; clock: string; period: number; clockMs?: number }
+export interface Holding { playerId: string; quantity: number; averageCostCents: number; latestPriceCents: number; valueCents: number; unrealisedPnlCents: number; realisedPnlCents: number }
+export interface Portfolio { cashCents: number; holdings: Holding[]; valueCents?: number }
+export interface Board { boardId: string; totalUsers: number; entries: { rank: number; userId: string; valueCents: number }[]; me?: { rank: number; valueCents: number } | null }
+export interface OrderView { orderId: string; playerId: string; side: string; quantity: number; status: 'pending' | 'filled' | 'rejected'; fillPriceCents?: number; reason?: string; message?: string; retryAfterMs?: number }
+
+const FLASH_MS = 800;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function renderPlayers(
+  tbody: HTMLElement,
+  players: MarketPlayer[],
+  book: PriceBook,
+  filter: { search: string; team: string; position: string },
+  selected: string | null,
+  nowMs: number,
+): void {
+  const search = filter.search.trim().toLowerCase();
+  const rows = players
+    .filter((p) => (!search || p.name.toLowerCase().includes(search)) && (!filter.team || p.teamName === filter.team) && (!filter.position || p.position === filter.position))
+    .sort((a, b) => (book.get(b.playerId)?.priceCents ?? 0) - (book.get(a.playerId)?.priceCents ?? 0) || a.name.localeCompare(b.name));
+  const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.['player'];
+  tbody.replaceChildren(...rows.map((p) => {
+    const price = book.get(p.playerId);
+    const tr = el('tr', { 'data-player': p.playerId, tabindex: '0', 'aria-selected': String(p.playerId === selected) });
+    if (p.playerId === selected) tr.classList.add('selected');
+    const name = el('td');
+    name.append(el('span', {}, p.name), el('span', { class: 'lock' }, ''));
+    const locked = secondsLeft(price?.lockedUntil ?? null, nowMs);
+    if (locked > 0) (name.lastChild as HTMLElement).textContent = `locked ${locked} s`;
+    const priceCell = el('td', { class: 'num price' }, price ? money(price.priceCents) : '—');
+    if (price) {
+      const dir = price.priceCents > price.previousPriceCents ? 'up' : price.priceCents < price.previousPriceCents ? 'down' : '';
+      if (dir) priceCell.classList.add(dir);
+      if (dir && nowMs - price.changedAt < FLASH_MS) priceCell.classList.add(`flash-${dir}`);
+      priceCell.setAttribute('aria-label', `${money(price.priceCents)}, ${percentChange(price.history[0] ?? price.priceCents, price.priceCents)} over recent ticks`);
+    }
+    const trend = el('td', { class: 'trend' });
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('class', 'spark');
+    svg.setAttribute('viewBox', '0 0 90 22');
+    svg.setAttribute('aria-hidden', 'true');
+    const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+    line.setAttribute('points', sparklinePoints(price?.history ?? [], 90, 22));
+    svg.append(line);
+    trend.append(svg);
+    const trade = el('td');
+    trade.append(el('button', { type: 'button', class: 'secondary', 'aria-label': `Trade ${p.name}`, tabindex: '-1' }, 'Trade'));
+    tr.append(name, el('td', {}, p.position), priceCell, trend, trade);
+    return tr;
+  }));
+  if (focusedId) (tbody.querySelector(`tr[data-player="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
+}
+
+export function renderMatch(target: HTMLElement, m: MatchView): void {
+  target.replaceChildren(
+    el('span', {}, m.home || 'Home'),
+    el('span', { class: 'score', 'aria-label': `score ${m.homeScore} to ${m.awayScore}` }, `${m.homeScore} – ${m.awayScore}`),
+    el('span', {}, m.away || 'Away'),
+    el('span', { class: 'clock' }, m.clockMs !== undefined && m.period ? `  ${matchClock(m.clockMs, m.period)}` : ''),
+  );
+}
+
+export function renderTickerItem(m: Record<string, unknown>, players: Map<string, MarketPlayer>): HTMLLIElement {
+  const who = players.get(String(m['playerId']))?.name ?? '';
+  const label = EVENT_LABELS[String(m['eventType'] ?? m['type'])] ?? String(m['eventType']);
+  const li = el('li');
+  li.append(el('span', { class: 't' }, matchClock(Number(m['matchClockMs'] ?? 0), Number(m['period'] ?? 1))), el('span', {}, `${label}${who ? ` — ${who}` : ''}`));
+  return li;
+}
+
+export function renderOrderFeedback(target: HTMLElement, orders: OrderView[], players: Map<string, MarketPlayer>): void {
+  target.replaceChildren(...orders.slice(-6).reverse().map((o) => {
+    const name = players.get(o.playerId)?.name ?? o.playerId;
+    const what = `${o.side === 'SELL' ? 'Sell' : 'Buy'} ${o.quantity} × ${name}`;
+    const text = o.status === 'pending' ? `${what}: pending…`
+      : o.status === 'filled' ? `${what}: filled at ${money(o.fillPriceCents ?? 0)}`
+      : `${what}: ${reasonText(o.reason, o.retryAfterMs)}`;
+    return el('li', { class: o.status }, text);
+  }));
+}
+
+export function renderPortfolio(target: HTMLElement, p: Portfolio, players: Map<string, MarketPlayer>, book: PriceBook): void {
+  const rows = p.holdings.filter((h) => h.quantity > 0).map((h) => {
+    const latest = book.get(h.playerId)?.priceCents ?? h.latestPriceCents;
+    const unrealised = (latest - h.averageCostCents) * h.quantity;
+    return el('li', {}, `${players.get(h.playerId)?.name ?? h.playerId}: ${h.quantity} @ ${money(h.averageCostCents)} → ${money(latest)} (${signedMoney(unrealised)})`);
+  });
+  const holdingsValue = p.holdings.reduce((sum, h) => sum + h.quantity * (book.get(h.playerId)?.priceCents ?? h.latestPriceCents), 0);
+  const list = el('ul');
+  list.append(...rows);
+  target.replaceChildren(
+    el('p', {}, `Cash ${money(p.cashCents)} · Holdings ${money(holdingsValue)} · Total ${money(p.cashCents + holdingsValue)}`),
+    rows.length ? list : el('p', { class: 'muted' }, 'No holdings yet.'),
+  );
+}
+
+export function renderLeaderboard(list: HTMLElement, mine: HTMLElement, board: Board, me: string | null): void {
+  list.replaceChildren(...board.entries.map((e) => {
+    const li = el('li', { value: String(e.rank) }, `${e.userId} — ${money(e.valueCents)}`);
+    if (e.userId === me) li.classList.add('me');
+    return li;
+  }));
+  mine.textContent = board.me ? `Your rank: ${board.me.rank} of ${board.totalUsers}` : '';
+}

@@ -6,6 +6,7 @@ import { up } from './commands/up';
 import { down } from './commands/down';
 import { status } from './commands/status';
 import { bootstrap } from './commands/bootstrap';
+import { feedReplay, feedSynthetic } from './commands/feed';
 
 const program = new Command('inplay')
   .description('inplay: in-play trading of virtual player shares on Kafka. Run `inplay up` to start everything.')
@@ -30,6 +31,25 @@ program
   .command('bootstrap')
   .description('create topics, apply migrations and register schemas on external infrastructure, then exit')
   .action(bootstrap);
+
+const feed = program.command('feed').description('put match events on match.events');
+feed
+  .command('replay')
+  .description('replay the recorded StatsBomb match (Barcelona 2-2 Girona) with a feed lag')
+  .option('--speed <factor>', 'replay speed, 1 (real time) to 1000', '10')
+  .option('--lag-ms <ms>', 'feed lag added to every event, wall-clock ms (default 20000)')
+  .option('--jitter-ms <ms>', 'uniform jitter added to the lag (default 5000)')
+  .option('--match-id <id>', 'match instance id (the same id twice dedupes)')
+  .action(feedReplay);
+feed
+  .command('synthetic')
+  .description('seeded synthetic matches with Poisson event rates, for load')
+  .option('--matches <n>', 'concurrent matches', '10')
+  .option('--players <n>', 'players per team', '11')
+  .option('--seed <n>', 'seed (same seed, same events)', '1')
+  .option('--rate <eventsPerSec>', 'pace to this many events per second (default: as fast as possible)')
+  .option('--duration-s <s>', 'match time to generate, seconds')
+  .action(feedSynthetic);
 
 try {
   await program.parseAsync(process.argv);

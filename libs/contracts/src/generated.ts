@@ -109,6 +109,28 @@ export interface PriceTick {
   tickedAt: number;
 }
 
+export type PricingCommandKind = 'INITIALIZE' | 'MATCH_EVENT' | 'TRADE' | 'DRIFT';
+export const PricingCommandKindValues = ['INITIALIZE', 'MATCH_EVENT', 'TRADE', 'DRIFT'] as const;
+
+export type PlayerPosition = 'GK' | 'DEF' | 'MID' | 'FWD';
+export const PlayerPositionValues = ['GK', 'DEF', 'MID', 'FWD'] as const;
+
+export interface PricingInitialize {
+  matchId: null | string;
+  teamId: null | string;
+  position: null | PlayerPosition;
+  initialPriceCents: number;
+}
+
+export type PricingRole = 'subject' | 'related' | 'keeper' | 'match';
+export const PricingRoleValues = ['subject', 'related', 'keeper', 'match'] as const;
+
+export interface PricingMatchEvent {
+  /** The player's role in the event (libs/domain rolesFor). */
+  role: PricingRole;
+  event: MatchEvent;
+}
+
 /** A filled order, for demand impact on pricing. Topic trades, key playerId. */
 export interface Trade {
   tradeId: string;
@@ -120,4 +142,41 @@ export interface Trade {
   priceCents: number;
   tickSeq: number;
   executedAt: number;
+}
+
+/** One input of the price model, in the order pricing applies it. Topic pricing.commands, key playerId ("drift" for DRIFT, sent to an explicit partition and applied to every player of that partition). Written by the pricing sequencer; the pricing processor folds this log alone, so replaying it gives the same ticks. MatchEvent and Trade are embedded copies of their own schemas (a pricing test keeps them equal). */
+export interface PricingCommand {
+  kind: PricingCommandKind;
+  /** The player the command is for; null for DRIFT (every player of the partition). */
+  playerId: null | string;
+  /** The command's time, the model's only clock: kick-off ingestedAt, event ingestedAt, trade executedAt or drift now. */
+  at: number;
+  /** Set when kind = INITIALIZE. */
+  initialize: null | PricingInitialize;
+  /** Set when kind = MATCH_EVENT. */
+  matchEvent: null | PricingMatchEvent;
+  /** Set when kind = TRADE. */
+  trade: null | Trade;
+}
+
+/** The whole price state of one player after the pricing processor applied pricing.commands up to commandOffset. Topic pricing.snapshots (compacted), key playerId, same partition as the player's commands. Written in the same transaction as the ticks and the consumed offset. */
+export interface PricingSnapshot {
+  playerId: string;
+  commandPartition: number;
+  /** Offset of the last command in pricing.commands this state reflects. */
+  commandOffset: number;
+  matchId: null | string;
+  teamId: null | string;
+  position: null | PlayerPosition;
+  priceCents: number;
+  anchorPriceCents: number;
+  seq: number;
+  lockedUntil: null | number;
+  lastTickAt: number;
+  pendingDemandShares: number;
+  /** The drift generator's state (uint32). */
+  rngSeed: number;
+  seenEventIds: string[];
+  seenTradeIds: string[];
+  matchEndedAt: null | number;
 }

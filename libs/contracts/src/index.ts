@@ -14,5 +14,7 @@ export interface RecordTypes {
   OrderResult: G.OrderResult;
   Trade: G.Trade;
   LeaderboardSnapshot: G.LeaderboardSnapshot;
+  PricingCommand: G.PricingCommand;
+  PricingSnapshot: G.PricingSnapshot;
 }
 export type RecordOf<N extends SchemaName> = RecordTypes[N];

@@ -10,7 +10,9 @@ export type TopicName =
   | 'order.results'
   | 'trades'
   | 'leaderboard'
-  | 'dead.letter';
+  | 'dead.letter'
+  | 'pricing.commands'
+  | 'pricing.snapshots';
 
 export type SchemaName =
   | 'MatchEvent'
@@ -19,7 +21,9 @@ export type SchemaName =
   | 'Order'
   | 'OrderResult'
   | 'Trade'
-  | 'LeaderboardSnapshot';
+  | 'LeaderboardSnapshot'
+  | 'PricingCommand'
+  | 'PricingSnapshot';
 
 export interface TopicSpec {
   name: TopicName;
@@ -42,6 +46,9 @@ export const TOPICS: readonly TopicSpec[] = [
   { name: 'trades', valueSchema: 'Trade', keyedBy: 'playerId', partitions: 6, configs: kept },
   { name: 'leaderboard', valueSchema: 'LeaderboardSnapshot', keyedBy: 'boardId', partitions: 1, configs: compacted },
   { name: 'dead.letter', valueSchema: null, keyedBy: 'source topic key', partitions: 1, configs: kept },
+  // pricing's own log: its sequenced inputs (kept for replay) and the player states it has folded them into.
+  { name: 'pricing.commands', valueSchema: 'PricingCommand', keyedBy: 'playerId', partitions: 6, configs: kept },
+  { name: 'pricing.snapshots', valueSchema: 'PricingSnapshot', keyedBy: 'playerId', partitions: 6, configs: compacted },
 ];
 
 /** Registry subject of a topic's values (Confluent TopicNameStrategy). */

@@ -72,4 +72,41 @@ export {
   type SyntheticMatchesOptions,
 } from './feed/synthetic';
 
+export {
+  DEFAULT_FEED_LAG_JITTER_MS,
+  DEFAULT_FEED_LAG_MS,
+  REPLAY_LIMITS,
+  paceDueAt,
+  scheduleReplay,
+  scopeEventIdToMatch,
+  validateReplayTiming,
+  wallTimeOf,
+  type ReplayTiming,
+} from './feed/replay-schedule';
+export { SYNTHETIC_RUN_ID_PATTERN, scopeSyntheticMatches } from './feed/synthetic-instance';
+
 export { MAX_BOARD_ENTRIES, compareEntries, portfolioValueCents, rankBoard, rankOf, restrictToPlayers, type Board, type Portfolio, type PriceLookup, type RankedEntry } from './leaderboard/ranking';
+
+export { noFairnessPolicy, tradeLockPolicy, type FairnessInput, type FairnessPolicy, type FairnessVerdict, type PriceInForce } from './fairness/fairness-policy';
+export { ISSUANCE_ACCOUNT, accountBalances, balanced, cashAccount, fillPostings, issuancePostings, marketAccount, unbalancedTransactions, type Posting } from './ledger/postings';
+export {
+  evolve as evolveSettlement,
+  initialState as initialSettlementState,
+  orderKey,
+  type AccountState,
+  type OrderToSettle,
+  type SettlementEvent,
+  type SettlementRejectionCode,
+  type SettlementState,
+} from './orders/settlement-state';
+export {
+  DEFAULT_MAX_PRICE_AGE_MS,
+  DEFAULT_SETTLEMENT_CONFIG,
+  MAX_ORDER_QUANTITY,
+  settlementDecider,
+  type PriceInForceLookup,
+  type SettleBatch,
+  type SettlementConfig,
+  type SettlementDecider,
+} from './orders/settlement-decider';
+export { guardsOf, resultOf, tradeOf, type CashGuard, type HoldingGuard } from './orders/settlement-effects';

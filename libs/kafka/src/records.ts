@@ -15,6 +15,8 @@ export interface TopicRecords {
   'order.results': RecordTypes['OrderResult'];
   trades: RecordTypes['Trade'];
   leaderboard: RecordTypes['LeaderboardSnapshot'];
+  'pricing.commands': RecordTypes['PricingCommand'];
+  'pricing.snapshots': RecordTypes['PricingSnapshot'];
 }
 export type ValueTopic = keyof TopicRecords;
 

@@ -32,6 +32,13 @@ const samples: { [K in keyof RecordTypes]: { topic: TopicName; key: string; valu
   LeaderboardSnapshot: { topic: 'leaderboard', key: 'overall', value: {
     boardId: 'overall', computedAt: NOW, totalUsers: 2,
     entries: [{ rank: 1, userId: 'u1', valueCents: 101_000 }, { rank: 2, userId: 'u2', valueCents: 99_000 }] } },
+  PricingCommand: { topic: 'pricing.commands', key: 'p9', value: {
+    kind: 'TRADE', playerId: 'p9', at: NOW, initialize: null, matchEvent: null, trade: {
+      tradeId: 't1', orderId: 'o1', userId: 'u1', playerId: 'p9', side: 'BUY', quantity: 3, priceCents: 1_250, tickSeq: 42, executedAt: NOW } } },
+  PricingSnapshot: { topic: 'pricing.snapshots', key: 'p9', value: {
+    playerId: 'p9', commandPartition: 2, commandOffset: 1_234, matchId: 'm1', teamId: 't1', position: 'FWD', priceCents: 1_250,
+    anchorPriceCents: 1_250, seq: 42, lockedUntil: NOW + 60_000, lastTickAt: NOW, pendingDemandShares: 0, rngSeed: 123_456_789,
+    seenEventIds: ['statsbomb:e1'], seenTradeIds: [], matchEndedAt: null } },
 };
 
 let env: IsolatedEnv;

@@ -1,0 +1,87 @@
+// Postgres access of order intake: the idempotency record (order_keys, which
+// makes concurrent retries of one key converge on one orderId), known players,
+// and orders with their results (settlement's projection).
+import type { OrderResult, Side } from '@inplay/contracts';
+import type { Pool } from '@inplay/db';
+
+/** How long a known player id is trusted without asking Postgres again. */
+export const PLAYER_CACHE_TTL_MS = 30_000;
+
+export interface ClaimedKey {
+  orderId: string;
+  placedAt: number;
+  bodyHash: string;
+  fresh: boolean;
+}
+
+export interface StoredOrder {
+  orderId: string;
+  userId: string;
+  idempotencyKey: string;
+  placedAt: number;
+  result: OrderResult | null;
+}
+
+export function createOrderStore(pool: Pool, now: () => number = Date.now) {
+  const knownPlayers = new Map<string, number>();
+  return {
+    async playerExists(playerId: string): Promise<boolean> {
+      const seenAt = knownPlayers.get(playerId);
+      if (seenAt !== undefined && now() - seenAt < PLAYER_CACHE_TTL_MS) return true;
+      const { rowCount } = await pool.query('SELECT 1 FROM players WHERE player_id = $1', [playerId]);
+      if (rowCount) knownPlayers.set(playerId, now());
+      return Boolean(rowCount);
+    },
+
+    /** Inserts the key with `candidate` or returns the one already there (whichever concurrent request won). */
+    async claimKey(userId: string, key: string, bodyHash: string, candidate: { orderId: string; placedAt: number }): Promise<ClaimedKey> {
+      const inserted = await pool.query(
+        `INSERT INTO order_keys (user_id, idempotency_key, body_hash, order_id, placed_at) VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0))
+         ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
+        [userId, key, bodyHash, candidate.orderId, candidate.placedAt]);
+      if (inserted.rowCount === 1) return { ...candidate, bodyHash, fresh: true };
+      const { rows } = await pool.query<{ order_id: string; body_hash: string; placed_ms: string }>(
+        `SELECT order_id, body_hash, (extract(epoch FROM placed_at) * 1000)::bigint AS placed_ms FROM order_keys WHERE user_id = $1 AND idempotency_key = $2`,
+        [userId, key]);
+      const row = rows[0];
+      if (!row) throw new Error(`order key ${key} of ${userId} vanished`);
+      return { orderId: row.order_id, placedAt: Number(row.placed_ms), bodyHash: row.body_hash, fresh: false };
+    },
+
+    async resultOf(orderId: string): Promise<OrderResult | null> {
+      const { rows } = await pool.query<ResultRow>(`${RESULT_SELECT} WHERE order_id = $1`, [orderId]);
+      return rows[0] ? toResult(rows[0]) : null;
+    },
+
+    /** The order if it belongs to `userId` (others' orders are indistinguishable from missing ones). */
+    async findOwnOrder(userId: string, orderId: string): Promise<StoredOrder | null> {
+      const { rows } = await pool.query<{ order_id: string; idempotency_key: string; placed_ms: string }>(
+        `SELECT order_id, idempotency_key, (extract(epoch FROM placed_at) * 1000)::bigint AS placed_ms FROM order_keys WHERE order_id = $1 AND user_id = $2`,
+        [orderId, userId]);
+      const row = rows[0];
+      if (!row) return null;
+      return { orderId, userId, idempotencyKey: row.idempotency_key, placedAt: Number(row.placed_ms), result: await this.resultOf(orderId) };
+    },
+  };
+}
+
+export type OrderStore = ReturnType<typeof createOrderStore>;
+
+const RESULT_SELECT = `SELECT order_id, user_id, idempotency_key, player_id, side, quantity, status, reason, fill_price_cents, tick_seq, cost_cents,
+  retry_after_ms, cash_after_cents, (extract(epoch FROM placed_at) * 1000)::bigint AS placed_ms, (extract(epoch FROM settled_at) * 1000)::bigint AS settled_ms FROM orders`;
+
+interface ResultRow {
+  order_id: string; user_id: string; idempotency_key: string; player_id: string; side: Side; quantity: number; status: OrderResult['status'];
+  reason: string | null; fill_price_cents: string | null; tick_seq: string | null; cost_cents: string | null; retry_after_ms: string | null;
+  cash_after_cents: string | null; placed_ms: string; settled_ms: string;
+}
+
+const num = (v: string | null) => (v === null ? null : Number(v));
+
+function toResult(r: ResultRow): OrderResult {
+  return {
+    orderId: r.order_id, userId: r.user_id, idempotencyKey: r.idempotency_key, playerId: r.player_id, side: r.side, quantity: r.quantity,
+    status: r.status, reason: r.reason, fillPriceCents: num(r.fill_price_cents), tickSeq: num(r.tick_seq), costCents: num(r.cost_cents),
+    retryAfterMs: num(r.retry_after_ms), cashAfterCents: num(r.cash_after_cents), placedAt: Number(r.placed_ms), settledAt: Number(r.settled_ms),
+  };
+}

@@ -1,0 +1,122 @@
+// Order intake over HTTP: POST /orders, GET /orders/:id and, in development
+// only, POST /dev/login. An order is answered 202 once it is durably on
+// `orders` (acks from all in-sync replicas), or with its result when the
+// client asked `Prefer: wait=N` and it arrived in time.
+import { randomUUID } from 'node:crypto';
+import type uWS from 'uWebSockets.js';
+import { issueToken, verifyToken, type Identity } from '@inplay/auth';
+import type { Order, OrderResult } from '@inplay/contracts';
+import type { RecordSender } from '@inplay/kafka';
+import type { Logger } from '@inplay/telemetry';
+import { readBody, replyTo, type Reply } from './http';
+import { MAX_ORDER_BODY_BYTES, parseIdempotencyKey, parseOrderBody, preferWaitMs } from './order-request';
+import type { OrderStore } from './order-store';
+import type { RateDecision } from './rate-limit';
+import type { ResultWaiter } from './result-waiter';
+
+export interface OrderRoutesDeps {
+  signingKey: Uint8Array;
+  store: OrderStore;
+  sender: RecordSender;
+  results: ResultWaiter;
+  rateLimit: (userId: string) => RateDecision;
+  logger: Logger;
+  /** Registers POST /dev/login (a token for any demo user). Never in production. */
+  devLogin?: boolean;
+  now?: () => number;
+}
+
+export function registerOrderRoutes(app: uWS.TemplatedApp, deps: OrderRoutesDeps): uWS.TemplatedApp {
+  app.post('/orders', (res, req) => {
+    const reply = replyTo(res);
+    const headers = { authorization: req.getHeader('authorization'), key: req.getHeader('idempotency-key'), prefer: req.getHeader('prefer') };
+    const body = readBody(res, MAX_ORDER_BODY_BYTES);
+    guarded(reply, deps.logger, () => placeOrder(reply, headers, body, deps));
+  });
+  app.get('/orders/:id', (res, req) => {
+    const reply = replyTo(res);
+    const authorization = req.getHeader('authorization');
+    const orderId = req.getParameter(0) ?? '';
+    guarded(reply, deps.logger, async () => {
+      const identity = await authenticate(reply, deps, authorization);
+      if (!identity) return;
+      const order = await deps.store.findOwnOrder(identity.userId, orderId);
+      if (!order) return reply.error(404, 'ORDER_NOT_FOUND', `no order ${orderId} of yours`);
+      reply.json(200, { orderId, idempotencyKey: order.idempotencyKey, placedAt: order.placedAt, status: order.result?.status ?? 'PENDING', result: order.result });
+    });
+  });
+  if (deps.devLogin) {
+    app.post('/dev/login', (res) => {
+      const reply = replyTo(res);
+      const body = readBody(res, MAX_ORDER_BODY_BYTES);
+      guarded(reply, deps.logger, async () => {
+        const raw = await body;
+        let userId: unknown;
+        try { userId = (JSON.parse(raw?.toString('utf8') ?? '') as { userId?: unknown }).userId; } catch { userId = undefined; }
+        if (typeof userId !== 'string') return reply.error(400, 'USER_ID_INVALID', 'body: {"userId": "..."}');
+        try {
+          reply.json(200, { userId, token: await issueToken(deps.signingKey, userId) });
+        } catch (err) {
+          reply.error(400, 'USER_ID_INVALID', (err as Error).message);
+        }
+      });
+    });
+  }
+  return app;
+}
+
+function guarded(reply: Reply, logger: Logger, work: () => Promise<void>): void {
+  work().catch((err: Error) => {
+    logger.error({ err }, 'order intake failed');
+    reply.error(503, 'UNAVAILABLE', 'the order could not be taken right now: retry with the same Idempotency-Key');
+  });
+}
+
+async function authenticate(reply: Reply, deps: OrderRoutesDeps, authorization: string): Promise<Identity | null> {
+  const verified = await verifyToken(deps.signingKey, authorization, deps.now?.());
+  if (verified.ok) return verified.identity;
+  reply.error(401, verified.code, verified.message, { 'www-authenticate': 'Bearer' });
+  return null;
+}
+
+async function placeOrder(reply: Reply, headers: { authorization: string; key: string; prefer: string }, bodyPromise: Promise<Buffer | null>, deps: OrderRoutesDeps): Promise<void> {
+  const body = await bodyPromise;
+  const identity = await authenticate(reply, deps, headers.authorization);
+  if (!identity) return;
+  const { userId } = identity;
+  const limited = deps.rateLimit(userId);
+  if (!limited.allowed) {
+    const seconds = Math.max(1, Math.ceil(limited.retryAfterMs / 1_000));
+    return reply.error(429, 'RATE_LIMITED', `too many orders: retry in ${seconds} s`, { 'retry-after': String(seconds) });
+  }
+  const key = parseIdempotencyKey(headers.key);
+  if (!key.ok) return reply.error(key.error.status, key.error.code, key.error.message);
+  if (body === null) return reply.error(413, 'BODY_TOO_LARGE', `the body must be at most ${MAX_ORDER_BODY_BYTES} bytes`);
+  const parsed = parseOrderBody(body);
+  if (!parsed.ok) return reply.error(parsed.error.status, parsed.error.code, parsed.error.message);
+  const request = parsed.order;
+  if (!(await deps.store.playerExists(request.playerId))) return reply.error(422, 'PLAYER_UNKNOWN', `no player ${request.playerId}`);
+  let claimed;
+  try {
+    claimed = await deps.store.claimKey(userId, key.key, request.bodyHash, { orderId: randomUUID(), placedAt: (deps.now ?? Date.now)() });
+  } catch (err) {
+    if ((err as { code?: string }).code === '23503') return reply.error(403, 'ACCOUNT_UNKNOWN', `user ${userId} has no account`);
+    throw err;
+  }
+  if (claimed.bodyHash !== request.bodyHash) {
+    return reply.error(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different order');
+  }
+  const { orderId } = claimed;
+  // A retry re-sends the same order (same orderId) unless it is settled: settlement ignores a key it has executed,
+  // and this covers a gateway that crashed between recording the key and producing.
+  let result: OrderResult | null = claimed.fresh ? null : await deps.store.resultOf(orderId);
+  if (!result) {
+    const order: Order = { orderId, userId, idempotencyKey: key.key, bodyHash: request.bodyHash, playerId: request.playerId, side: request.side,
+      quantity: request.quantity, limitPriceCents: request.limitPriceCents, placedAt: claimed.placedAt };
+    await deps.sender.send('orders', [{ key: userId, value: order }]);
+  }
+  const waitMs = preferWaitMs(headers.prefer);
+  if (!result && waitMs > 0) result = await deps.results.wait(orderId, waitMs);
+  if (result) return reply.json(200, { orderId, status: result.status, result }, waitMs > 0 ? { 'preference-applied': `wait=${waitMs / 1_000}` } : {});
+  reply.json(202, { orderId, status: 'PENDING' });
+}

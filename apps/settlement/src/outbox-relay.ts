@@ -1,0 +1,74 @@
+// The outbox relay: publishes the rows settlement wrote with its effects
+// (order.results keyed by userId, trades keyed by playerId) and marks them
+// sent. At least once: a crash between send and mark re-sends, and readers
+// dedupe by orderId / tradeId. Rows are claimed with SKIP LOCKED so several
+// settlement processes can relay side by side.
+import type { Pool } from '@inplay/db';
+import type { Producer, Serde } from '@inplay/kafka';
+import type { Logger } from '@inplay/telemetry';
+
+/** Rows published per round trip. */
+export const OUTBOX_BATCH_ROWS = 1_000;
+/** How long an idle relay waits before looking again when nobody wakes it. */
+export const OUTBOX_IDLE_POLL_MS = 250;
+
+export interface OutboxRelay {
+  /** Tells the relay new rows were committed. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export async function relayOnce(pool: Pool, producer: Producer, serde: Serde, schemaTopicOf: (topic: string) => 'order.results' | 'trades'): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ outbox_id: string; topic: string; record_key: string; payload: unknown }>(
+      `SELECT outbox_id, topic, record_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED`, [OUTBOX_BATCH_ROWS]);
+    if (rows.length === 0) { await client.query('COMMIT'); return 0; }
+    const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+    for (const row of rows) {
+      const value = await serde.encode(schemaTopicOf(row.topic), row.payload as never);
+      byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), { key: row.record_key, value }]);
+    }
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await client.query('UPDATE outbox SET sent_at = now() WHERE outbox_id = ANY($1::bigint[])', [rows.map((r) => r.outbox_id)]);
+    await client.query('COMMIT');
+    return rows.length;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export function startOutboxRelay(options: { pool: Pool; producer: Producer; serde: Serde; prefix: string; logger: Logger; onError: (err: Error) => void }): OutboxRelay {
+  const { pool, producer, serde, prefix } = options;
+  const schemaTopicOf = (topic: string) => {
+    const bare = topic.slice(prefix.length);
+    if (bare !== 'order.results' && bare !== 'trades') throw new Error(`outbox row for unexpected topic ${topic}`);
+    return bare;
+  };
+  let running = true;
+  let wakeUp: () => void = () => undefined;
+  const loop = (async () => {
+    while (running) {
+      const sent = await relayOnce(pool, producer, serde, schemaTopicOf);
+      if (sent > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, OUTBOX_IDLE_POLL_MS);
+        wakeUp = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+  })().catch((err: Error) => {
+    if (running) options.onError(err);
+  });
+  return {
+    wake: () => wakeUp(),
+    async stop() {
+      running = false;
+      wakeUp();
+      await loop;
+    },
+  };
+}

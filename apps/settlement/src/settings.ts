@@ -1,0 +1,29 @@
+// Settlement's configuration, read once from the environment and validated.
+import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_MAX_PRICE_AGE_MS } from '@inplay/domain';
+import { STRATEGY_NAMES } from './strategies';
+
+const shape = {
+  ...infraShape,
+  DATABASE_URL: postgresUrl,
+  SETTLEMENT_STRATEGY: z.enum(STRATEGY_NAMES).default('atomic-guard'),
+  SETTLEMENT_MAX_PRICE_AGE_MS: positiveInt.default(DEFAULT_MAX_PRICE_AGE_MS),
+};
+
+export function loadSettlementSettings(env: Record<string, string | undefined> = process.env) {
+  const raw = loadConfig(shape, env, {
+    ...infraHints,
+    DATABASE_URL: 'Settlement keeps the ledger there',
+    SETTLEMENT_STRATEGY: `One of ${STRATEGY_NAMES.join(', ')} (naive is incorrect by design: benchmarks only)`,
+    SETTLEMENT_MAX_PRICE_AGE_MS: 'Orders are rejected PRICE_UNAVAILABLE when the latest tick is older than this',
+  });
+  return {
+    brokers: raw.KAFKA_BROKERS,
+    registryUrl: raw.SCHEMA_REGISTRY_URL,
+    databaseUrl: raw.DATABASE_URL,
+    topicPrefix: raw.TOPIC_PREFIX,
+    logLevel: raw.LOG_LEVEL,
+    strategy: raw.SETTLEMENT_STRATEGY,
+    maxPriceAgeMs: raw.SETTLEMENT_MAX_PRICE_AGE_MS,
+  };
+}

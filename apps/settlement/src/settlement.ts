@@ -1,0 +1,90 @@
+// Settlement wired together: price table from price.ticks, the consumer group
+// on orders (decide in memory, guard in the database), and the outbox relay.
+import { randomUUID } from 'node:crypto';
+import { createPool } from '@inplay/db';
+import { DEFAULT_SETTLEMENT_CONFIG, settlementDecider, type FairnessPolicy } from '@inplay/domain';
+import { createKafka, createProducer, createSerde, ensureTopics, topicName, waitForGroupCoordinator } from '@inplay/kafka';
+import { createLogger, type Logger } from '@inplay/telemetry';
+import { startOrdersConsumer } from './orders-consumer';
+import { startOutboxRelay } from './outbox-relay';
+import { startPriceTable, type PriceTable } from './price-table';
+import type { SettledBatch } from './settle-orders';
+import { settlementStrategy, type StrategyName } from './strategies';
+
+export const SETTLEMENT_GROUP_ID = 'settlement';
+/** How long start-up waits for the price table to catch up with price.ticks. */
+export const PRICE_TABLE_READY_TIMEOUT_MS = 60_000;
+
+export interface SettlementOptions {
+  brokers: string[];
+  registryUrl: string;
+  databaseUrl: string;
+  topicPrefix?: string;
+  strategy?: StrategyName;
+  maxPriceAgeMs?: number;
+  fairness?: FairnessPolicy;
+  logger?: Logger;
+  /** Called when a background part fails; default: log and exit 1 (crash loudly). */
+  onFatal?: (err: Error) => void;
+  onSettled?: (batch: SettledBatch) => void;
+  /** Overrides the clock (tests). */
+  now?: () => number;
+}
+
+export interface RunningSettlement {
+  prices: PriceTable;
+  stop(): Promise<void>;
+}
+
+export async function startSettlement(options: SettlementOptions): Promise<RunningSettlement> {
+  const prefix = options.topicPrefix ?? '';
+  const logger = options.logger ?? createLogger('settlement');
+  const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'settlement failed'); process.exit(1); });
+  const kafka = createKafka({ brokers: options.brokers, clientId: `settlement-${randomUUID().slice(0, 8)}` });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, prefix);
+  await admin.disconnect();
+  await waitForGroupCoordinator(kafka);
+  const serde = createSerde(options.registryUrl, prefix);
+  await serde.registerAll();
+  const pool = createPool(options.databaseUrl, { max: 8, applicationName: 'settlement' });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const prices = await startPriceTable({ kafka, serde, deadLetters: producer, prefix });
+  await Promise.race([
+    prices.ready,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`price table not loaded after ${PRICE_TABLE_READY_TIMEOUT_MS} ms`)), PRICE_TABLE_READY_TIMEOUT_MS).unref()),
+  ]);
+  const relay = startOutboxRelay({ pool, producer, serde, prefix, logger, onError: onFatal });
+  const strategy = settlementStrategy(options.strategy ?? 'atomic-guard');
+  const consumer = await startOrdersConsumer({
+    kafka, pool, serde, deadLetters: producer, prefix, groupId: `${prefix}${SETTLEMENT_GROUP_ID}`, logger,
+    settle: {
+      decider: settlementDecider({
+        maxPriceAgeMs: options.maxPriceAgeMs ?? DEFAULT_SETTLEMENT_CONFIG.maxPriceAgeMs,
+        fairness: options.fairness ?? DEFAULT_SETTLEMENT_CONFIG.fairness,
+      }),
+      strategy,
+      prices: (playerId) => prices.get(playerId),
+      now: options.now ?? Date.now,
+      resultsTopic: topicName(prefix, 'order.results'),
+      tradesTopic: topicName(prefix, 'trades'),
+    },
+    onSettled: (batch) => { relay.wake(); options.onSettled?.(batch); },
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) onFatal(event.payload.error);
+  });
+  logger.info({ strategy: strategy.name, prefix }, 'settlement running');
+  return {
+    prices,
+    async stop() {
+      await consumer.disconnect();
+      await prices.stop();
+      await relay.stop();
+      await producer.disconnect();
+      await pool.end();
+    },
+  };
+}

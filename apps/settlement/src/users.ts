@@ -1,0 +1,51 @@
+// Demo users: an account with starting cash, issued through the ledger
+// (debit the user's cash, credit issuance) so the ledger always explains every
+// cent; and a dev-only token for them. `inplay users create` calls these.
+import { issueToken, signingKey } from '@inplay/auth';
+import { createPool, type Pool } from '@inplay/db';
+import { issuancePostings } from '@inplay/domain';
+
+/** Largest starting cash of a demo user: one billion cents. */
+export const MAX_STARTING_CASH_CENTS = 100_000_000_000;
+const USER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export interface NewUser {
+  userId: string;
+  displayName: string;
+  cashCents: number;
+}
+
+export type CreateUserResult = { ok: true; created: boolean } | { ok: false; code: 'USER_ID_INVALID' | 'CASH_INVALID'; message: string };
+
+/** Creates the user and their account with `cashCents`; an existing user is left untouched (created: false). */
+export async function createUser(db: Pool | string, user: NewUser): Promise<CreateUserResult> {
+  if (!USER_ID.test(user.userId)) return { ok: false, code: 'USER_ID_INVALID', message: 'user id: 1-64 letters, digits, _ . -' };
+  if (!Number.isSafeInteger(user.cashCents) || user.cashCents < 0 || user.cashCents > MAX_STARTING_CASH_CENTS) {
+    return { ok: false, code: 'CASH_INVALID', message: `cash must be integer cents in 0..${MAX_STARTING_CASH_CENTS}` };
+  }
+  const pool = typeof db === 'string' ? createPool(db, { max: 1, applicationName: 'inplay-users' }) : db;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rowCount } = await client.query('INSERT INTO users (user_id, display_name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [user.userId, user.displayName]);
+    if (rowCount === 1) {
+      await client.query('INSERT INTO accounts (user_id, cash_cents) VALUES ($1, $2)', [user.userId, user.cashCents]);
+      const postings = issuancePostings(`issue:${user.userId}`, user.userId, user.cashCents);
+      await client.query('INSERT INTO ledger_entries (transaction_id, account, amount_cents) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])',
+        [postings.map((p) => p.transactionId), postings.map((p) => p.account), postings.map((p) => p.amountCents)]);
+    }
+    await client.query('COMMIT');
+    return { ok: true, created: rowCount === 1 };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+    if (typeof db === 'string') await pool.end();
+  }
+}
+
+/** Dev-only login: a bearer token for a demo user, signed with the deployment's JWT secret. */
+export function issueDevToken(options: { jwtSecret: string; userId: string; ttlSeconds?: number }): Promise<string> {
+  return issueToken(signingKey(options.jwtSecret), options.userId, options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {});
+}

@@ -1,0 +1,88 @@
+// What settlement knows of the users in a batch (cash, holdings, executed
+// idempotency keys) and how each settlement event changes it.
+import type { Side } from '@inplay/contracts';
+import { invariant } from '../invariant';
+import type { Posting } from '../ledger/postings';
+
+export interface OrderToSettle {
+  orderId: string;
+  userId: string;
+  idempotencyKey: string;
+  playerId: string;
+  side: Side;
+  quantity: number;
+  limitPriceCents: number | null;
+  placedAt: number;
+}
+
+export type SettlementRejectionCode =
+  | 'INSUFFICIENT_FUNDS'
+  | 'INSUFFICIENT_HOLDINGS'
+  | 'LIMIT_NOT_MET'
+  | 'PRICE_UNAVAILABLE'
+  | 'TRADE_LOCKED'
+  | 'UNKNOWN_ACCOUNT'
+  | 'INVALID_ORDER';
+
+export interface AccountState {
+  cashCents: number;
+  /** Shares held, by playerId; absent = 0. */
+  holdings: ReadonlyMap<string, number>;
+}
+
+export interface SettlementState {
+  accounts: ReadonlyMap<string, AccountState>;
+  /** `orderKey(userId, idempotencyKey)` of every order already settled. */
+  executedKeys: ReadonlySet<string>;
+}
+
+export type SettlementEvent =
+  | {
+      type: 'OrderFilled';
+      order: OrderToSettle;
+      fillPriceCents: number;
+      tickSeq: number;
+      /** quantity × fillPriceCents: paid for a buy, received for a sell. */
+      valueCents: number;
+      cashAfterCents: number;
+      holdingAfter: number;
+      postings: readonly Posting[];
+      settledAt: number;
+    }
+  | {
+      type: 'OrderRejected';
+      order: OrderToSettle;
+      reason: SettlementRejectionCode;
+      detail: string;
+      retryAfterMs: number | null;
+      cashAfterCents: number | null;
+      settledAt: number;
+    }
+  /** The idempotency key was already executed: no new effect and no new result. */
+  | { type: 'DuplicateIgnored'; order: OrderToSettle };
+
+export function orderKey(userId: string, idempotencyKey: string): string {
+  return `${userId}\u0000${idempotencyKey}`;
+}
+
+export function initialState(): SettlementState {
+  return { accounts: new Map(), executedKeys: new Set() };
+}
+
+export function evolve(state: SettlementState, event: SettlementEvent): SettlementState {
+  switch (event.type) {
+    case 'DuplicateIgnored':
+      return state;
+    case 'OrderRejected':
+      return { ...state, executedKeys: new Set(state.executedKeys).add(orderKey(event.order.userId, event.order.idempotencyKey)) };
+    case 'OrderFilled': {
+      const { order } = event;
+      const account = state.accounts.get(order.userId);
+      invariant(account !== undefined, () => `fill for unknown account ${order.userId}`);
+      invariant(event.cashAfterCents >= 0 && event.holdingAfter >= 0, () => `fill ${order.orderId} leaves cash ${event.cashAfterCents}, holding ${event.holdingAfter}`);
+      const holdings = new Map(account.holdings).set(order.playerId, event.holdingAfter);
+      const accounts = new Map(state.accounts).set(order.userId, { cashCents: event.cashAfterCents, holdings });
+      return { accounts, executedKeys: new Set(state.executedKeys).add(orderKey(order.userId, order.idempotencyKey)) };
+    }
+  }
+}

@@ -7,6 +7,7 @@ import { down } from './commands/down';
 import { status } from './commands/status';
 import { bootstrap } from './commands/bootstrap';
 import { feedReplay, feedSynthetic } from './commands/feed';
+import { usersCreate } from './commands/users';
 
 const program = new Command('inplay')
   .description('inplay: in-play trading of virtual player shares on Kafka. Run `inplay up` to start everything.')
@@ -31,6 +32,17 @@ program
   .command('bootstrap')
   .description('create topics, apply migrations and register schemas on external infrastructure, then exit')
   .action(bootstrap);
+
+program
+  .command('users')
+  .description('demo users')
+  .command('create')
+  .description('create users with starting cash and print a token for each (needs `inplay up` running)')
+  .argument('<userIds...>', 'one or more user ids (letters, digits, _ . -)')
+  .option('--cash <euros>', 'starting cash in euros (default 1000)')
+  .option('--name <displayName>', 'display name (default: the user id)')
+  .option('--json', 'machine-readable output')
+  .action(usersCreate);
 
 const feed = program.command('feed').description('put match events on match.events');
 feed

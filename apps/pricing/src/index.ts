@@ -1,0 +1,7 @@
+// Public surface of pricing: start both stages in-process (the CLI, tests and
+export { startPricing, type PricingHandle, type StartPricingOptions } from './pricing';
+export { startProcessor, type ProcessorOptions, type Stage } from './processor';
+export { startSequencer, RosterMissingError, ROSTER_CACHE_LIMIT, type SequencerOptions } from './sequencer';
+export { loadPricingSettings, pricingConfigFrom, PricingConfigError, DEFAULT_METRICS_PORT, type PricingSettings } from './settings';
+export { DEFAULT_CONSUMER_TUNING, type ConsumerTuning } from './tuning';
+export { benchPricing, DEFAULT_BENCH_RATES, DEFAULT_THROUGHPUT_EVENTS, type BenchPricingOptions, type BenchPricingReport } from './bench';

@@ -1,0 +1,107 @@
+// Pricing's configuration: read once from the environment, validated (zod for
+// the settings, validatePricingConfig for the model), refused at start-up when wrong.
+import { DEFAULT_PORTS, infraHints, infraShape, loadConfig, port, positiveInt, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_CONSUMER_TUNING, MAX_FETCH_BYTES_PER_PARTITION, type ConsumerTuning } from './tuning';
+import { DEFAULT_JUMP_TABLE, DEFAULT_PRICING_CONFIG, validatePricingConfig, type JumpTable, type PricingConfig } from '@inplay/domain';
+
+export const DEFAULT_METRICS_PORT = DEFAULT_PORTS.metricsBase + 2;
+
+const jumpTableOverride = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not JSON: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.record(z.string(), z.number())));
+
+const settingsShape = {
+  ...infraShape,
+  DATABASE_URL: postgresUrl,
+  PRICING_DRIFT_INTERVAL_MS: positiveInt.default(DEFAULT_PRICING_CONFIG.driftIntervalMs),
+  PRICING_LOCK_WINDOW_MS: z.coerce.number().int().min(0).default(DEFAULT_PRICING_CONFIG.lockWindowMs),
+  PRICING_SEED: z.coerce.number().int().default(DEFAULT_PRICING_CONFIG.rngSeed),
+  /** JSON object; each event type given replaces that type's entry, e.g. {"GOAL":{"subject":2000,"keeper":-800}}. */
+  PRICING_JUMP_TABLE: jumpTableOverride.optional(),
+  METRICS_PORT: port.default(DEFAULT_METRICS_PORT),
+  PRICING_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(DEFAULT_CONSUMER_TUNING.maxWaitTimeInMs),
+  PRICING_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(1_024).max(MAX_FETCH_BYTES_PER_PARTITION).default(DEFAULT_CONSUMER_TUNING.maxBytesPerPartition),
+};
+
+const settingsHints = {
+  ...infraHints,
+  DATABASE_URL: 'Pricing reads each match roster (players table) from it at kick-off',
+  PRICING_DRIFT_INTERVAL_MS: 'Milliseconds of silence before an idle player drifts (and how often drift beats are appended)',
+  PRICING_LOCK_WINDOW_MS: 'Milliseconds trading stays locked on a player after an event on him',
+  PRICING_JUMP_TABLE: 'A JSON object of event type -> { subject?, related?, keeper? } basis points',
+  PRICING_FETCH_MAX_WAIT_MS: 'How long a fetch waits for data (latency vs. requests per second)',
+  PRICING_FETCH_MAX_BYTES_PER_PARTITION: 'Bounds one batch, hence one transaction',
+};
+
+export interface PricingSettings {
+  brokers: string[];
+  registryUrl: string;
+  databaseUrl: string;
+  topicPrefix: string;
+  logLevel: string;
+  metricsPort: number;
+  pricing: PricingConfig;
+  tuning: ConsumerTuning;
+}
+
+export class PricingConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid pricing configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PricingConfigError';
+  }
+}
+
+/** The model's config from the settings; every problem validatePricingConfig finds is reported at once. */
+export function pricingConfigFrom(overrides: {
+  driftIntervalMs: number;
+  lockWindowMs: number;
+  rngSeed: number;
+  jumpTable?: Record<string, Record<string, number>> | undefined;
+}): PricingConfig {
+  const unknownTypes = Object.keys(overrides.jumpTable ?? {}).filter((type) => !(type in DEFAULT_JUMP_TABLE));
+  const unknownRoles = Object.entries(overrides.jumpTable ?? {}).flatMap(([type, roles]) =>
+    Object.keys(roles).filter((role) => !['subject', 'related', 'keeper'].includes(role)).map((role) => `${type}.${role}`));
+  const jumpTable = { ...DEFAULT_JUMP_TABLE, ...overrides.jumpTable } as JumpTable;
+  const config: PricingConfig = {
+    ...DEFAULT_PRICING_CONFIG,
+    driftIntervalMs: overrides.driftIntervalMs,
+    lockWindowMs: overrides.lockWindowMs,
+    rngSeed: overrides.rngSeed,
+    jumpTable,
+  };
+  const validated = validatePricingConfig(config);
+  const problems = [
+    ...unknownTypes.map((t) => `PRICING_JUMP_TABLE: unknown event type ${t}`),
+    ...unknownRoles.map((r) => `PRICING_JUMP_TABLE: unknown role ${r} (subject, related or keeper)`),
+    ...(validated.ok ? [] : validated.errors),
+  ];
+  if (problems.length > 0) throw new PricingConfigError(problems);
+  return config;
+}
+
+export function loadPricingSettings(env: Record<string, string | undefined> = process.env): PricingSettings {
+  const raw = loadConfig(settingsShape, env, settingsHints);
+  return {
+    brokers: raw.KAFKA_BROKERS,
+    registryUrl: raw.SCHEMA_REGISTRY_URL,
+    databaseUrl: raw.DATABASE_URL,
+    topicPrefix: raw.TOPIC_PREFIX,
+    logLevel: raw.LOG_LEVEL,
+    metricsPort: raw.METRICS_PORT,
+    tuning: { ...DEFAULT_CONSUMER_TUNING, maxWaitTimeInMs: raw.PRICING_FETCH_MAX_WAIT_MS, maxBytesPerPartition: raw.PRICING_FETCH_MAX_BYTES_PER_PARTITION },
+    pricing: pricingConfigFrom({
+      driftIntervalMs: raw.PRICING_DRIFT_INTERVAL_MS,
+      lockWindowMs: raw.PRICING_LOCK_WINDOW_MS,
+      rngSeed: raw.PRICING_SEED,
+      jumpTable: raw.PRICING_JUMP_TABLE,
+    }),
+  };
+}

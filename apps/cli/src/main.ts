@@ -8,6 +8,7 @@ import { status } from './commands/status';
 import { bootstrap } from './commands/bootstrap';
 import { feedReplay, feedSynthetic } from './commands/feed';
 import { usersCreate } from './commands/users';
+import { benchPricingCommand } from './commands/bench';
 
 const program = new Command('inplay')
   .description('inplay: in-play trading of virtual player shares on Kafka. Run `inplay up` to start everything.')
@@ -18,6 +19,8 @@ program
   .description('start Kafka, Postgres, the schema registry and every service, replay a demo match, print the URL')
   .option('--infra-only', 'start only Kafka, Postgres and the registry (tests reuse them)')
   .addOption(new Option('--infra <mode>', 'where the infrastructure comes from').choices(['local', 'external', 'containers']))
+  .option('--gateways <n>', 'gateway processes sharing the gateway port', '1')
+  .option('--speed <factor>', 'demo replay speed (0: no demo replay)', '10')
   .action(up);
 
 program.command('down').description('stop what `inplay up` started (from any terminal)').action(down);
@@ -43,6 +46,15 @@ program
   .option('--name <displayName>', 'display name (default: the user id)')
   .option('--json', 'machine-readable output')
   .action(usersCreate);
+
+const bench = program.command('bench').description('benchmarks (each runs its baseline in the same invocation; JSON + chart)');
+bench
+  .command('pricing')
+  .description('match event -> price tick latency (p50, p99) at fixed rates, and events/s flat out')
+  .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/pricing.json')
+  .option('--rates <list>', 'offered events/s of the latency phases, comma-separated (default 500,1000,2000,5000)')
+  .option('--duration-s <s>', 'seconds per latency phase', '10')
+  .action(benchPricingCommand);
 
 const feed = program.command('feed').description('put match events on match.events');
 feed

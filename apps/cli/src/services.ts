@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagedProcess, waitUntil, type RunningInfra } from '@inplay/infra';
+import { DEFAULT_PORTS } from '@inplay/config';
 import type { CliSettings } from './settings';
+import { devSecrets } from './secrets';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -21,12 +23,46 @@ export interface ServiceSpec {
   healthUrl?: string;
 }
 
-/** Specs of the services that exist so far, in start order. */
-export function serviceSpecs(_infra: RunningInfra, _settings: CliSettings): ServiceSpec[] {
-  return [];
+export interface ServiceOptions {
+  /** Gateway processes sharing one port (SO_REUSEPORT: the kernel spreads connections). */
+  gateways: number;
+  /** Replay speed of the demo match; 0 for no demo replay. */
+  demoSpeed: number;
 }
 
-export async function startServices(infra: RunningInfra, settings: CliSettings): Promise<RunningService[]> {
+const local = (port: number): string => `http://127.0.0.1:${port}`;
+
+/** Specs of the services, in start order: consumers first, the demo feed last, so nothing is missed. */
+export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, options: ServiceOptions): ServiceSpec[] {
+  const secrets = devSecrets(settings.stateDir);
+  const metrics = (offset: number): number => DEFAULT_PORTS.metricsBase + offset;
+  const gatewayPort = DEFAULT_PORTS.gateway;
+  return [
+    { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { METRICS_PORT: String(metrics(2)) }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
+    { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { METRICS_PORT: String(metrics(3)) }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
+    ...Array.from({ length: options.gateways }, (_, i): ServiceSpec => ({
+      name: `gateway-${i + 1}`,
+      entry: 'apps/gateway/src/main.ts',
+      env: { GATEWAY_PORT: String(gatewayPort), GATEWAY_SERVER_ID: `gw-${i + 1}`, JWT_SECRET: secrets.JWT_SECRET, GATEWAY_DEV_LOGIN: 'true' },
+      address: local(gatewayPort),
+      healthUrl: `${local(gatewayPort)}/health`,
+    })),
+    {
+      name: 'feed-ingest',
+      entry: 'apps/feed-ingest/src/main.ts',
+      env: {
+        FEED_WEBHOOK_SECRET: secrets.FEED_WEBHOOK_SECRET,
+        METRICS_PORT: String(metrics(1)),
+        FEED_DEMO_REPLAY: options.demoSpeed > 0 ? 'true' : 'false',
+        FEED_DEMO_SPEED: String(options.demoSpeed || 10),
+      },
+      address: `webhook ${local(DEFAULT_PORTS.feedWebhook)}/feed/events`,
+      healthUrl: `${local(DEFAULT_PORTS.feedWebhook)}/health`,
+    },
+  ];
+}
+
+export async function startServices(infra: RunningInfra, settings: CliSettings, options: ServiceOptions): Promise<RunningService[]> {
   const started: RunningService[] = [];
   const baseEnv = {
     ...process.env,
@@ -35,7 +71,7 @@ export async function startServices(infra: RunningInfra, settings: CliSettings):
     SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
   };
   try {
-    for (const spec of serviceSpecs(infra, settings)) {
+    for (const spec of serviceSpecs(infra, settings, options)) {
       const child = new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)],
         join(settings.stateDir, 'logs', `${spec.name}.log`), { env: { ...baseEnv, ...spec.env }, cwd: REPO_ROOT });
       started.push({ info: { name: spec.name, address: spec.address, ...(child.pid ? { pid: child.pid } : {}), ...(spec.healthUrl ? { healthUrl: spec.healthUrl } : {}) }, stop: () => child.stop() });
@@ -51,5 +87,25 @@ export async function startServices(infra: RunningInfra, settings: CliSettings):
   } catch (err) {
     for (const s of started.reverse()) await s.stop();
     throw err;
+  }
+}
+
+/** Builds the web client (Vite) into apps/web/dist, which the gateways serve at "/". */
+export async function buildWebClient(logFile: string): Promise<void> {
+  const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const build = new ManagedProcess('web-build', process.execPath, [vite, 'build', '--logLevel', 'warn'], logFile, { cwd: join(REPO_ROOT, 'apps', 'web') });
+  const code = await build.whenExited();
+  if (code !== 0) throw new Error(`building the web client failed (exit ${code}):\n${build.lastLines()}`);
+}
+
+export const DEMO_USERS = ['fan-1', 'fan-2', 'fan-3', 'fan-4', 'fan-5'];
+export const DEMO_CASH_CENTS = 100_000;
+
+/** Demo users with starting cash (idempotent: existing users keep their state). */
+export async function createDemoUsers(databaseUrl: string): Promise<void> {
+  const { createUser } = await import('@inplay/settlement');
+  for (const userId of DEMO_USERS) {
+    const result = await createUser(databaseUrl, { userId, displayName: userId, cashCents: DEMO_CASH_CENTS });
+    if (!result.ok) throw new Error(`demo user ${userId}: ${result.message}`);
   }
 }

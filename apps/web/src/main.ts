@@ -21,9 +21,9 @@ const socket = new LiveSocket({
   onOpen: (send) => {
     const ids = [...players.keys()];
     if (ids.length) send({ op: 'subscribe', players: ids });
-    // After a reconnect, ask for what was missed since the last seq we hold.
-    for (const [player, fromSeq] of book.lastSeqs()) send({ op: 'resume', player, fromSeq });
-    if (match.matchId) send({ op: 'subscribe', match: match.matchId });
+    // After a reconnect (to any gateway), ask for what was missed since the last seq we hold.
+    const held = [...book.lastSeqs()].map(([player, fromSeq]) => ({ player, fromSeq }));
+    if (held.length) send({ op: 'resume', players: held });
   },
   onMessage,
   onState: (state, detail) => {
@@ -43,7 +43,7 @@ function onMessage(m: ServerMessage): void {
       schedulePlayers();
       break;
     case 'tick': {
-      const outcome = book.tick(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now, Boolean(m['conflated']));
+      const outcome = book.tick(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now, Number(m['prevSeq'] ?? Number(m['seq']) - 1));
       if (outcome === 'gap') socket.send({ op: 'resume', player: m['player'], fromSeq: book.get(String(m['player']))?.seq ?? 0 });
       schedulePlayers();
       break;
@@ -127,17 +127,22 @@ async function enterMarket(): Promise<void> {
   $('login').hidden = true;
   $('market').hidden = false;
   $('who').textContent = me ? `Logged in as ${me}` : '';
-  const res = await call<{ players: MarketPlayer[]; match?: MatchView }>('GET', '/players');
+  const res = await call<{ players: MarketPlayer[] }>('GET', '/players');
   if (res.ok) {
     for (const p of res.value.players) {
       players.set(p.playerId, p);
       if (p.priceCents !== undefined && p.seq !== undefined) book.snapshot(p.playerId, p.priceCents, p.seq, p.lockedUntil ?? null, Date.now());
     }
-    if (res.value.match) Object.assign(match, res.value.match);
     const teams = [...new Set(res.value.players.map((p) => p.teamName))].sort();
     $('team-filter').append(...teams.map((t) => new Option(t, t)));
-    renderMatch($('match'), match);
   }
+  const live = await call<{ matches: (MatchView & { recent: ServerMessage[] })[] }>('GET', '/matches');
+  const current = live.ok ? live.value.matches[0] : undefined;
+  if (current) {
+    Object.assign(match, { matchId: current.matchId, home: current.home ?? 'Home', away: current.away ?? 'Away' });
+    for (const event of current.recent) onMatchEvent(event);
+  }
+  renderMatch($('match'), match);
   socket.start();
   schedulePlayers();
   void refreshPortfolio();
@@ -148,7 +153,7 @@ function wire(): void {
   $('login-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const userId = ($('login-user') as HTMLInputElement).value.trim();
-    const res = await call<{ token: string; userId: string }>('POST', '/auth/dev-login', { userId });
+    const res = await call<{ token: string; userId: string }>('POST', '/dev/login', { userId });
     if (!res.ok) { $('login-error').textContent = res.error.message; return; }
     setToken(res.value.token);
     me = res.value.userId;

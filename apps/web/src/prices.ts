@@ -46,14 +46,15 @@ export class PriceBook {
   }
 
   /**
-   * Applies a tick. `conflated` ticks may skip seqs on purpose (the gateway
-   * sent the latest only); any other skip is a gap the caller must repair.
+   * Applies a tick. Each tick names the seq of the message before it in its
+   * stream (`prevSeq`): a conflated stream skips seqs on purpose, so only a
+   * `prevSeq` beyond the seq we hold is a gap the caller must repair (protocol v1).
    */
-  tick(playerId: string, priceCents: number, seq: number, lockedUntil: number | null, nowMs: number, conflated = false): ApplyOutcome {
+  tick(playerId: string, priceCents: number, seq: number, lockedUntil: number | null, nowMs: number, prevSeq: number = seq - 1): ApplyOutcome {
     const known = this.prices.get(playerId);
     if (!known) return 'gap';
     if (seq <= known.seq) return 'stale';
-    if (seq !== known.seq + 1 && !conflated) return 'gap';
+    if (prevSeq > known.seq) return 'gap';
     this.prices.set(playerId, {
       playerId, priceCents, seq, lockedUntil,
       previousPriceCents: known.priceCents,

@@ -9,13 +9,19 @@ describe('the page price book', () => {
     expect(book.get('messi')).toMatchObject({ priceCents: 1_100, previousPriceCents: 1_000, seq: 6, changedAt: 10 });
   });
 
-  it('reports a gap when a seq is skipped and ignores old ticks', () => {
+  it('reports a gap when the tick follows a seq it never saw, and ignores old ticks', () => {
     const book = new PriceBook();
     book.snapshot('messi', 1_000, 5, null, 0);
-    expect(book.tick('messi', 1_200, 8, null, 1)).toBe('gap');
-    expect(book.tick('messi', 900, 5, null, 1)).toBe('stale');
+    expect(book.tick('messi', 1_200, 8, null, 1, 7)).toBe('gap');
+    expect(book.tick('messi', 900, 5, null, 1, 4)).toBe('stale');
     expect(book.get('messi')?.seq).toBe(5);
-    expect(book.tick('messi', 1_200, 8, null, 1, true)).toBe('applied');
+  });
+
+  it('accepts a conflated tick that skips seqs after the one it holds', () => {
+    const book = new PriceBook();
+    book.snapshot('messi', 1_000, 5, null, 0);
+    expect(book.tick('messi', 1_200, 8, null, 1, 5)).toBe('applied');
+    expect(book.get('messi')?.seq).toBe(8);
   });
 
   it('a tick for a player without a snapshot is a gap', () => {

@@ -1,16 +1,30 @@
 // `inplay up`: infrastructure, then every service, then a demo replay; stays in
 // the foreground and stops everything it started, in reverse order, on Ctrl-C.
-import { startInfra, writeStackState, readStackState, clearStackState, isAlive, type RunningInfra } from '@inplay/infra';
+import { progress, startInfra, writeStackState, readStackState, clearStackState, isAlive, type RunningInfra } from '@inplay/infra';
 import { loadSettings, externalEndpoints } from '../settings';
-import { startServices, type RunningService } from '../services';
+import { startServices, buildWebClient, createDemoUsers, DEMO_USERS, DEMO_CASH_CENTS, type RunningService, type ServiceOptions } from '../services';
+import { join } from 'node:path';
 
 export interface UpOptions {
   infraOnly?: boolean;
+  gateways?: string;
+  speed?: string;
   infra?: 'local' | 'external' | 'containers';
+}
+
+export const MAX_GATEWAYS = 8;
+
+function serviceOptions(options: UpOptions): ServiceOptions {
+  const gateways = Number(options.gateways ?? '1');
+  if (!Number.isInteger(gateways) || gateways < 1 || gateways > MAX_GATEWAYS) throw new Error(`--gateways must be an integer from 1 to ${MAX_GATEWAYS}, got ${JSON.stringify(options.gateways)}`);
+  const demoSpeed = Number(options.speed ?? '10');
+  if (!Number.isFinite(demoSpeed) || demoSpeed < 0 || demoSpeed > 1_000) throw new Error(`--speed must be 0 (no demo replay) to 1000, got ${JSON.stringify(options.speed)}`);
+  return { gateways, demoSpeed };
 }
 
 export async function up(options: UpOptions): Promise<void> {
   const settings = loadSettings();
+  serviceOptions(options);
   const mode = options.infra ?? settings.INPLAY_INFRA;
   const previous = readStackState(settings.stateDir);
   if (previous && isAlive(previous.upPid)) {
@@ -67,7 +81,13 @@ export async function up(options: UpOptions): Promise<void> {
 
   if (!options.infraOnly) {
     try {
-      running.services = await startServices(infra, settings);
+      const web = progress('Web client (Vite build) and demo users');
+      await buildWebClient(join(settings.stateDir, 'logs', 'web-build.log'));
+      await createDemoUsers(infra.databaseUrl);
+      web.done(`apps/web/dist; users ${DEMO_USERS.join(', ')} with €${DEMO_CASH_CENTS / 100} each`);
+      const services = progress('Services');
+      running.services = await startServices(infra, settings, serviceOptions(options));
+      services.done(running.services.map((s) => s.info.name).join(', '));
     } catch (err) {
       await infra.stop();
       clearStackState(settings.stateDir);
@@ -83,7 +103,7 @@ export async function up(options: UpOptions): Promise<void> {
   console.log(`\ninplay is up in ${seconds} s (${mode} infrastructure${options.infraOnly ? ', infrastructure only' : ''}).`);
   for (const c of infra.components) console.log(`  ${c.name.padEnd(16)} ${c.address.padEnd(34)} ${c.version}`);
   for (const s of running.services) console.log(`  ${s.info.name.padEnd(16)} ${s.info.address}`);
-  const entry = running.services.find((s) => s.info.name === 'web') ?? running.services.find((s) => s.info.name.startsWith('gateway'));
-  if (entry) console.log(`\nOpen ${entry.info.address}`);
+  const entry = running.services.find((s) => s.info.name.startsWith('gateway'));
+  if (entry) console.log(`\nOpen the web client: ${entry.info.address}/  (log in as ${DEMO_USERS[0]}; data: StatsBomb Open Data)`);
   console.log('\nPress Ctrl-C to stop everything (or run `npx inplay down` from another terminal).');
 }

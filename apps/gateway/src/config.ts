@@ -1,0 +1,112 @@
+// The gateway's one validated config object: where the infrastructure is, who
+// this instance is, which origins may open sockets, and every limit with its
+// number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
+import { hostname } from 'node:os';
+import { DEFAULT_PORTS, infraHints, infraShape, loadConfig, postgresUrl, z } from '@inplay/config';
+import { MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
+
+export const DEFAULT_LIMITS = {
+  /** This machine allows 20,000 open files per process: leave room for Kafka, Postgres and the listen socket. */
+  maxConnectionsPerInstance: 18_000,
+  maxSubscriptionsPerConnection: 100,
+  /** Largest client frame handled; larger ones get FRAME_TOO_LARGE (uWS drops the connection past 16x this). */
+  maxFrameBytes: 4_096,
+  maxMessagesPerSecond: 20,
+  /** Room for a reconnect that resumes every subscribed player one message each. */
+  messageBurst: 120,
+  /** Refused (rate-limited) messages in a row before the connection is closed with RATE_LIMITED. */
+  rateLimitedMessagesBeforeClose: 100,
+  /** Bad messages over a connection's life before it is closed with PROTOCOL_VIOLATION. */
+  protocolErrorsBeforeClose: 20,
+  /** At most one tick message per player per this window; 0 sends every tick. */
+  conflateMs: 100,
+  ringBufferTicksPerPlayer: 256,
+  softBackpressureBytes: 64 * 1024,
+  hardBackpressureBytes: 256 * 1024,
+  slowConsumerGraceMs: 10_000,
+  slowSnapshotIntervalMs: 1_000,
+  backpressureSweepMs: 250,
+  /** uWS idle timeout (pings are sent automatically before it); uWS needs at least 8. */
+  idleTimeoutSeconds: 32,
+  /** Ticks read back per price.ticks partition at start, to fill the resume ring buffers. */
+  bootstrapRewindTicksPerPartition: 2_000,
+  bootstrapTimeoutMs: 60_000,
+  playersCacheMs: 2_000,
+  maxPlayersPerResponse: 5_000,
+  leaderboardTopEntries: 10,
+} as const;
+
+export type GatewayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+export const MIN_IDLE_TIMEOUT_SECONDS = 8;
+export const DEFAULT_ALLOWED_ORIGINS = [`http://localhost:${DEFAULT_PORTS.gateway}`, `http://127.0.0.1:${DEFAULT_PORTS.gateway}`, 'http://localhost:5173', 'http://127.0.0.1:5173'];
+
+export interface GatewayConfig {
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string;
+  databaseUrl: string;
+  topicPrefix: string;
+  logLevel: string;
+  jwtSecret: string;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  serverId: string;
+  /** Browser origins allowed to open sockets; ["*"] allows any. A missing Origin (non-browser client) is always allowed. */
+  allowedOrigins: string[];
+  limits: GatewayLimits;
+}
+
+const envName = (limit: string): string => `GATEWAY_${limit.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+const limitShape = Object.fromEntries(
+  Object.entries(DEFAULT_LIMITS).map(([name, value]) => [envName(name), z.coerce.number().int().min(name === 'conflateMs' ? 0 : 1).default(value)]),
+) as Record<string, z.ZodDefault<z.ZodCoercedNumber>>;
+
+const shape = {
+  ...infraShape,
+  DATABASE_URL: postgresUrl,
+  JWT_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= MIN_SIGNING_KEY_BYTES, { message: `must be at least ${MIN_SIGNING_KEY_BYTES} bytes` }),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
+  GATEWAY_SERVER_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, '1-64 of A-Z a-z 0-9 _ . -').optional(),
+  GATEWAY_ALLOWED_ORIGINS: z.string().default(DEFAULT_ALLOWED_ORIGINS.join(',')),
+  ...limitShape,
+};
+
+const hints = {
+  ...infraHints,
+  DATABASE_URL: 'The gateway reads the players table from it (GET /players)',
+  JWT_SECRET: 'The key tokens are signed with: the same value as every other service (`inplay up` generates one)',
+  GATEWAY_ALLOWED_ORIGINS: 'Comma-separated origins like https://play.example.com, or * for any',
+};
+
+/** Reads and validates the environment; throws a ConfigError naming every bad setting. */
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const raw = loadConfig(shape, env, hints) as Record<string, unknown> & z.infer<z.ZodObject<typeof shape>>;
+  const limits = Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((name) => [name, raw[envName(name)] as number])) as GatewayLimits;
+  const config: GatewayConfig = {
+    kafkaBrokers: raw.KAFKA_BROKERS,
+    schemaRegistryUrl: raw.SCHEMA_REGISTRY_URL,
+    databaseUrl: raw.DATABASE_URL,
+    topicPrefix: raw.TOPIC_PREFIX,
+    logLevel: raw.LOG_LEVEL,
+    jwtSecret: raw.JWT_SECRET,
+    host: raw.GATEWAY_HOST,
+    port: raw.GATEWAY_PORT,
+    serverId: raw.GATEWAY_SERVER_ID ?? `gw-${hostname()}-${raw.GATEWAY_PORT}`,
+    allowedOrigins: raw.GATEWAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    limits,
+  };
+  validateLimits(config.limits);
+  return config;
+}
+
+/** Cross-field rules zod cannot see per field. Throws with the setting names. */
+export function validateLimits(limits: GatewayLimits): void {
+  const problems: string[] = [];
+  if (limits.softBackpressureBytes > limits.hardBackpressureBytes) problems.push(`${envName('softBackpressureBytes')} must not exceed ${envName('hardBackpressureBytes')}`);
+  if (limits.idleTimeoutSeconds < MIN_IDLE_TIMEOUT_SECONDS) problems.push(`${envName('idleTimeoutSeconds')} must be at least ${MIN_IDLE_TIMEOUT_SECONDS} (uWS)`);
+  if (limits.messageBurst < 1 || limits.maxMessagesPerSecond < 1) problems.push('message rate limits must be at least 1');
+  if (problems.length > 0) throw new Error(`Invalid gateway limits:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}

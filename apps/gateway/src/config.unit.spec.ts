@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, loadGatewayConfig } from './config';
+
+const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', JWT_SECRET: 'x'.repeat(32) };
+
+describe('gateway config', () => {
+  it('has defaults for everything but the database and the JWT secret', () => {
+    const config = loadGatewayConfig(base);
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', topicPrefix: '', kafkaBrokers: ['127.0.0.1:19092'], limits: DEFAULT_LIMITS });
+    expect(config.serverId).toMatch(/^gw-.+-8080$/);
+  });
+
+  it('reads each limit from GATEWAY_<NAME>, the instance identity and the allowed origins', () => {
+    const config = loadGatewayConfig({ ...base, GATEWAY_PORT: '8181', GATEWAY_SERVER_ID: 'gw-2', GATEWAY_CONFLATE_MS: '0', GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: '7', GATEWAY_ALLOWED_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config).toMatchObject({ port: 8181, serverId: 'gw-2', allowedOrigins: ['https://a.example', 'https://b.example'] });
+    expect(config.limits).toMatchObject({ conflateMs: 0, maxSubscriptionsPerConnection: 7 });
+  });
+
+  it('refuses a JWT secret under 32 bytes, naming the setting', () => {
+    expect(() => loadGatewayConfig({ ...base, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET: must be at least 32 bytes/);
+  });
+
+  it('refuses a missing database URL and a bad limit, naming each', () => {
+    expect(() => loadGatewayConfig({ JWT_SECRET: base.JWT_SECRET, GATEWAY_MAX_FRAME_BYTES: 'lots' })).toThrow(/DATABASE_URL[\s\S]*GATEWAY_MAX_FRAME_BYTES/);
+  });
+
+  it('refuses a soft backpressure limit above the hard one', () => {
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_SOFT_BACKPRESSURE_BYTES: '2000', GATEWAY_HARD_BACKPRESSURE_BYTES: '1000' })).toThrow(/GATEWAY_SOFT_BACKPRESSURE_BYTES must not exceed GATEWAY_HARD_BACKPRESSURE_BYTES/);
+  });
+});

@@ -1,0 +1,79 @@
+// One client connection's state (uWS user data) and the guarded ways to write
+// to it: a uWS WebSocket is valid only between open and close, so every write
+// checks `closed` first.
+import type { WebSocket } from 'uWebSockets.js';
+import type { CloseCode, ErrorName } from '../protocol/codes';
+import { errorMessage } from '../protocol/server-messages';
+import type { GatewayMetrics } from '../metrics';
+import type { SocketMode } from '../policy/backpressure';
+import type { TokenBucket } from '../policy/rate-limit';
+
+export interface AuthFailure {
+  error: ErrorName;
+  close: CloseCode;
+  message: string;
+}
+
+export interface Connection {
+  readonly id: number;
+  readonly userId: string | null;
+  readonly tokenExpiresAtMs: number | null;
+  /** A token was offered and failed: the socket is told why and closed on open. */
+  readonly authFailure: AuthFailure | null;
+  ws: WebSocket<Connection> | null;
+  closed: boolean;
+  readonly players: Set<string>;
+  mode: SocketMode;
+  /** In slow mode, the seq the last snapshot of each player told the client. */
+  readonly toldSeqs: Map<string, number>;
+  lastSlowSnapshotAtMs: number;
+  readonly bucket: TokenBucket;
+  refusedInARow: number;
+  lastRateErrorAtMs: number;
+  protocolErrors: number;
+}
+
+let nextConnectionId = 1;
+
+export function newConnection(identity: { userId: string; expiresAtMs: number } | null, authFailure: AuthFailure | null, bucket: TokenBucket): Connection {
+  return {
+    id: nextConnectionId++,
+    userId: identity?.userId ?? null,
+    tokenExpiresAtMs: identity?.expiresAtMs ?? null,
+    authFailure,
+    ws: null,
+    closed: false,
+    players: new Set(),
+    mode: { kind: 'live' },
+    toldSeqs: new Map(),
+    lastSlowSnapshotAtMs: 0,
+    bucket,
+    refusedInARow: 0,
+    lastRateErrorAtMs: Number.NEGATIVE_INFINITY,
+    protocolErrors: 0,
+  };
+}
+
+/** Sends one message; false when the socket is gone or uWS dropped it (past maxBackpressure). */
+export function sendTo(conn: Connection, message: string, type: string, metrics: GatewayMetrics): boolean {
+  if (conn.closed || !conn.ws) return false;
+  const status = conn.ws.send(message, false);
+  if (status === 2) {
+    metrics.messagesDropped.inc({ reason: 'backpressure' });
+    return false;
+  }
+  metrics.messagesSent.inc({ type });
+  return true;
+}
+
+export function sendError(conn: Connection, name: ErrorName, message: string, metrics: GatewayMetrics, op?: string): void {
+  metrics.clientErrors.inc({ name });
+  sendTo(conn, errorMessage(name, message, op), 'error', metrics);
+}
+
+/** Closes with a close frame (sent after anything still buffered). Close reasons are at most 123 bytes. */
+export function closeWith(conn: Connection, code: CloseCode, reason: string, metrics: GatewayMetrics): void {
+  if (conn.closed || !conn.ws) return;
+  metrics.closes.inc({ code: String(code) });
+  conn.ws.end(code, reason.slice(0, 123));
+}

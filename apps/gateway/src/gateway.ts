@@ -14,7 +14,7 @@ import { PriceBook } from './fanout/price-book';
 import { PublishThrottle } from './fanout/publish-throttle';
 import { Fanout } from './fanout/fanout';
 import { MatchBoard } from './fanout/match-board';
-import { startKafkaFeed, type KafkaFeed } from './feed/kafka-feed';
+import { startKafkaFeed, type FeedHandlers, type KafkaFeed } from './feed/kafka-feed';
 import { SocketServer } from './ws/socket-server';
 import { registerHealthRoutes } from './http/health';
 import { registerPriceRoutes } from './http/prices';
@@ -119,7 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 }
 
 /** The fan-out's feed handlers as plain functions (its methods use `this`). */
-function bindHandlers(fanout: Fanout): Omit<import('./feed/kafka-feed').FeedHandlers, 'onMatchEvent'> {
+function bindHandlers(fanout: Fanout): Omit<FeedHandlers, 'onMatchEvent'> {
   return {
     onLatest: (latest) => fanout.onLatest(latest),
     onTick: (tick, appendedAtMs, live) => fanout.onTick(tick, appendedAtMs, live),

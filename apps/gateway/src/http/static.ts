@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { HttpResponse } from 'uWebSockets.js';
 import type { RouteModule } from './routes';
 
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -41,7 +42,7 @@ export function staticRoutes(files = loadStaticFiles()): RouteModule {
       deps.logger.warn({ dir: WEB_DIST_DIR }, 'no web build found: run `npm run build -w @inplay/web` to serve the page');
       return;
     }
-    const serve = (url: string) => (res: import('uWebSockets.js').HttpResponse): void => {
+    const serve = (url: string) => (res: HttpResponse): void => {
       const file = files.get(url);
       if (!file) { res.writeStatus('404 Not Found').end('not found'); return; }
       res.cork(() => {

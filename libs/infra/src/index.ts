@@ -5,3 +5,4 @@ export * from './progress';
 export * from './kafka-local';
 export * from './postgres-local';
 export * from './registry-local';
+export * from './helm';

@@ -1,16 +1,23 @@
-// The settlement process: read config, migrate, run until SIGTERM/SIGINT.
-// Any unexpected error exits 1; a restart resumes from the offsets in Postgres.
+// The settlement process: read config, migrate, serve /metrics and /health,
+// run until SIGTERM/SIGINT. Any unexpected error exits 1; a restart resumes
+// from the offsets in Postgres.
 import { migrate } from '@inplay/db';
-import { createLogger } from '@inplay/telemetry';
+import { loadConfig, port } from '@inplay/config';
+import { createLogger, startMetricsServer } from '@inplay/telemetry';
 import { startSettlement } from './settlement';
 import { loadSettlementSettings } from './settings';
+import { createSettlementMetrics, DEFAULT_SETTLEMENT_METRICS_PORT } from './metrics';
 
 const settings = loadSettlementSettings();
+const { METRICS_PORT } = loadConfig({ METRICS_PORT: port.default(DEFAULT_SETTLEMENT_METRICS_PORT) }, process.env, { METRICS_PORT: 'A free TCP port for /metrics and /health' });
 const logger = createLogger('settlement', settings.logLevel);
 await migrate(settings.databaseUrl);
-const settlement = await startSettlement({ ...settings, logger });
+const metrics = createSettlementMetrics(settings.strategy ?? 'atomic-guard');
+const settlement = await startSettlement({ ...settings, logger, onSettled: (batch) => metrics.observe(batch, Date.now()) });
+const metricsServer = await startMetricsServer(metrics.registry, METRICS_PORT);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    metricsServer.close();
     settlement.stop().then(() => process.exit(0), (err: Error) => { logger.error({ err }, 'stop failed'); process.exit(1); });
   });
 }

@@ -21,5 +21,29 @@ export async function ensureTopics(admin: Admin, prefix = ''): Promise<string[]>
       configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
     })),
   });
-  return missing.map((t) => topicName(prefix, t.name));
+  const created = missing.map((t) => topicName(prefix, t.name));
+  await waitUntilServed(admin, created);
+  return created;
+}
+
+const TOPIC_READY_TIMEOUT_MS = 15_000;
+
+/**
+ * Right after creation a broker can still answer "not the leader for that
+ * topic-partition" to ListOffsets although the metadata names a leader:
+ * wait until every new topic answers, so callers never see that race.
+ */
+async function waitUntilServed(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`topic ${topic} is not served after ${TOPIC_READY_TIMEOUT_MS} ms: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
 }

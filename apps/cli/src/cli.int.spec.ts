@@ -39,10 +39,10 @@ function inplay(args: string[], env: Record<string, string>, timeoutMs = 60_000)
   });
 }
 
-/** Nothing of this run left running: no pid files, no stack state. */
-function nothingRunning(env: Record<string, string>): boolean {
+/** What this run left behind: pid files or stack state (empty when nothing runs). */
+function leftRunning(env: Record<string, string>): string[] {
   const run = join(env['INPLAY_STATE_DIR'] as string, 'run');
-  return !existsSync(run) || readdirSync(run).length === 0;
+  return existsSync(run) ? readdirSync(run) : [];
 }
 
 describe('inplay up / status / down', () => {
@@ -71,10 +71,10 @@ describe('inplay up / status / down', () => {
     expect(down.out).toMatch(/stopped: inplay up/);
     await eventually('up exited', () => up.exitCode !== null, 30_000);
     expect(up.exitCode).toBe(0);
-    expect(nothingRunning(env)).toBe(true);
+    expect(leftRunning(env)).toEqual([]);
     const after = await inplay(['status', '--json'], env);
     expect(after.code).toBe(3);
-    expect(JSON.parse(after.out).components.every((c: { status: string }) => c.status === 'down')).toBe(true);
+    expect(JSON.parse(after.out).components.filter((c: { status: string }) => c.status !== "down")).toEqual([]);
   }, 200_000);
 });
 
@@ -85,7 +85,7 @@ describe('bad configuration stops start-up within seconds and names the setting'
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/INPLAY_KAFKA_PORT: .*\(got "ninety"\)\. A free TCP port/);
     expect(res.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);
-    expect(nothingRunning(env)).toBe(true);
+    expect(leftRunning(env)).toEqual([]);
   });
 
   it('refuses a port in use before starting anything', async () => {
@@ -97,7 +97,7 @@ describe('bad configuration stops start-up within seconds and names the setting'
       expect(res.code).toBe(1);
       expect(res.err).toMatch(new RegExp(`INPLAY_REGISTRY_PORT: port ${env['INPLAY_REGISTRY_PORT']} on 127.0.0.1 is already in use`));
       expect(res.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);
-      expect(nothingRunning(env)).toBe(true);
+      expect(leftRunning(env)).toEqual([]);
     } finally {
       blocker.close();
     }
@@ -109,7 +109,7 @@ describe('bad configuration stops start-up within seconds and names the setting'
     expect(res.code).toBe(1);
     expect(res.err).toMatch(/DATABASE_URL: cannot reach Postgres at .*ECONNREFUSED.*unset DATABASE_URL/s);
     expect(res.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);
-    expect(nothingRunning(env)).toBe(true);
+    expect(leftRunning(env)).toEqual([]);
   });
 
   it('rejects a malformed DATABASE_URL before trying to connect', async () => {

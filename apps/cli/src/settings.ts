@@ -1,10 +1,11 @@
 // The CLI's own settings, validated once at start-up.
-import { z, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, DEFAULT_PORTS } from '@inplay/config';
+import { z, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, DEFAULT_PORTS } from '@inplay/config';
 
 export const cliShape = {
   ...infraShape,
-  KAFKA_BROKERS: infraShape.KAFKA_BROKERS.optional(),
-  SCHEMA_REGISTRY_URL: infraShape.SCHEMA_REGISTRY_URL.optional(),
+  // No defaults here: unset means "the local stack" (or "missing" with --infra=external).
+  KAFKA_BROKERS: brokerList.optional(),
+  SCHEMA_REGISTRY_URL: httpUrl.optional(),
   INPLAY_INFRA: z.enum(['local', 'external', 'containers']).default('local'),
   INPLAY_KAFKA_PORT: port.default(DEFAULT_PORTS.kafka),
   INPLAY_KAFKA_CONTROLLER_PORT: port.default(DEFAULT_PORTS.kafkaController),

@@ -8,7 +8,8 @@ import { status } from './commands/status';
 import { bootstrap } from './commands/bootstrap';
 import { feedReplay, feedSynthetic } from './commands/feed';
 import { usersCreate } from './commands/users';
-import { benchPricingCommand } from './commands/bench';
+import { replayCommand, backfillCommand } from './commands/audit';
+import { benchPricingCommand, benchSettlementCommand, benchFanoutCommand, benchReplayCommand } from './commands/bench';
 
 const program = new Command('inplay')
   .description('inplay: in-play trading of virtual player shares on Kafka. Run `inplay up` to start everything.')
@@ -47,6 +48,19 @@ program
   .option('--json', 'machine-readable output')
   .action(usersCreate);
 
+program
+  .command('replay')
+  .description('the audit: rebuild cash, holdings, ledger and leaderboards from the topics into a fresh database and prove them equal to the live projection')
+  .option('--json <file>', 'also write the report (keys equal, discrepancies, eventsPerSec) here')
+  .action(replayCommand);
+
+program
+  .command('backfill')
+  .description('compute a leaderboard over past history from the start of the topics (resumable after Ctrl-C, idempotent)')
+  .requiredOption('--board <name>', '"overall" or "match:<matchId>"')
+  .option('--from <time>', 'ignore results settled before this time (ISO 8601)')
+  .action(backfillCommand);
+
 const bench = program.command('bench').description('benchmarks (each runs its baseline in the same invocation; JSON + chart)');
 bench
   .command('pricing')
@@ -55,6 +69,29 @@ bench
   .option('--rates <list>', 'offered events/s of the latency phases, comma-separated (default 500,1000,2000,5000)')
   .option('--duration-s <s>', 'seconds per latency phase', '10')
   .action(benchPricingCommand);
+bench
+  .command('settlement')
+  .description('orders end to end (HTTP in -> result on order.results) for every strategy: orders/s, latency p50/p99 at 2,000/s, invariant violations')
+  .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/settlement.json')
+  .option('--users <n>', 'users placing orders (default 200)')
+  .option('--duration-s <s>', 'seconds per fixed-rate phase (default 6)')
+  .action(benchSettlementCommand);
+bench
+  .command('fanout')
+  .description('WebSocket fan-out: tick append -> client receipt with N connections, uWS gateway vs a ws baseline')
+  .option('--connections <n>', 'WebSocket connections at the largest step (default 10000; 50000 for one match)')
+  .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/fanout.json')
+  .option('--players <n>', 'players ticking (default 500)')
+  .option('--ticks-per-sec <n>', 'ticks per second overall (default 2000)')
+  .option('--duration-s <s>', 'measurement window per run')
+  .addOption(new Option('--only <gateway>', 'run one gateway only').choices(['uws', 'ws', 'both']))
+  .action(benchFanoutCommand);
+bench
+  .command('replay')
+  .description('the audit replay (inplay replay) on a recorded history of ~320,000 events: events/s')
+  .option('--json <file>', 'where the JSON report goes', 'bench-results/replay.json')
+  .option('--orders <n>', 'orders in the recorded history (default 60000)')
+  .action(benchReplayCommand);
 
 const feed = program.command('feed').description('put match events on match.events');
 feed

@@ -40,6 +40,7 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
   return [
     { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { METRICS_PORT: String(metrics(2)) }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
     { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { METRICS_PORT: String(metrics(3)) }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
+    { name: 'leaderboard', entry: 'apps/leaderboard/src/main.ts', env: { METRICS_PORT: String(metrics(5)) }, address: `metrics ${local(metrics(5))}/metrics`, healthUrl: `${local(metrics(5))}/health` },
     ...Array.from({ length: options.gateways }, (_, i): ServiceSpec => ({
       name: `gateway-${i + 1}`,
       entry: 'apps/gateway/src/main.ts',

@@ -7,6 +7,8 @@ import { loadGatewayConfig } from './config';
 import { startGateway } from './gateway';
 import { createOrderIntake, registerOrderRoutes } from './orders';
 import { staticRoutes } from './http/static';
+import { registerPortfolioRoutes } from './portfolio';
+import { registerLeaderboardRoutes, startLeaderboardFeed, type LeaderboardFeed } from './leaderboard';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
@@ -19,13 +21,26 @@ async function main(): Promise<void> {
     brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl,
     jwtSecret: config.jwtSecret, topicPrefix: config.topicPrefix, devLogin, logger,
   });
+  let leaderboards: LeaderboardFeed | undefined;
   const gateway = await startGateway({
     config, logger,
-    routeModules: [(app) => { registerOrderRoutes(app, intake.deps); }, staticRoutes()],
+    routeModules: [
+      (app) => { registerOrderRoutes(app, intake.deps); },
+      (app, deps) => {
+        registerPortfolioRoutes(app, { signingKey: deps.signingKey, pool: deps.pool, latestPrice: (playerId) => deps.book.state(playerId)?.priceCents, logger: deps.logger });
+      },
+      (app, deps) => {
+        // Boards arrive from the compacted leaderboard topic; until the first one, GET /leaderboard says so.
+        registerLeaderboardRoutes(app, { signingKey: deps.signingKey, snapshot: (boardId) => leaderboards?.snapshot(boardId), logger: deps.logger });
+        startLeaderboardFeed({ kafka: deps.kafka, serde: deps.serde, deadLetters: deps.producer, prefix: deps.config.topicPrefix })
+          .then((feed) => { leaderboards = feed; }, (err: unknown) => deps.logger.error({ err }, 'leaderboard feed failed'));
+      },
+      staticRoutes(),
+    ],
   });
   const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'gateway stopping: closing sockets with 4000 (reconnect)');
-    gateway.stop().then(() => intake.close()).then(
+    gateway.stop().then(() => leaderboards?.stop()).then(() => intake.close()).then(
       () => process.exit(0),
       (err: unknown) => { logger.error({ err }, 'gateway did not stop cleanly'); process.exit(1); },
     );

@@ -13,7 +13,12 @@ const { METRICS_PORT } = loadConfig({ METRICS_PORT: port.default(DEFAULT_SETTLEM
 const logger = createLogger('settlement', settings.logLevel);
 await migrate(settings.databaseUrl);
 const metrics = createSettlementMetrics(settings.strategy ?? 'atomic-guard');
-const settlement = await startSettlement({ ...settings, logger, onSettled: (batch) => metrics.observe(batch, Date.now()) });
+const settlement = await startSettlement({
+  ...settings, logger,
+  onSettled: (batch, timing) => metrics.observe(batch, Date.now(), timing),
+  onRetry: (err) => metrics.observeRetry(err),
+});
+metrics.watchOutbox(() => settlement.outboxBacklog());
 const metricsServer = await startMetricsServer(metrics.registry, METRICS_PORT);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -21,7 +21,15 @@ export interface OrdersConsumerOptions {
   settle: SettleContext;
   logger: Logger;
   /** Called after each committed transaction (wakes the outbox relay, records metrics). */
-  onSettled: (batch: SettledBatch) => void;
+  onSettled: (batch: SettledBatch, timing: SettlementTiming) => void;
+  /** Called before a transaction is run again (divergence, deadlock, serialization or constraint failure). */
+  onRetry?: (err: Error, attempt: number) => void;
+}
+
+export interface SettlementTiming {
+  /** From the first BEGIN to the COMMIT that stuck, retries included. */
+  durationMs: number;
+  attempts: number;
 }
 
 export function orderToSettle(order: Order): OrderToSettle {
@@ -59,6 +67,8 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
         const chunk = messages.slice(start, start + MAX_ORDERS_PER_TRANSACTION);
         const firstOffset = BigInt(chunk[0]!.offset);
         const lastOffset = BigInt(chunk.at(-1)!.offset);
+        const startedAt = performance.now();
+        let attempts = 1;
         const outcome = await inTransactionWithRetry(pool, async (client) => {
           const next = await lockNextOffset(client, ref);
           if (firstOffset > next) return { gapFrom: next, settled: null };
@@ -66,7 +76,11 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
           const settled = await settleOrders(client, orders, options.settle);
           await advanceNextOffset(client, ref, lastOffset + 1n);
           return { gapFrom: null, settled };
-        }, (err, attempt) => logger.warn({ err: err.message, attempt, partition: batch.partition }, 'settlement batch diverged; retrying'));
+        }, (err, attempt) => {
+          attempts = attempt + 1;
+          options.onRetry?.(err, attempt);
+          logger.warn({ err: err.message, attempt, partition: batch.partition }, 'settlement batch diverged; retrying');
+        });
         if (outcome.gapFrom !== null || outcome.settled === null) {
           // Kafka handed us records past what Postgres says we consumed: go back.
           logger.warn({ partition: batch.partition, from: String(outcome.gapFrom), got: firstOffset.toString() }, 'seeking back to the stored offset');
@@ -74,7 +88,7 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
           return;
         }
         resolveOffset(lastOffset.toString());
-        options.onSettled(outcome.settled);
+        options.onSettled(outcome.settled, { durationMs: performance.now() - startedAt, attempts });
         await heartbeat();
       }
       const last = messages.at(-1);

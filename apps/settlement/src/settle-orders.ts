@@ -2,11 +2,11 @@
 // let the domain decider settle the orders in log order, then persist with
 // set-based statements (one per table): cash and holdings behind the
 // strategy's guards, order rows (unique user + idempotency key), ledger
-// entries and outbox rows for order.results and trades.
-import type { Pool, PoolClient } from '@inplay/db';
+// entries (hash-chained per user) and outbox rows for order.results and trades.
+import { insertChainedEntries, readChainHeads, sha256Hex, type Pool, type PoolClient } from '@inplay/db';
 import type { OrderResult, Trade } from '@inplay/contracts';
 import {
-  guardsOf, orderKey, resultOf, tradeOf, unbalancedTransactions,
+  chainPostings, guardsOf, orderKey, resultOf, tradeOf, unbalancedTransactions,
   type AccountState, type OrderToSettle, type PriceInForceLookup, type SettlementDecider, type SettlementEvent,
 } from '@inplay/domain';
 import { SettlementDivergence, type SettlementStrategy } from './strategies';
@@ -90,14 +90,19 @@ async function insertOrders(client: PoolClient, events: SettlementEvent[], resul
   if (rowCount !== results.length) throw new SettlementDivergence(`${results.length - (rowCount ?? 0)} order rows already existed`);
 }
 
+/**
+ * Appends the fills' postings to their users' hash chains, in decision order.
+ * Runs after applyCash, so every filled user's account row is locked by this
+ * transaction: the chain heads read here cannot move before COMMIT (and a fork
+ * would still fail the unique (user_id, chain_seq) index and be retried).
+ */
 async function insertLedger(client: PoolClient, events: SettlementEvent[]): Promise<void> {
-  const postings = events.flatMap((e) => (e.type === 'OrderFilled' ? e.postings : []));
+  const postings = events.flatMap((e) => (e.type === 'OrderFilled' ? e.postings.map((posting) => ({ userId: e.order.userId, posting })) : []));
   if (postings.length === 0) return;
-  const off = unbalancedTransactions(postings);
+  const off = unbalancedTransactions(postings.map((p) => p.posting));
   if (off.size > 0) throw new Error(`invariant violated: unbalanced ledger transactions ${[...off.keys()].join(', ')}`);
-  await client.query(
-    `INSERT INTO ledger_entries (transaction_id, account, amount_cents) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])`,
-    [postings.map((p) => p.transactionId), postings.map((p) => p.account), postings.map((p) => p.amountCents)]);
+  const heads = await readChainHeads(client, [...new Set(postings.map((p) => p.userId))]);
+  await insertChainedEntries(client, chainPostings(heads, postings, sha256Hex).entries);
 }
 
 async function insertOutbox(client: PoolClient, ctx: SettleContext, results: OrderResult[], trades: Trade[]): Promise<void> {

@@ -5,7 +5,7 @@ import { createPool } from '@inplay/db';
 import { DEFAULT_SETTLEMENT_CONFIG, settlementDecider, type FairnessPolicy } from '@inplay/domain';
 import { createKafka, createProducer, createSerde, ensureTopics, topicName, waitForGroupCoordinator } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
-import { startOrdersConsumer } from './orders-consumer';
+import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
 import { startOutboxRelay } from './outbox-relay';
 import { startPriceTable, type PriceTable } from './price-table';
 import type { SettledBatch } from './settle-orders';
@@ -26,13 +26,23 @@ export interface SettlementOptions {
   logger?: Logger;
   /** Called when a background part fails; default: log and exit 1 (crash loudly). */
   onFatal?: (err: Error) => void;
-  onSettled?: (batch: SettledBatch) => void;
+  onSettled?: (batch: SettledBatch, timing: SettlementTiming) => void;
+  /** Called before a batch's transaction is run again (metrics). */
+  onRetry?: (err: Error, attempt: number) => void;
   /** Overrides the clock (tests). */
   now?: () => number;
 }
 
+export interface OutboxBacklog {
+  unsentRows: number;
+  /** Age of the oldest row not yet published; 0 when the outbox is drained. */
+  oldestUnsentAgeMs: number;
+}
+
 export interface RunningSettlement {
   prices: PriceTable;
+  /** What the outbox relay has still to publish (the /metrics outbox lag). */
+  outboxBacklog(): Promise<OutboxBacklog>;
   stop(): Promise<void>;
 }
 
@@ -71,7 +81,8 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
       resultsTopic: topicName(prefix, 'order.results'),
       tradesTopic: topicName(prefix, 'trades'),
     },
-    onSettled: (batch) => { relay.wake(); options.onSettled?.(batch); },
+    onSettled: (batch, timing) => { relay.wake(); options.onSettled?.(batch, timing); },
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
   consumer.on(consumer.events.CRASH, (event) => {
     if (!event.payload.restart) onFatal(event.payload.error);
@@ -79,6 +90,11 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   logger.info({ strategy: strategy.name, prefix }, 'settlement running');
   return {
     prices,
+    async outboxBacklog() {
+      const { rows } = await pool.query<{ n: string; age_ms: string | null }>(
+        `SELECT count(*) AS n, (extract(epoch FROM now() - min(created_at)) * 1000)::bigint AS age_ms FROM outbox WHERE sent_at IS NULL`);
+      return { unsentRows: Number(rows[0]?.n ?? 0), oldestUnsentAgeMs: Math.max(0, Number(rows[0]?.age_ms ?? 0)) };
+    },
     async stop() {
       await consumer.disconnect();
       await prices.stop();

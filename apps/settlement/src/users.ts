@@ -2,8 +2,8 @@
 // (debit the user's cash, credit issuance) so the ledger always explains every
 // cent; and a dev-only token for them. `inplay users create` calls these.
 import { issueToken, signingKey } from '@inplay/auth';
-import { createPool, type Pool } from '@inplay/db';
-import { issuancePostings } from '@inplay/domain';
+import { createPool, insertChainedEntries, sha256Hex, type Pool } from '@inplay/db';
+import { chainPostings, issuancePostings } from '@inplay/domain';
 
 /** Largest starting cash of a demo user: one billion cents. */
 export const MAX_STARTING_CASH_CENTS = 100_000_000_000;
@@ -31,8 +31,8 @@ export async function createUser(db: Pool | string, user: NewUser): Promise<Crea
     if (rowCount === 1) {
       await client.query('INSERT INTO accounts (user_id, cash_cents) VALUES ($1, $2)', [user.userId, user.cashCents]);
       const postings = issuancePostings(`issue:${user.userId}`, user.userId, user.cashCents);
-      await client.query('INSERT INTO ledger_entries (transaction_id, account, amount_cents) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])',
-        [postings.map((p) => p.transactionId), postings.map((p) => p.account), postings.map((p) => p.amountCents)]);
+      // The genesis of the user's hash chain: nobody can settle for a user whose row we have just inserted.
+      await insertChainedEntries(client, chainPostings(new Map(), postings.map((posting) => ({ userId: user.userId, posting })), sha256Hex).entries);
     }
     await client.query('COMMIT');
     return { ok: true, created: rowCount === 1 };

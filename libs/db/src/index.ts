@@ -89,3 +89,5 @@ export function redact(databaseUrl: string): string {
     return '<malformed DATABASE_URL>';
   }
 }
+
+export { insertChainedEntries, readChainHeads, sha256Hex } from './ledger';

@@ -87,7 +87,27 @@ export { SYNTHETIC_RUN_ID_PATTERN, scopeSyntheticMatches } from './feed/syntheti
 
 export { MAX_BOARD_ENTRIES, compareEntries, portfolioValueCents, rankBoard, rankOf, restrictToPlayers, type Board, type Portfolio, type PriceLookup, type RankedEntry } from './leaderboard/ranking';
 
+export {
+  OVERALL_BOARD,
+  applyFillToPosition,
+  applyResult,
+  applyTick,
+  emptyPosition,
+  holdingsOf,
+  initialStandings,
+  matchBoard,
+  matchBoardId,
+  openAccount,
+  overallBoard,
+  parseBoardId,
+  playersByMatch,
+  type Standings,
+  type TradingPosition,
+  type UserStanding,
+} from './leaderboard/standings';
+
 export { noFairnessPolicy, tradeLockPolicy, type FairnessInput, type FairnessPolicy, type FairnessVerdict, type PriceInForce } from './fairness/fairness-policy';
+export { GENESIS_HASH, canonicalEntry, chainPostings, entryHash, verifyChains, type ChainBreak, type ChainBreakKind, type ChainHead, type ChainedEntry, type Sha256Hex } from './ledger/chain';
 export { ISSUANCE_ACCOUNT, accountBalances, balanced, cashAccount, fillPostings, issuancePostings, marketAccount, unbalancedTransactions, type Posting } from './ledger/postings';
 export {
   evolve as evolveSettlement,
@@ -110,3 +130,17 @@ export {
   type SettlementDecider,
 } from './orders/settlement-decider';
 export { guardsOf, resultOf, tradeOf, type CashGuard, type HoldingGuard } from './orders/settlement-effects';
+
+export {
+  holdingKey,
+  startRebuild,
+  tickKey,
+  type Discrepancy,
+  type DiscrepancyKind,
+  type GenesisAccount,
+  type Rebuild,
+  type RebuiltOrderRow,
+  type RebuiltProjection,
+} from './audit/rebuild';
+
+export { portfolioView, type PortfolioFill, type PortfolioLine, type PortfolioView } from './portfolio/portfolio-view';

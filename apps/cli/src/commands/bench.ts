@@ -24,3 +24,51 @@ export async function benchPricingCommand(options: { json?: string; durationS?: 
   });
   console.log(`wrote ${json} and its chart`);
 }
+
+function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`--${name} must be an integer in [1, ${max}], got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export async function benchSettlementCommand(options: { json?: string; users?: string; durationS?: string }): Promise<void> {
+  const { benchSettlement } = await import('@inplay/settlement');
+  const e = runningEndpoints(loadSettings());
+  if (!e.adminDatabaseUrl) throw new Error('bench settlement creates databases of its own: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
+  const json = jsonPath(options.json, 'settlement');
+  await benchSettlement({
+    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
+    ...(options.users ? { users: positiveInt('users', options.users, 200, 10_000) } : {}),
+    ...(options.durationS ? { durationMs: positiveInt('duration-s', options.durationS, 6, 600) * 1000 } : {}),
+    log: (line) => console.log(line),
+  });
+  console.log(`wrote ${json} and its chart`);
+}
+
+export async function benchFanoutCommand(options: { connections?: string; json?: string; players?: string; ticksPerSec?: string; durationS?: string; only?: 'uws' | 'ws' | 'both' }): Promise<void> {
+  const { benchFanout } = await import('@inplay/gateway/bench');
+  const e = runningEndpoints(loadSettings());
+  const json = jsonPath(options.json, 'fanout');
+  await benchFanout({
+    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, json,
+    connections: positiveInt('connections', options.connections, 10_000, 100_000),
+    ...(options.players ? { players: positiveInt('players', options.players, 500, 100_000) } : {}),
+    ...(options.ticksPerSec ? { ticksPerSec: positiveInt('ticks-per-sec', options.ticksPerSec, 2_000, 100_000) } : {}),
+    ...(options.durationS ? { durationMs: positiveInt('duration-s', options.durationS, 20, 600) * 1000 } : {}),
+    ...(options.only ? { only: options.only } : {}),
+  });
+  console.log(`wrote ${json} and its chart`);
+}
+
+export async function benchReplayCommand(options: { json?: string; orders?: string }): Promise<void> {
+  const { benchReplay } = await import('@inplay/audit');
+  const e = runningEndpoints(loadSettings());
+  if (!e.adminDatabaseUrl) throw new Error('bench replay creates databases of its own: it needs the embedded Postgres of `inplay up`');
+  const json = jsonPath(options.json, 'replay');
+  await benchReplay({
+    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
+    ...(options.orders ? { orders: positiveInt('orders', options.orders, 60_000, 1_000_000) } : {}),
+  });
+  console.log(`wrote ${json}`);
+}

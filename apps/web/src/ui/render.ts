@@ -15,9 +15,9 @@ export interface MarketPlayer {
 }
 
 export interface MatchView { matchId: string | null; home: string; away: string; homeScore: number; awayScore: number; clock: string; period: number; clockMs?: number }
-export interface Holding { playerId: string; quantity: number; averageCostCents: number; latestPriceCents: number; valueCents: number; unrealisedPnlCents: number; realisedPnlCents: number }
-export interface Portfolio { cashCents: number; holdings: Holding[]; valueCents?: number }
-export interface Board { boardId: string; totalUsers: number; entries: { rank: number; userId: string; valueCents: number }[]; me?: { rank: number; valueCents: number } | null }
+export interface Holding { playerId: string; quantity: number; averageCostCents: number | null; latestPriceCents: number | null; valueCents: number; unrealisedPnlCents: number; realisedPnlCents: number }
+export interface Portfolio { cashCents: number; holdings: Holding[]; totalValueCents?: number; realisedPnlCents?: number }
+export interface Board { boardId: string; totalUsers: number; entries: { rank: number; userId: string; valueCents: number }[]; you?: { rank: number; valueCents: number } | null; beyondTop?: boolean }
 export interface OrderView { orderId: string; playerId: string; side: string; quantity: number; status: 'pending' | 'filled' | 'rejected'; fillPriceCents?: number; reason?: string; message?: string; retryAfterMs?: number }
 
 const FLASH_MS = 800;
@@ -104,11 +104,12 @@ export function renderOrderFeedback(target: HTMLElement, orders: OrderView[], pl
 
 export function renderPortfolio(target: HTMLElement, p: Portfolio, players: Map<string, MarketPlayer>, book: PriceBook): void {
   const rows = p.holdings.filter((h) => h.quantity > 0).map((h) => {
-    const latest = book.get(h.playerId)?.priceCents ?? h.latestPriceCents;
-    const unrealised = (latest - h.averageCostCents) * h.quantity;
-    return el('li', {}, `${players.get(h.playerId)?.name ?? h.playerId}: ${h.quantity} @ ${money(h.averageCostCents)} → ${money(latest)} (${signedMoney(unrealised)})`);
+    const latest = book.get(h.playerId)?.priceCents ?? h.latestPriceCents ?? 0;
+    const average = h.averageCostCents ?? 0;
+    const unrealised = (latest - average) * h.quantity;
+    return el('li', {}, `${players.get(h.playerId)?.name ?? h.playerId}: ${h.quantity} @ ${money(average)} → ${money(latest)} (${signedMoney(unrealised)})`);
   });
-  const holdingsValue = p.holdings.reduce((sum, h) => sum + h.quantity * (book.get(h.playerId)?.priceCents ?? h.latestPriceCents), 0);
+  const holdingsValue = p.holdings.reduce((sum, h) => sum + h.quantity * (book.get(h.playerId)?.priceCents ?? h.latestPriceCents ?? 0), 0);
   const list = el('ul');
   list.append(...rows);
   target.replaceChildren(
@@ -123,5 +124,5 @@ export function renderLeaderboard(list: HTMLElement, mine: HTMLElement, board: B
     if (e.userId === me) li.classList.add('me');
     return li;
   }));
-  mine.textContent = board.me ? `Your rank: ${board.me.rank} of ${board.totalUsers}` : '';
+  mine.textContent = board.you ? `Your rank: ${board.you.rank} of ${board.totalUsers}` : board.beyondTop ? `You are outside the top ${board.entries.length} of ${board.totalUsers}` : '';
 }

@@ -1,0 +1,86 @@
+// Reads a topic from its start to the end it had when the read began, decoded,
+// partition by partition in log order. The audit and backfills fold history
+// with it; a private group id and no commits leave no trace on the cluster.
+import { randomUUID } from 'node:crypto';
+import type { TopicName } from '@inplay/contracts';
+import { topicName, type Kafka, type Serde } from '@inplay/kafka';
+
+/** A topic with nothing new for this long, before reaching the end it had, is an error rather than a hang. */
+export const READ_STALL_TIMEOUT_MS = 60_000;
+
+export interface TopicEnd {
+  /** Next offset per partition when the read began. */
+  ends: Map<number, bigint>;
+  total: bigint;
+}
+
+export async function topicEnds(kafka: Kafka, topic: string): Promise<TopicEnd> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const ends = new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
+    const total = offsets.reduce((n, p) => n + BigInt(p.high) - BigInt(p.low), 0n);
+    return { ends, total };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ReadOptions<T> {
+  kafka: Kafka;
+  serde: Serde;
+  prefix: string;
+  topic: TopicName;
+  /** Where to start per partition (default: the beginning). */
+  from?: Map<number, bigint>;
+  /** Called for each record in partition order; may be async (backfill checkpoints). */
+  onRecord: (value: T, partition: number, offset: bigint) => void | Promise<void>;
+  /** Called after each fetched batch with the next offset of its partition. */
+  onBatch?: (partition: number, nextOffset: bigint, records: number) => void | Promise<void>;
+  /** Stops early when it returns true (Ctrl-C). */
+  stopped?: () => boolean;
+}
+
+export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
+  const topic = topicName(options.prefix, options.topic);
+  const end = await topicEnds(options.kafka, topic);
+  const pending = new Set([...end.ends].filter(([p, high]) => high > (options.from?.get(p) ?? 0n)).map(([p]) => p));
+  if (pending.size === 0) return end;
+  const consumer = options.kafka.consumer({ groupId: `audit-${randomUUID()}`, maxWaitTimeInMs: 50, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const [partition, offset] of options.from ?? []) consumer.seek({ topic, partition, offset: offset.toString() });
+    });
+    await new Promise<void>((resolve, reject) => {
+      let stall = setTimeout(() => reject(new Error(`no progress reading ${topic} for ${READ_STALL_TIMEOUT_MS} ms`)), READ_STALL_TIMEOUT_MS);
+      consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch }) => {
+          clearTimeout(stall);
+          stall = setTimeout(() => reject(new Error(`no progress reading ${topic} for ${READ_STALL_TIMEOUT_MS} ms`)), READ_STALL_TIMEOUT_MS);
+          const high = end.ends.get(batch.partition) ?? 0n;
+          let next = 0n;
+          let count = 0;
+          for (const message of batch.messages) {
+            const offset = BigInt(message.offset);
+            if (offset >= high || options.stopped?.()) break;
+            next = offset + 1n;
+            if (!message.value) continue;
+            await options.onRecord((await options.serde.decode(message.value)) as T, batch.partition, offset);
+            count++;
+          }
+          if (next > 0n) await options.onBatch?.(batch.partition, next, count);
+          if (next >= high || options.stopped?.()) pending.delete(batch.partition);
+          if (pending.size === 0) { clearTimeout(stall); resolve(); }
+        },
+      }).catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return end;
+}

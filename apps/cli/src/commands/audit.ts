@@ -1,0 +1,32 @@
+// `inplay replay` (the audit: rebuild every projection from the topics into a
+// fresh database and prove it equal to the live one) and `inplay backfill`.
+import { resolve } from 'node:path';
+import { loadSettings } from '../settings';
+import { runningEndpoints } from '../endpoints';
+
+export async function replayCommand(options: { json?: string }): Promise<void> {
+  const { runReplayAudit } = await import('@inplay/audit');
+  const settings = loadSettings();
+  const e = runningEndpoints(settings);
+  if (!e.adminDatabaseUrl) throw new Error('the audit rebuilds into a fresh database: it needs the embedded Postgres of `inplay up` (or a role that may CREATE DATABASE)');
+  const report = await runReplayAudit({
+    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: e.databaseUrl,
+    topicPrefix: settings.TOPIC_PREFIX, ...(options.json ? { json: resolve(options.json) } : {}),
+  });
+  if (!report.equal) process.exitCode = 4;
+}
+
+export async function backfillCommand(options: { board: string; from?: string }): Promise<void> {
+  const { runBackfill } = await import('@inplay/audit');
+  const settings = loadSettings();
+  const e = runningEndpoints(settings);
+  const from = options.from === undefined ? undefined : Date.parse(options.from);
+  if (from !== undefined && Number.isNaN(from)) throw new Error(`--from must be a date/time (e.g. 2026-11-24T18:00:00Z), got ${JSON.stringify(options.from)}`);
+  let stop = false;
+  process.once('SIGINT', () => { stop = true; console.error('\nstopping after the current record; run the same command again to resume'); });
+  const report = await runBackfill({
+    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, board: options.board,
+    topicPrefix: settings.TOPIC_PREFIX, ...(from !== undefined ? { from } : {}), stopped: () => stop,
+  });
+  console.log(JSON.stringify(report, null, 2));
+}

@@ -16,6 +16,10 @@ const match: MatchView = { home: '', away: '', homeScore: 0, awayScore: 0, clock
 let selected: string | null = null;
 let me: string | null = null;
 
+/** Read-only facts for tests and curious fans (window.__inplay): which gateway, gaps seen and repaired. */
+const debug = { serverId: '', gapsDetected: 0, gapSnapshots: 0, ticksApplied: 0, reconnects: 0 };
+(window as unknown as { __inplay: unknown }).__inplay = { get: () => ({ ...debug, seqs: Object.fromEntries(book.lastSeqs()) }) };
+
 const socket = new LiveSocket({
   url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${currentToken() ? `?token=${encodeURIComponent(currentToken() as string)}` : ''}`,
   onOpen: (send) => {
@@ -38,12 +42,19 @@ function onMessage(m: ServerMessage): void {
   const status = $('connection');
   if (status.classList.contains('behind')) { status.className = 'connection live'; status.textContent = 'live'; }
   switch (m.type) {
+    case 'hello':
+      if (debug.serverId) debug.reconnects += 1;
+      debug.serverId = String(m['serverId']);
+      break;
     case 'snapshot':
+      if (m['gap']) debug.gapSnapshots += 1;
       book.snapshot(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now);
       schedulePlayers();
       break;
     case 'tick': {
       const outcome = book.tick(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now, Number(m['prevSeq'] ?? Number(m['seq']) - 1));
+      if (outcome === 'applied') debug.ticksApplied += 1;
+      if (outcome === 'gap') debug.gapsDetected += 1;
       if (outcome === 'gap') socket.send({ op: 'resume', player: m['player'], fromSeq: book.get(String(m['player']))?.seq ?? 0 });
       schedulePlayers();
       break;

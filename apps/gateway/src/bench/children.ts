@@ -1,7 +1,6 @@
 // Child processes of the bench, typed: forked with tsx and an IPC channel,
 // with `next(type)` to await a given reply, and the stderr tail kept for errors.
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -89,19 +88,8 @@ export function spawnChild<In extends { type: string }, Out extends { type: stri
   };
 }
 
-/** A port free right now on host (the kernel picks it). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '@inplay/infra';
 
-/** Machine-wide CPU jiffies (all cores) from /proc/stat: busy and total. */
 export async function machineCpu(): Promise<{ busy: number; total: number }> {
   const first = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
   const fields = first.trim().split(/\s+/).slice(1).map(Number);

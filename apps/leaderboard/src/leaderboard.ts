@@ -8,11 +8,10 @@
 // is exact and equals a backfill by construction; reading from a Postgres
 // snapshot would need offsets consistent with it, which the outbox relay
 // (publishing after commit) cannot give. Results are deduplicated by orderId.
-import { randomUUID } from 'node:crypto';
 import type { OrderResult, PriceTick } from '@inplay/contracts';
 import { createPool } from '@inplay/db';
 import { applyResult, applyTick, initialStandings, openAccount } from '@inplay/domain';
-import { createKafka, createProducer, createSerde, ensureTopics, recordSender, waitForGroupCoordinator } from '@inplay/kafka';
+import { connectServiceKafka, recordSender } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import { computeAllBoards, DEFAULT_TOP_ENTRIES, playersOfAllMatches, snapshotOf } from './boards';
 import { followTopic } from './follow';
@@ -49,17 +48,8 @@ export async function startLeaderboard(options: LeaderboardOptions): Promise<Run
   const now = options.now ?? Date.now;
   const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'leaderboard failed'); process.exit(1); });
   const metrics = options.metrics ?? createLeaderboardMetrics();
-  const kafka = createKafka({ brokers: options.brokers, clientId: `leaderboard-${randomUUID().slice(0, 8)}` });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, prefix);
-  await admin.disconnect();
-  await waitForGroupCoordinator(kafka);
-  const serde = createSerde(options.registryUrl, prefix);
-  await serde.registerAll();
+  const { kafka, serde, producer } = await connectServiceKafka({ service: 'leaderboard', brokers: options.brokers, registryUrl: options.registryUrl, prefix });
   const pool = createPool(options.databaseUrl, { max: 2, applicationName: 'leaderboard' });
-  const producer = createProducer(kafka);
-  await producer.connect();
   const sender = recordSender(producer, serde, prefix);
 
   const state = initialStandings();

@@ -1,9 +1,8 @@
 // Settlement wired together: price table from price.ticks, the consumer group
 // on orders (decide in memory, guard in the database), and the outbox relay.
-import { randomUUID } from 'node:crypto';
 import { createPool } from '@inplay/db';
 import { DEFAULT_SETTLEMENT_CONFIG, settlementDecider, type FairnessPolicy } from '@inplay/domain';
-import { createKafka, createProducer, createSerde, ensureTopics, topicName, waitForGroupCoordinator } from '@inplay/kafka';
+import { connectServiceKafka, topicName } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
 import { startOutboxRelay } from './outbox-relay';
@@ -50,17 +49,8 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   const prefix = options.topicPrefix ?? '';
   const logger = options.logger ?? createLogger('settlement');
   const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'settlement failed'); process.exit(1); });
-  const kafka = createKafka({ brokers: options.brokers, clientId: `settlement-${randomUUID().slice(0, 8)}` });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, prefix);
-  await admin.disconnect();
-  await waitForGroupCoordinator(kafka);
-  const serde = createSerde(options.registryUrl, prefix);
-  await serde.registerAll();
+  const { kafka, serde, producer } = await connectServiceKafka({ service: 'settlement', brokers: options.brokers, registryUrl: options.registryUrl, prefix });
   const pool = createPool(options.databaseUrl, { max: 8, applicationName: 'settlement' });
-  const producer = createProducer(kafka);
-  await producer.connect();
   const prices = await startPriceTable({ kafka, serde, deadLetters: producer, prefix });
   await Promise.race([
     prices.ready,

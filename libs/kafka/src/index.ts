@@ -2,3 +2,4 @@ export * from './client';
 export * from './topics';
 export * from './serde';
 export * from './records';
+export * from './service';

@@ -1,0 +1,32 @@
+// What every Kafka-using service does at start: make sure its topics exist,
+// wait for the group coordinator, register the schemas, connect an idempotent
+// producer. One place, so services differ only in what they consume.
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import { createKafka, createProducer, waitForGroupCoordinator } from './client';
+import { ensureTopics } from './topics';
+import { createSerde, type Serde } from './serde';
+
+export interface ServiceKafka {
+  kafka: Kafka;
+  serde: Serde;
+  /** Idempotent, connected. */
+  producer: Producer;
+}
+
+export async function connectServiceKafka(options: { service: string; brokers: string[]; registryUrl: string; prefix: string }): Promise<ServiceKafka> {
+  const kafka = createKafka({ brokers: options.brokers, clientId: `${options.service}-${randomUUID().slice(0, 8)}` });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, options.prefix);
+  } finally {
+    await admin.disconnect();
+  }
+  await waitForGroupCoordinator(kafka);
+  const serde = createSerde(options.registryUrl, options.prefix);
+  await serde.registerAll();
+  const producer = createProducer(kafka);
+  await producer.connect();
+  return { kafka, serde, producer };
+}

@@ -92,8 +92,15 @@ export async function dropBenchTopicsAndDatabase(kafka: Kafka, prefix: string, d
 const PRICING_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+export interface PricingProcess {
+  /** SIGTERM: a graceful stop, which must exit 0. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing flushed (the crash test). */
+  kill(): Promise<void>;
+}
+
 /** The pricing process as deployed (its own process, its own core), on the bench prefix. */
-export async function spawnPricing(o: { brokers: string[]; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<{ stop(): Promise<void> }> {
+export async function spawnPricing(o: { brokers: string[]; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
   const env = {
     ...process.env, KAFKA_BROKERS: o.brokers.join(','), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: o.databaseUrl,
     TOPIC_PREFIX: o.prefix, METRICS_PORT: String(await freePort()), LOG_LEVEL: 'info', ...o.env,
@@ -112,7 +119,10 @@ export async function spawnPricing(o: { brokers: string[]; registryUrl: string; 
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`pricing exited with ${code} before it started:\n${lines.join('\n')}`)));
   });
-  return { stop: () => stopChild(child) };
+  return {
+    stop: () => stopChild(child),
+    kill: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGKILL'); })),
+  };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

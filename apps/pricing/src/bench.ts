@@ -4,13 +4,14 @@
 // LogAppendTime, linked by tick.causeEventId) and the sustained event rate.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { MatchEvent } from '@inplay/contracts';
 import { createPool } from '@inplay/db';
 import { DEFAULT_SYNTHETIC_RATES_PER_HOUR, generateSyntheticMatches, type MatchEventDraft, type Roster } from '@inplay/domain';
 import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type RecordSender } from '@inplay/kafka';
 import { formatTable, latencyChartSvg, percentiles, type BenchPricingReport, type RatePhase, type ThroughputPhase } from './bench-report';
 import { EVENT_HEADER, createBenchDatabase, createLogAppendTimeTopics, dropBenchTopicsAndDatabase, observe, spawnPricing, waitUntil, type Observer } from './bench-harness';
+import { DEFAULT_DELIVERY } from './delivery';
 import { writeRoster } from './roster-store';
 
 export type { BenchPricingReport };
@@ -87,7 +88,7 @@ export async function benchPricing(o: BenchPricingOptions): Promise<BenchPricing
       latencyMs: { p50: reference?.appendToAppendMs.p50 ?? Number.NaN, p99: reference?.appendToAppendMs.p99 ?? Number.NaN, atEventsPerSec: reference?.targetEventsPerSec ?? 0 },
       rates: phases,
       throughput,
-      setup: { pricingEnv: o.pricingEnv ?? {}, matches: load.rosters.length, players: load.players, durationMsPerRate: o.durationMs, brokers: o.brokers, topicPrefix: prefix, cpus: cpus().length },
+      setup: { delivery: o.pricingEnv?.['PRICING_DELIVERY'] ?? process.env['PRICING_DELIVERY'] ?? DEFAULT_DELIVERY.mode, pricingEnv: o.pricingEnv ?? {}, loadAverage: loadavg(), matches: load.rosters.length, players: load.players, durationMsPerRate: o.durationMs, brokers: o.brokers, topicPrefix: prefix, cpus: cpus().length },
     };
     await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(o.json.replace(/(\.json)?$/, '.svg'), latencyChartSvg(report));

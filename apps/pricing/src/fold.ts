@@ -37,7 +37,20 @@ export interface FoldResult {
   commandsByKind: Record<PricingCommandKind, number>;
 }
 
-export function foldCommands(decider: PricingDecider, players: ReadonlyMap<string, PlayerPriceState>, commands: readonly CommandAt[]): FoldResult {
+/**
+ * Per player, the offset its restored snapshot reflects: commands at or below it
+ * are already in the state and are skipped for that player (replay after a crash).
+ */
+export type ReflectedOffsets = ReadonlyMap<string, number>;
+
+const NOTHING_REFLECTED: ReflectedOffsets = new Map();
+
+export function foldCommands(
+  decider: PricingDecider,
+  players: ReadonlyMap<string, PlayerPriceState>,
+  commands: readonly CommandAt[],
+  reflected: ReflectedOffsets = NOTHING_REFLECTED,
+): FoldResult {
   const result: FoldResult = {
     players: new Map(players),
     ticks: [],
@@ -54,7 +67,10 @@ export function foldCommands(decider: PricingDecider, players: ReadonlyMap<strin
     }
     // DRIFT beats every player this partition holds, in a stable order.
     const targets = reading.playerId === null ? [...result.players.keys()].sort() : [reading.playerId];
-    for (const playerId of targets) apply(decider, result, playerId, reading.command, offset);
+    for (const playerId of targets) {
+      if (Number(offset) <= (reflected.get(playerId) ?? -1)) continue;
+      apply(decider, result, playerId, reading.command, offset);
+    }
   }
   return result;
 }

@@ -89,4 +89,27 @@ describe('folding pricing commands', () => {
       expect(fromSnapshot(snapshotType.fromBuffer(snapshotType.toBuffer(snapshot)) as PricingSnapshot)).toEqual(touched.state);
     }
   });
+
+  it('replays from an older offset after a crash and gives exactly the ticks the snapshots do not reflect yet', () => {
+    const commands = at(matchCommands());
+    const whole = foldCommands(decider, new Map(), commands);
+    fc.assert(fc.property(fc.integer({ min: 0, max: commands.length - 1 }), fc.array(fc.integer({ min: 0, max: commands.length - 1 })), (resumeAt, snapshotAtSeeds) => {
+      // Each player was snapshotted at some offset at or after the resume point (its state then, that offset recorded).
+      const upTo = (end: number) => foldCommands(decider, new Map(), commands.slice(0, end + 1));
+      const players = new Map<string, PlayerPriceState>();
+      const reflected = new Map<string, number>();
+      [...whole.players.keys()].forEach((playerId, i) => {
+        const snapshotAt = Math.max(resumeAt - 1, snapshotAtSeeds[i] ?? resumeAt - 1);
+        const state = snapshotAt < 0 ? undefined : upTo(snapshotAt).players.get(playerId);
+        if (state) {
+          players.set(playerId, state);
+          reflected.set(playerId, snapshotAt);
+        }
+      });
+      const replay = foldCommands(decider, players, commands.slice(resumeAt), reflected);
+      const seqReflected = (playerId: string) => players.get(playerId)?.seq ?? 0;
+      expect(replay.ticks).toEqual(whole.ticks.filter((t) => t.seq > seqReflected(t.playerId)));
+      expect(replay.players).toEqual(whole.players);
+    }), { numRuns: 50 });
+  });
 });

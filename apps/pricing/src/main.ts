@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     topicPrefix: settings.topicPrefix,
     pricing: settings.pricing,
     tuning: settings.tuning,
+    delivery: settings.delivery,
+    stages: settings.stages,
     logger,
     metrics,
     onFatal: (err) => {

@@ -4,6 +4,7 @@ import { createPool } from '@inplay/db';
 import { DEFAULT_PRICING_CONFIG, pricingDecider, type PricingConfig } from '@inplay/domain';
 import { createKafka, createSerde, ensureTopics, waitForGroupCoordinator } from '@inplay/kafka';
 import { createLogger, createMetrics, type Logger, type Registry } from '@inplay/telemetry';
+import { DEFAULT_DELIVERY, type DeliveryTuning } from './delivery';
 import { createPricingMetrics } from './metrics';
 import { startProcessor, type Stage } from './processor';
 import { postgresRosterStore } from './roster-store';
@@ -20,6 +21,8 @@ export interface StartPricingOptions {
   /** Both by default; a deployment may run them as separate processes. */
   stages?: { sequencer?: boolean; processor?: boolean };
   tuning?: Partial<ConsumerTuning>;
+  /** Idempotent (default) or transactional, and the snapshot schedule (delivery.ts). */
+  delivery?: Partial<DeliveryTuning>;
   /** Stamps drift beats (the model's only clock) and measures latency. */
   clock?: () => number;
   logger?: Logger;
@@ -30,7 +33,7 @@ export interface StartPricingOptions {
 
 export interface PricingHandle {
   metrics: Registry;
-  /** Stops the drift beat, finishes and commits the batches in flight, disconnects. */
+  /** Stops the drift beat, finishes the batches in flight, snapshots and commits what is pending, disconnects. */
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startPricing(options: StartPricingOptions): Promise<Pricin
   const metrics = createPricingMetrics(registry);
   const clock = options.clock ?? Date.now;
   const tuning = { ...DEFAULT_CONSUMER_TUNING, ...options.tuning };
+  const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
   const onFatal = options.onFatal ?? ((err: unknown) => {
     logger.fatal({ err }, 'pricing crashed');
     process.exit(1);
@@ -62,13 +66,13 @@ export async function startPricing(options: StartPricingOptions): Promise<Pricin
     if (options.stages?.processor !== false) {
       stages.push(await startProcessor({
         kafka, serde, inputPrefix: prefix, outputPrefix: prefix, groupId: `${prefix}pricing-processor`,
-        decider, tuning, logger, metrics, clock, onFatal,
+        decider, tuning, delivery, logger, metrics, clock, onFatal,
       }));
     }
     if (options.stages?.sequencer !== false) {
       stages.push(await startSequencer({
         kafka, serde, prefix, groupId: `${prefix}pricing-sequencer`, rosters: postgresRosterStore(pool),
-        driftIntervalMs: config.driftIntervalMs, clock, tuning, logger, metrics, onFatal,
+        driftIntervalMs: config.driftIntervalMs, clock, tuning, delivery, logger, metrics, onFatal,
       }));
     }
   } catch (err) {
@@ -76,7 +80,7 @@ export async function startPricing(options: StartPricingOptions): Promise<Pricin
     await pool.end();
     throw err;
   }
-  logger.info({ prefix, stages: stages.length, driftIntervalMs: config.driftIntervalMs }, 'pricing started');
+  logger.info({ prefix, stages: stages.length, delivery: delivery.mode, driftIntervalMs: config.driftIntervalMs }, 'pricing started');
 
   let stopping: Promise<void> | undefined;
   return {

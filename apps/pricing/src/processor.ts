@@ -1,20 +1,19 @@
 // Stage 2: folds pricing.commands into ticks. One writer per player: each
-// partition of pricing.commands has one owner and one transactional producer
-// (stable id per partition, so a zombie owner is fenced). Per batch, one
-// transaction holds the ticks, the latest prices, the touched players'
-// snapshots and the consumed offset. On assignment, state comes back from
-// pricing.snapshots and consumption resumes at the committed offset.
-import type { LatestPrice, PriceTick } from '@inplay/contracts';
+// partition of pricing.commands has one owner. On assignment, state comes back
+// from pricing.snapshots (each player's state with the command offset it
+// reflects) and consumption resumes at the committed offset; commands a
+// player's snapshot already reflects are skipped for that player. How a batch
+// becomes durable depends on the delivery mode (delivery.ts, processor-output.ts).
 import type { PricingDecider, PlayerPriceState } from '@inplay/domain';
-import { createProducer, decodeBatch, topicName, type Kafka, type OutgoingRecord, type Producer, type Serde } from '@inplay/kafka';
+import { createProducer, decodeBatch, topicName, type Kafka, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import type { EachBatchPayload } from 'kafkajs';
+import type { PricingCommandRecord } from './commands';
+import type { DeliveryTuning } from './delivery';
 import { foldCommands, type FoldResult } from './fold';
 import type { PricingMetrics } from './metrics';
-import type { PricingCommandRecord } from './commands';
-import { toSnapshot } from './snapshot-codec';
+import { processorOutput } from './processor-output';
 import { restoreFromSnapshots } from './snapshot-restore';
-import { commitBatchTransaction, createTransactionalProducer } from './transactional-batch';
 import { consumerSettings, isKafkaClientError, type ConsumerTuning } from './tuning';
 
 export interface ProcessorOptions {
@@ -28,9 +27,10 @@ export interface ProcessorOptions {
   groupId: string;
   decider: PricingDecider;
   tuning: ConsumerTuning;
+  delivery: DeliveryTuning;
   logger: Logger;
   metrics: PricingMetrics;
-  /** Wall clock for the latency metric only; the model never sees it. */
+  /** Wall clock for the latency metric and the snapshot schedule only; the model never sees it. */
   clock: () => number;
   onFatal: (err: unknown) => void;
 }
@@ -40,8 +40,10 @@ export interface Stage {
 }
 
 interface HeldPartition {
-  producer: Producer;
   players: Map<string, PlayerPriceState>;
+  /** Per player, the offset its restored snapshot reflects; dropped once the partition has passed them all. */
+  reflected: Map<string, number>;
+  reflectedUpTo: number;
 }
 
 export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
@@ -51,7 +53,14 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
   const deadLetters = createProducer(o.kafka);
   await deadLetters.connect();
   const consumer = o.kafka.consumer(consumerSettings(o.groupId, o.tuning));
+  const output = processorOutput({
+    kafka: o.kafka, serde: o.serde, outputPrefix: o.outputPrefix, groupId: o.groupId, delivery: o.delivery, logger: o.logger, clock: o.clock,
+    commitOffset: (partition, offset) => consumer.commitOffsets([{ topic: inputTopic, partition, offset }]),
+    onFatal: o.onFatal,
+  });
   let restoring: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const inFlight = new Set<Promise<void>>();
 
   // GROUP_JOIN is the only assignment hook kafkajs has; it fires before the first fetch of the new generation.
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -68,36 +77,29 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
 
   async function takeOver(partitions: number[]): Promise<void> {
     const startedAt = o.clock();
-    for (const [partition, h] of held) {
-      await h.producer.disconnect();
-      held.delete(partition);
-    }
-    // Connecting a producer with the partition's transactional id fences the previous owner and aborts its open transaction.
-    const producers = new Map<number, Producer>();
-    for (const partition of partitions) {
-      const producer = createTransactionalProducer(o.kafka, `${o.groupId}-${partition}`);
-      await producer.connect();
-      producers.set(partition, producer);
-    }
+    held.clear();
+    await output.takeOver(partitions);
     const restored = await restoreFromSnapshots(o.kafka, o.serde, snapshotTopic, partitions, o.groupId);
-    for (const [partition, producer] of producers) held.set(partition, { producer, players: restored.get(partition) ?? new Map() });
+    for (const partition of partitions) {
+      const r = restored.get(partition);
+      const reflected = r?.reflectedOffsets ?? new Map<string, number>();
+      held.set(partition, { players: r?.players ?? new Map(), reflected, reflectedUpTo: Math.max(-1, ...reflected.values()) });
+    }
     const players = [...held.values()].reduce((n, h) => n + h.players.size, 0);
-    o.logger.info({ partitions, players, durationMs: o.clock() - startedAt }, 'pricing processor took over partitions from snapshots');
+    o.logger.info({ partitions, players, delivery: o.delivery.mode, durationMs: o.clock() - startedAt }, 'pricing processor took over partitions from snapshots');
   }
 
   async function processBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     await restoring;
+    if (stopping) return; // not resolved: the next owner (or this one, restarted) reads it again
     const partition = held.get(batch.partition);
     if (!partition) throw new Error(`batch for ${batch.topic}[${batch.partition}] which this processor does not hold`);
     const records = await decodeBatch<PricingCommandRecord>({ batch }, o.serde, deadLetters, o.outputPrefix);
-    const fold = foldCommands(o.decider, partition.players, records.map((r) => ({ offset: r.offset, command: r.value })));
-    await commitBatchTransaction(partition.producer, o.serde, o.outputPrefix, outputsOf(fold, batch.partition), {
-      groupId: o.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset: batch.lastOffset(),
-    });
-    partition.players = fold.players; // only once committed: a failed batch is retried from the old state
+    const commands = records.map((r) => ({ offset: r.offset, command: r.value }));
+    const fold = foldCommands(o.decider, partition.players, commands, partition.reflected);
+    await output.write(fold, { groupId: o.groupId, topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset() });
+    partition.players = fold.players; // only once durable: a failed batch is retried from the old state
+    if (partition.reflected.size > 0 && Number(batch.lastOffset()) >= partition.reflectedUpTo) partition.reflected = new Map();
     resolveOffset(batch.lastOffset());
     record(fold, batch.messages.length);
     await heartbeat();
@@ -122,41 +124,31 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: o.tuning.partitionsConsumedConcurrently,
     eachBatch: async (payload) => {
+      const processing = processBatch(payload);
+      inFlight.add(processing);
       try {
-        await processBatch(payload);
+        await processing;
       } catch (err) {
         if (!isKafkaClientError(err)) o.onFatal(err);
         throw err;
+      } finally {
+        inFlight.delete(processing);
       }
     },
   });
 
   return {
     async stop() {
-      await consumer.disconnect(); // waits for the batch in flight to commit
+      // Finish the batches in flight, then snapshot and commit while the group still lets this member commit.
+      stopping = true;
+      consumer.pause([{ topic: inputTopic }]);
+      await Promise.allSettled([...inFlight]);
       await restoring.catch(() => undefined);
-      for (const h of held.values()) await h.producer.disconnect();
+      await output.drain();
+      await consumer.disconnect();
+      await output.close();
       held.clear();
       await deadLetters.disconnect();
     },
   };
-}
-
-/** Ticks keyed by player; the latest price and a snapshot of each touched player, in the partition of its commands. */
-function outputsOf(fold: FoldResult, partition: number) {
-  const lastTicks = new Map<string, PriceTick>();
-  for (const tick of fold.ticks) lastTicks.set(tick.playerId, tick);
-  return {
-    'price.ticks': fold.ticks.map((tick): OutgoingRecord<'price.ticks'> => ({ key: tick.playerId, value: tick })),
-    'price.latest': [...lastTicks.values()].map((tick): OutgoingRecord<'price.latest'> => ({ key: tick.playerId, value: latestPriceOf(tick) })),
-    'pricing.snapshots': [...fold.touched].map(([playerId, t]): OutgoingRecord<'pricing.snapshots'> => ({
-      key: playerId,
-      partition,
-      value: toSnapshot(t.state, partition, t.commandOffset),
-    })),
-  };
-}
-
-function latestPriceOf(tick: PriceTick): LatestPrice {
-  return { playerId: tick.playerId, matchId: tick.matchId, seq: tick.seq, priceCents: tick.priceCents, lockedUntil: tick.lockedUntil, updatedAt: tick.tickedAt };
 }

@@ -1,8 +1,12 @@
 // Stage 1: turns the interleaved inputs (match.events keyed by match, trades
 // keyed by player, the drift beat) into one ordered log per player,
-// pricing.commands. Per input batch, one transaction holds the commands and
-// the consumed offset (transactional id per input partition). The drift beat
-// puts time itself into the log, so the processor never reads a clock.
+// pricing.commands, as soon as they arrive. Transactional delivery: per input
+// batch, one transaction holds the commands and the consumed offset
+// (transactional id per input partition). Idempotent delivery: one idempotent
+// producer; input offsets are committed every offsetCommitIntervalMs once their
+// commands are acknowledged, so a crash only repeats commands, which the
+// decider drops by event and trade id. The drift beat puts time itself into the
+// log, so the processor never reads a clock.
 import type { MatchEvent, Trade } from '@inplay/contracts';
 import type { Roster } from '@inplay/domain';
 import { createProducer, decodeBatch, recordSender, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
@@ -12,7 +16,10 @@ import { driftCommand, matchEventCommands, tradeCommand, type KeyedCommand } fro
 import type { PricingMetrics } from './metrics';
 import type { Stage } from './processor';
 import type { RosterStore } from './roster-store';
-import { commitBatchTransaction, createTransactionalProducer } from './transactional-batch';
+import { coalescingSender } from './coalescing-sender';
+import type { DeliveryTuning } from './delivery';
+import { encodeInChunks } from './outputs';
+import { commitBatchTransaction, createTransactionalProducer, type ConsumedBatch } from './transactional-batch';
 import { consumerSettings, isKafkaClientError, type ConsumerTuning } from './tuning';
 
 /** Rosters kept in memory (a few live matches at a time; the oldest goes first). */
@@ -29,6 +36,7 @@ export interface SequencerOptions {
   /** The only clock of pricing: it stamps the drift beat. */
   clock: () => number;
   tuning: ConsumerTuning;
+  delivery: DeliveryTuning;
   logger: Logger;
   metrics: PricingMetrics;
   onFatal: (err: unknown) => void;
@@ -48,6 +56,12 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
   const rosterCache = new Map<string, Roster>();
   const deadLetters = createProducer(o.kafka);
   await deadLetters.connect();
+  // Idempotent delivery: commands go through the dead-letter producer too (one idempotent producer for the stage).
+  const commandsOut = coalescingSender(deadLetters);
+  /** Idempotent delivery: next offset to commit per input partition, once its commands are acknowledged. */
+  const acknowledged = new Map<string, { topic: string; partition: number; offset: string }>();
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
 
   async function rosterFor(event: MatchEvent): Promise<Roster> {
     const cached = rosterCache.get(event.matchId);
@@ -73,7 +87,26 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
     return producer;
   }
 
+  async function writeCommands(records: KeyedCommand[], consumed: ConsumedBatch): Promise<void> {
+    if (o.delivery.mode === 'transactional') {
+      const producer = await producerFor(consumed.topic, consumed.partition);
+      await commitBatchTransaction(producer, o.serde, o.prefix, { 'pricing.commands': records }, consumed);
+      return;
+    }
+    const chunks = await encodeInChunks(o.serde, o.prefix, { 'pricing.commands': records });
+    await Promise.all(chunks.map((topicMessages) => commandsOut.send(topicMessages)));
+    const nextOffset = (BigInt(consumed.lastOffset) + 1n).toString();
+    acknowledged.set(`${consumed.topic}:${consumed.partition}`, { topic: consumed.topic, partition: consumed.partition, offset: nextOffset });
+  }
+
+  async function commitAcknowledged(): Promise<void> {
+    const offsets = [...acknowledged.values()];
+    acknowledged.clear();
+    if (offsets.length > 0) await consumer.commitOffsets(offsets);
+  }
+
   async function sequenceBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    if (stopping) return; // not resolved: read again after the restart
     const isEvents = batch.topic === inputs.events;
     const records = await decodeBatch<MatchEvent | Trade>({ batch }, o.serde, deadLetters, o.prefix);
     const commands: KeyedCommand[] = [];
@@ -81,13 +114,7 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
       if (isEvents) commands.push(...matchEventCommands(r.value as MatchEvent, await rosterFor(r.value as MatchEvent)));
       else commands.push(tradeCommand(r.value as Trade));
     }
-    const producer = await producerFor(batch.topic, batch.partition);
-    await commitBatchTransaction(producer, o.serde, o.prefix, { 'pricing.commands': commands }, {
-      groupId: o.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset: batch.lastOffset(),
-    });
+    await writeCommands(commands, { groupId: o.groupId, topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset() });
     resolveOffset(batch.lastOffset());
     o.metrics.batchSize.observe({ stage: 'sequencer' }, batch.messages.length);
     o.metrics.sequencedRecords.inc({ topic: isEvents ? 'match.events' : 'trades' }, records.length);
@@ -105,20 +132,33 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: o.tuning.partitionsConsumedConcurrently,
     eachBatch: async (payload) => {
+      const sequencing = sequenceBatch(payload);
+      inFlight.add(sequencing);
       try {
-        await sequenceBatch(payload);
+        await sequencing;
       } catch (err) {
         if (!isKafkaClientError(err)) o.onFatal(err);
         throw err;
+      } finally {
+        inFlight.delete(sequencing);
       }
     },
   });
+  // A failed commit only means a longer replay (of commands the decider drops): worth a warning, not a crash.
+  const committing = setInterval(() => {
+    commitAcknowledged().catch((err: unknown) => o.logger.warn({ err }, 'pricing sequencer could not commit its input offsets'));
+  }, o.delivery.offsetCommitIntervalMs);
 
   const drift = await startDriftBeat(o, commandsTopic);
   return {
     async stop() {
       await drift.stop();
-      await consumer.disconnect(); // waits for the batch in flight to commit
+      clearInterval(committing);
+      stopping = true;
+      consumer.pause([{ topic: inputs.events }, { topic: inputs.trades }]);
+      await Promise.allSettled([...inFlight]); // transactional: each commits its own offset
+      await commitAcknowledged();
+      await consumer.disconnect();
       for (const producer of producers.values()) await producer.disconnect();
       await deadLetters.disconnect();
     },

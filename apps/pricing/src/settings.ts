@@ -1,10 +1,14 @@
 // Pricing's configuration: read once from the environment, validated (zod for
 // the settings, validatePricingConfig for the model), refused at start-up when wrong.
 import { DEFAULT_PORTS, infraHints, infraShape, loadConfig, port, positiveInt, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_DELIVERY, PRICING_DELIVERIES, type DeliveryTuning } from './delivery';
 import { DEFAULT_CONSUMER_TUNING, MAX_FETCH_BYTES_PER_PARTITION, type ConsumerTuning } from './tuning';
 import { DEFAULT_JUMP_TABLE, DEFAULT_PRICING_CONFIG, validatePricingConfig, type JumpTable, type PricingConfig } from '@inplay/domain';
 
 export const DEFAULT_METRICS_PORT = DEFAULT_PORTS.metricsBase + 2;
+/** Longer would make the replay after a crash (everything since the last snapshot) too long to be a restart. */
+export const MAX_SNAPSHOT_INTERVAL_MS = 60_000;
+export const MAX_SNAPSHOT_EVERY_COMMANDS = 1_000_000;
 
 const jumpTableOverride = z
   .string()
@@ -29,6 +33,11 @@ const settingsShape = {
   METRICS_PORT: port.default(DEFAULT_METRICS_PORT),
   PRICING_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(DEFAULT_CONSUMER_TUNING.maxWaitTimeInMs),
   PRICING_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(1_024).max(MAX_FETCH_BYTES_PER_PARTITION).default(DEFAULT_CONSUMER_TUNING.maxBytesPerPartition),
+  PRICING_DELIVERY: z.enum(PRICING_DELIVERIES).default(DEFAULT_DELIVERY.mode),
+  PRICING_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(10).max(MAX_SNAPSHOT_INTERVAL_MS).default(DEFAULT_DELIVERY.snapshotIntervalMs),
+  PRICING_SNAPSHOT_EVERY_COMMANDS: z.coerce.number().int().min(1).max(MAX_SNAPSHOT_EVERY_COMMANDS).default(DEFAULT_DELIVERY.snapshotEveryCommands),
+  PRICING_OFFSET_COMMIT_INTERVAL_MS: z.coerce.number().int().min(10).max(MAX_SNAPSHOT_INTERVAL_MS).default(DEFAULT_DELIVERY.offsetCommitIntervalMs),
+  PRICING_STAGES: z.enum(['both', 'sequencer', 'processor']).default('both'),
 };
 
 const settingsHints = {
@@ -39,6 +48,11 @@ const settingsHints = {
   PRICING_JUMP_TABLE: 'A JSON object of event type -> { subject?, related?, keeper? } basis points',
   PRICING_FETCH_MAX_WAIT_MS: 'How long a fetch waits for data (latency vs. requests per second)',
   PRICING_FETCH_MAX_BYTES_PER_PARTITION: 'Bounds one batch, hence one transaction',
+  PRICING_DELIVERY: 'idempotent (default: deterministic replay, duplicates dropped by seq) or transactional (one Kafka transaction per batch)',
+  PRICING_SNAPSHOT_INTERVAL_MS: 'idempotent delivery: how often changed players are snapshotted (the longest replay after a crash)',
+  PRICING_SNAPSHOT_EVERY_COMMANDS: 'idempotent delivery: snapshot a partition sooner once it folded this many commands',
+  PRICING_OFFSET_COMMIT_INTERVAL_MS: 'idempotent delivery: how often the sequencer commits its input offsets',
+  PRICING_STAGES: 'both, sequencer or processor: run one stage per process',
 };
 
 export interface PricingSettings {
@@ -50,6 +64,8 @@ export interface PricingSettings {
   metricsPort: number;
   pricing: PricingConfig;
   tuning: ConsumerTuning;
+  delivery: DeliveryTuning;
+  stages: { sequencer: boolean; processor: boolean };
 }
 
 export class PricingConfigError extends Error {
@@ -97,6 +113,13 @@ export function loadPricingSettings(env: Record<string, string | undefined> = pr
     logLevel: raw.LOG_LEVEL,
     metricsPort: raw.METRICS_PORT,
     tuning: { ...DEFAULT_CONSUMER_TUNING, maxWaitTimeInMs: raw.PRICING_FETCH_MAX_WAIT_MS, maxBytesPerPartition: raw.PRICING_FETCH_MAX_BYTES_PER_PARTITION },
+    delivery: {
+      mode: raw.PRICING_DELIVERY,
+      snapshotIntervalMs: raw.PRICING_SNAPSHOT_INTERVAL_MS,
+      snapshotEveryCommands: raw.PRICING_SNAPSHOT_EVERY_COMMANDS,
+      offsetCommitIntervalMs: raw.PRICING_OFFSET_COMMIT_INTERVAL_MS,
+    },
+    stages: { sequencer: raw.PRICING_STAGES !== 'processor', processor: raw.PRICING_STAGES !== 'sequencer' },
     pricing: pricingConfigFrom({
       driftIntervalMs: raw.PRICING_DRIFT_INTERVAL_MS,
       lockWindowMs: raw.PRICING_LOCK_WINDOW_MS,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@inplay/config';
 import { DEFAULT_PRICING_CONFIG } from '@inplay/domain';
+import { DEFAULT_DELIVERY } from './delivery';
 import { loadPricingSettings, PricingConfigError } from './settings';
 
 const env = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
@@ -30,5 +31,14 @@ describe('pricing settings', () => {
     }
     expect(() => loadPricingSettings({})).toThrow(ConfigError);
     expect(() => loadPricingSettings({ ...env, PRICING_JUMP_TABLE: '{not json' })).toThrow(/PRICING_JUMP_TABLE/);
+  });
+
+  it('delivers idempotently by default, runs both stages, and takes the transactional mode, the snapshot schedule and one stage from the environment', () => {
+    expect(loadPricingSettings(env)).toMatchObject({ delivery: DEFAULT_DELIVERY, stages: { sequencer: true, processor: true } });
+    const settings = loadPricingSettings({ ...env, PRICING_DELIVERY: 'transactional', PRICING_SNAPSHOT_INTERVAL_MS: '2000', PRICING_SNAPSHOT_EVERY_COMMANDS: '100', PRICING_STAGES: 'processor' });
+    expect(settings.delivery).toEqual({ ...DEFAULT_DELIVERY, mode: 'transactional', snapshotIntervalMs: 2_000, snapshotEveryCommands: 100 });
+    expect(settings.stages).toEqual({ sequencer: false, processor: true });
+    expect(() => loadPricingSettings({ ...env, PRICING_DELIVERY: 'exactly-once' })).toThrow(/PRICING_DELIVERY/);
+    expect(() => loadPricingSettings({ ...env, PRICING_SNAPSHOT_INTERVAL_MS: '600000' })).toThrow(/PRICING_SNAPSHOT_INTERVAL_MS/);
   });
 });

@@ -1,7 +1,8 @@
 // Rebuilds the players of some pricing.commands partitions from the compacted
-// pricing.snapshots topic, read (read-committed) to the end it had when asked.
-// Call it after the partitions' transactional producers connected: that fences
-// any zombie and aborts its open transaction, so the end is reachable.
+// pricing.snapshots topic, read (read-committed) to the end it had when asked,
+// with the command offset each player's state reflects. In transactional
+// delivery, call it after the partitions' transactional producers connected:
+// that fences any zombie and aborts its open transaction, so the end is reachable.
 import { randomBytes } from 'node:crypto';
 import type { Kafka, Serde } from '@inplay/kafka';
 import type { PlayerPriceState } from '@inplay/domain';
@@ -10,10 +11,16 @@ import { fromSnapshot, type PricingSnapshot } from './snapshot-codec';
 /** A restore that takes longer than this is a fault worth crashing for (the broker or the topic is unwell). */
 export const SNAPSHOT_RESTORE_TIMEOUT_MS = 60_000;
 
-export type RestoredPartitions = Map<number, Map<string, PlayerPriceState>>;
+export interface RestoredPartition {
+  players: Map<string, PlayerPriceState>;
+  /** Per player, the last pricing.commands offset its state reflects (the processor skips commands up to it). */
+  reflectedOffsets: Map<string, number>;
+}
+
+export type RestoredPartitions = Map<number, RestoredPartition>;
 
 export async function restoreFromSnapshots(kafka: Kafka, serde: Serde, topic: string, partitions: readonly number[], groupIdPrefix: string): Promise<RestoredPartitions> {
-  const restored: RestoredPartitions = new Map(partitions.map((p) => [p, new Map()]));
+  const restored: RestoredPartitions = new Map(partitions.map((p) => [p, { players: new Map(), reflectedOffsets: new Map() }]));
   if (partitions.length === 0) return restored;
   const admin = kafka.admin();
   await admin.connect();
@@ -46,13 +53,19 @@ export async function restoreFromSnapshots(kafka: Kafka, serde: Serde, topic: st
       consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          const players = restored.get(batch.partition);
-          if (!players) return; // a partition this instance was not assigned
+          const partition = restored.get(batch.partition);
+          if (!partition) return; // a partition this instance was not assigned
           for (const message of batch.messages) {
             if (!message.key) continue;
             const playerId = message.key.toString();
-            if (!message.value) players.delete(playerId);
-            else players.set(playerId, fromSnapshot(await serde.decode<PricingSnapshot>(message.value)));
+            if (!message.value) {
+              partition.players.delete(playerId);
+              partition.reflectedOffsets.delete(playerId);
+              continue;
+            }
+            const snapshot = await serde.decode<PricingSnapshot>(message.value);
+            partition.players.set(playerId, fromSnapshot(snapshot));
+            partition.reflectedOffsets.set(playerId, snapshot.commandOffset);
           }
         },
       }).catch(reject);

@@ -1,12 +1,9 @@
 // One consumed batch = one Kafka transaction: every output record and the
 // consumed offset commit together or not at all (Kafka -> Kafka exactly once).
 // Outputs go in chunks so no request exceeds the broker's record-batch limit.
-import type { TopicName } from '@inplay/contracts';
-import { topicName, type OutgoingRecord, type Producer, type Serde, type TopicRecords, type ValueTopic } from '@inplay/kafka';
-import { Partitioners, type Kafka, type Message, type TopicMessages, type Transaction } from 'kafkajs';
-
-/** Below the broker's message.max.bytes (1 MiB by default), which bounds one partition's batch in a request. */
-export const MAX_PRODUCE_REQUEST_BYTES = 512 * 1024;
+import type { Producer, Serde } from '@inplay/kafka';
+import { Partitioners, type Kafka, type Transaction } from 'kafkajs';
+import { encodeInChunks, type BatchOutputs } from './outputs';
 
 /**
  * Right after a commit the coordinator is still writing the transaction markers
@@ -25,8 +22,6 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     retry: TRANSACTION_RETRY,
   });
 }
-
-export type BatchOutputs = { [T in ValueTopic]?: OutgoingRecord<T>[] };
 
 export interface ConsumedBatch {
   groupId: string;
@@ -53,29 +48,4 @@ export async function commitBatchTransaction(producer: Producer, serde: Serde, p
 function sendConsumedOffset(tx: Transaction, consumed: ConsumedBatch): Promise<void> {
   const nextOffset = (BigInt(consumed.lastOffset) + 1n).toString(); // the offset to resume at, not the last one read
   return tx.sendOffsets({ consumerGroupId: consumed.groupId, topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: nextOffset }] }] });
-}
-
-async function encodeInChunks(serde: Serde, prefix: string, outputs: BatchOutputs): Promise<TopicMessages[][]> {
-  const chunks: TopicMessages[][] = [];
-  let current = new Map<string, Message[]>();
-  let currentBytes = 0;
-  const flush = (): void => {
-    if (current.size > 0) chunks.push([...current].map(([topic, messages]) => ({ topic, messages })));
-    current = new Map();
-    currentBytes = 0;
-  };
-  for (const [topic, records] of Object.entries(outputs) as [ValueTopic, OutgoingRecord<ValueTopic>[] | undefined][]) {
-    const fullName = topicName(prefix, topic as TopicName);
-    for (const record of records ?? []) {
-      const value = await serde.encode(topic as TopicName, record.value as TopicRecords[ValueTopic] as never);
-      const bytes = value.length + record.key.length;
-      if (currentBytes + bytes > MAX_PRODUCE_REQUEST_BYTES) flush();
-      const messages = current.get(fullName) ?? [];
-      messages.push({ key: record.key, value, ...(record.partition !== undefined ? { partition: record.partition } : {}) });
-      current.set(fullName, messages);
-      currentBytes += bytes;
-    }
-  }
-  flush();
-  return chunks;
 }

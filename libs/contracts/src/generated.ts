@@ -159,7 +159,7 @@ export interface PricingCommand {
   trade: null | Trade;
 }
 
-/** The whole price state of one player after the pricing processor applied pricing.commands up to commandOffset. Topic pricing.snapshots (compacted), key playerId, same partition as the player's commands. Written in the same transaction as the ticks and the consumed offset. */
+/** The whole price state of one player after the pricing processor applied pricing.commands up to commandOffset. Topic pricing.snapshots (compacted), key playerId, same partition as the player's commands. Written every PRICING_SNAPSHOT_INTERVAL_MS or PRICING_SNAPSHOT_EVERY_COMMANDS, after the ticks it covers (idempotent delivery) or in the same transaction as them (transactional delivery); on restart the processor folds pricing.commands from the smallest snapshot offset and skips commands a player's snapshot already covers. */
 export interface PricingSnapshot {
   playerId: string;
   commandPartition: number;

@@ -39,7 +39,7 @@ export async function recordHistory(env: IsolatedEnv, pool: Pool, shape: History
       price = Math.max(1, price + random.int(-5, 5));
       // An old lock on the first ticks: long lifted when the orders settle.
       ticks.push({ playerId: playerOf(p), matchId: matchOfPlayer(p), seq, priceCents: price, previousPriceCents: previous, cause: seq === 1 ? 'INITIAL' : 'DRIFT',
-        causeEventId: null, causeEventType: null, lockedUntil: seq === 2 ? now - 60_000 : null, tickedAt: now - 1_000 });
+        causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: seq === 2 ? now - 60_000 : null, tickedAt: now - 1_000 });
     }
   }
   for (let i = 0; i < ticks.length; i += 5_000) await sender.send('price.ticks', ticks.slice(i, i + 5_000).map((t) => ({ key: t.playerId, value: t })));

@@ -5,7 +5,7 @@
 // instances would during a rebalance, where only the guards stand between a
 // user and an overspend.
 import type { Pool } from '@inplay/db';
-import { noFairnessPolicy, settlementDecider, type OrderToSettle } from '@inplay/domain';
+import { NO_FAIRNESS, settlementDecider, type OrderToSettle } from '@inplay/domain';
 import { topicName } from '@inplay/kafka';
 import { checkLedgerInvariants, type LedgerAudit } from './audit';
 import type { MarketPlayer } from './bench-harness';
@@ -94,7 +94,7 @@ export async function contendedSettlement(pool: Pool, strategy: StrategyName, pl
   // Interleave users so concurrent transactions meet on the same accounts.
   orders.sort((a, b) => Number(a.idempotencyKey.slice(8)) - Number(b.idempotencyKey.slice(8)));
   const ctx = {
-    decider: settlementDecider({ maxPriceAgeMs: BENCH_MAX_PRICE_AGE_MS, fairness: noFairnessPolicy }),
+    decider: settlementDecider({ maxPriceAgeMs: BENCH_MAX_PRICE_AGE_MS, fairness: NO_FAIRNESS }),
     strategy: settlementStrategy(strategy),
     prices: (playerId: string) => ({ playerId, priceCents: player.priceCents, seq: player.tickSeq, tickedAt: Date.now(), lockedUntil: null }),
     now: Date.now,

@@ -75,7 +75,7 @@ export async function seedMarket(env: BenchEnv, o: { players: number; users: num
   const tickedAt = Date.now();
   await recordSender(producer, env.serde, env.prefix).send('price.ticks', players.map((p) => ({ key: p.playerId, value: {
     playerId: p.playerId, matchId: 'bench', seq: p.tickSeq, priceCents: p.priceCents, previousPriceCents: p.priceCents, cause: 'INITIAL',
-    causeEventId: null, causeEventType: null, lockedUntil: null, tickedAt } satisfies PriceTick })))
+    causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: null, tickedAt } satisfies PriceTick })))
     .finally(() => producer.disconnect());
   const users: BenchUser[] = [];
   for (let i = 0; i < o.users; i++) {

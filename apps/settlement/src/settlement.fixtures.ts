@@ -23,7 +23,7 @@ export async function seedMarket(env: IsolatedEnv, pool: Pool): Promise<void> {
   await producer.connect();
   await recordSender(producer, env.serde, env.prefix).send('price.ticks', [{ key: PLAYER_ID, value: {
     playerId: PLAYER_ID, matchId: 'm1', seq: 1, priceCents: PRICE_CENTS, previousPriceCents: PRICE_CENTS, cause: 'INITIAL',
-    causeEventId: null, causeEventType: null, lockedUntil: null, tickedAt: Date.now() } }]);
+    causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: null, tickedAt: Date.now() } }]);
   await producer.disconnect();
 }
 

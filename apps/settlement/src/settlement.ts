@@ -1,7 +1,7 @@
 // Settlement wired together: price table from price.ticks, the consumer group
 // on orders (decide in memory, guard in the database), and the outbox relay.
 import { createPool } from '@inplay/db';
-import { DEFAULT_SETTLEMENT_CONFIG, settlementDecider, type FairnessPolicy } from '@inplay/domain';
+import { DEFAULT_SETTLEMENT_CONFIG, settlementDecider, type FairnessSelector } from '@inplay/domain';
 import { connectServiceKafka, topicName } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
@@ -21,7 +21,7 @@ export interface SettlementOptions {
   topicPrefix?: string;
   strategy?: StrategyName;
   maxPriceAgeMs?: number;
-  fairness?: FairnessPolicy;
+  fairness?: FairnessSelector;
   logger?: Logger;
   /** Called when a background part fails; default: log and exit 1 (crash loudly). */
   onFatal?: (err: Error) => void;

@@ -4,7 +4,7 @@
 // (read cash in the application, then write) overspends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from '@inplay/db';
-import { settlementDecider, noFairnessPolicy, type OrderToSettle } from '@inplay/domain';
+import { settlementDecider, NO_FAIRNESS, type OrderToSettle } from '@inplay/domain';
 import { isolate, type IsolatedEnv } from '@inplay/testing';
 import { checkLedgerInvariants } from './audit';
 import { inTransactionWithRetry, settleOrders } from './settle-orders';
@@ -32,7 +32,7 @@ afterAll(async () => {
 async function settleConcurrently(strategyName: StrategyName, userId: string): Promise<{ filledCostCents: number; cashCents: number }> {
   await newUser(pool, userId, CASH_CENTS);
   const ctx = {
-    decider: settlementDecider({ maxPriceAgeMs: 60_000, fairness: noFairnessPolicy }),
+    decider: settlementDecider({ maxPriceAgeMs: 60_000, fairness: NO_FAIRNESS }),
     strategy: settlementStrategy(strategyName),
     prices: (playerId: string) => ({ playerId, priceCents: PRICE_CENTS, seq: 1, tickedAt: Date.now(), lockedUntil: null }),
     now: Date.now,

@@ -105,6 +105,8 @@ export interface PriceTick {
   cause: TickCause;
   causeEventId: null | string;
   causeEventType: null | string;
+  /** For an EVENT tick: when the event happened on the pitch (its occurredAt); fairness policies compare it with orders' placedAt. */
+  causeOccurredAt: null | number;
   lockedUntil: null | number;
   tickedAt: number;
 }

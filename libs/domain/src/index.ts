@@ -106,7 +106,15 @@ export {
   type UserStanding,
 } from './leaderboard/standings';
 
-export { noFairnessPolicy, tradeLockPolicy, type FairnessInput, type FairnessPolicy, type FairnessVerdict, type PriceInForce } from './fairness/fairness-policy';
+export {
+  batchWindowOf, DEFAULT_BATCH_WINDOW_MS, DEFAULT_DELAY_MS, DEFAULT_FAIRNESS_SETTINGS, DEFAULT_VOID_HORIZON_MS, executeAt, FAIRNESS_POLICY_NAMES,
+  fairnessVerdict, isEventTick, lowerMedian, MAX_POLICY_WINDOW_MS, NO_FAIRNESS, parseFairnessPolicy, policyForMatch, priceAt, TRADE_LOCK, windowPrices,
+  type DelayedOnEvent, type FairnessInput, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FairnessVerdict, type ParsedPolicy, type PriceInForce,
+} from './fairness/fairness-policy';
+export {
+  addProvisional, available, fillsVoidedBy, isProvisional, voidFill, voidPostings, voidTransactionId,
+  type LateEventTick, type VoidableFill, type VoidEffect,
+} from './fairness/event-time-void';
 export { GENESIS_HASH, canonicalEntry, chainPostings, entryHash, verifyChains, type ChainBreak, type ChainBreakKind, type ChainHead, type ChainedEntry, type Sha256Hex } from './ledger/chain';
 export { ISSUANCE_ACCOUNT, accountBalances, balanced, cashAccount, fillPostings, issuancePostings, marketAccount, unbalancedTransactions, type Posting } from './ledger/postings';
 export {
@@ -123,7 +131,10 @@ export {
   DEFAULT_MAX_PRICE_AGE_MS,
   DEFAULT_SETTLEMENT_CONFIG,
   MAX_ORDER_QUANTITY,
+  policyOf,
   settlementDecider,
+  type FairnessSelector,
+  type PriceHistoryLookup,
   type PriceInForceLookup,
   type SettleBatch,
   type SettlementConfig,

@@ -16,7 +16,7 @@ const samples: { [K in keyof RecordTypes]: { topic: TopicName; key: string; valu
     homeScore: 1, awayScore: 0, attributes: { outcome: 'Goal' } } },
   PriceTick: { topic: 'price.ticks', key: 'p9', value: {
     playerId: 'p9', matchId: 'm1', seq: 42, priceCents: 1_250, previousPriceCents: 1_100, cause: 'EVENT',
-    causeEventId: 'statsbomb:e1', causeEventType: 'GOAL', lockedUntil: NOW + 60_000, tickedAt: NOW } },
+    causeEventId: 'statsbomb:e1', causeEventType: 'GOAL', causeOccurredAt: NOW - 20_000, lockedUntil: NOW + 60_000, tickedAt: NOW } },
   LatestPrice: { topic: 'price.latest', key: 'p9', value: {
     playerId: 'p9', matchId: null, seq: 42, priceCents: 1_250, lockedUntil: null, updatedAt: NOW } },
   Order: { topic: 'orders', key: 'u1', value: {

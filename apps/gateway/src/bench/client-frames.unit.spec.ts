@@ -9,7 +9,7 @@ function serverFrame(text: string): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-const tick: PriceTick = { playerId: 'p417', matchId: null, seq: 90_211, priceCents: 1_234, previousPriceCents: 1_200, cause: 'DRIFT', causeEventId: null, causeEventType: null, lockedUntil: null, tickedAt: 1 };
+const tick: PriceTick = { playerId: 'p417', matchId: null, seq: 90_211, priceCents: 1_234, previousPriceCents: 1_200, cause: 'DRIFT', causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: null, tickedAt: 1 };
 
 describe('load generator frames', () => {
   it("reads player and seq straight from the gateway's tick JSON", () => {

@@ -50,7 +50,7 @@ function tickRecord(index: number, nowMs: number): OutgoingRecord<'price.ticks'>
   const { player, seq } = tickOf(index, players);
   const value: PriceTick = {
     playerId: playerId(player), matchId: null, seq, priceCents: priceOf(player, seq), previousPriceCents: priceOf(player, seq - 1),
-    cause: 'DRIFT', causeEventId: null, causeEventType: null, lockedUntil: null, tickedAt: nowMs,
+    cause: 'DRIFT', causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: null, tickedAt: nowMs,
   };
   // The partition is explicit so the response's per-partition append time maps back to each tick.
   return { key: value.playerId, value, partition: player % partitions };

@@ -6,7 +6,7 @@ export const T0 = Date.UTC(2026, 10, 24, 18, 0, 0);
 export function tick(playerId: string, seq: number, priceCents = 1_000 + seq, extra: Partial<PriceTick> = {}): PriceTick {
   return {
     playerId, matchId: 'm1', seq, priceCents, previousPriceCents: priceCents - 1, cause: 'DRIFT',
-    causeEventId: null, causeEventType: null, lockedUntil: null, tickedAt: T0 + seq, ...extra,
+    causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: null, tickedAt: T0 + seq, ...extra,
   };
 }
 

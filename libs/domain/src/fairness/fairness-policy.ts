@@ -1,8 +1,18 @@
-// Fairness policies: before an order fills, decide whether the price in force
-// may be used at all. A policy is a pure function so each market can choose
-// one (trade lock today; delayed execution, sealed batch... in their own issue).
+// Fairness policies (DESIGN.md, "Fairness"): which price an order may fill at,
+// and when. Each deployment picks a default and may pick another per match.
+// Pure: the caller passes the prices it knows and its clock.
+//
+// - none:            fill at the latest price (tests, benchmarks, the experiment's baseline).
+// - trade-lock:      an event locks its player until the tick's lockedUntil; orders in the lock are refused.
+// - delayed:         fill `delayMs` after placement at the price then; an event in between voids or re-prices.
+// - sealed-batch:    orders collect per player in windows of `batchWindowMs`; all fill at the window's median.
+// - event-time-void: fill now, but a fill placed after an event happened on the pitch and priced before its
+//                    tick is reversed when the tick arrives (see event-time-void.ts); fills stay provisional
+//                    for `voidHorizonMs`.
+import type { TickCause } from '@inplay/contracts';
+import { invariant } from '../invariant';
 
-/** The latest tick settlement knows for a player. */
+/** The latest tick settlement knows for a player (or one from its recent history). */
 export interface PriceInForce {
   playerId: string;
   priceCents: number;
@@ -12,29 +22,194 @@ export interface PriceInForce {
   tickedAt: number;
   /** Trading on the player is locked until then (ms since epoch), or null. */
   lockedUntil: number | null;
+  /** What moved the price; absent when unknown (older ticks). */
+  cause?: TickCause;
+  /** For an EVENT tick: when the event happened on the pitch. */
+  causeOccurredAt?: number | null;
+}
+
+export const FAIRNESS_POLICY_NAMES = ['none', 'trade-lock', 'delayed', 'sealed-batch', 'event-time-void'] as const;
+export type FairnessPolicyName = (typeof FAIRNESS_POLICY_NAMES)[number];
+
+/** An order fills this long after it was placed under the delayed policy (≥ the feed's usual lag). */
+export const DEFAULT_DELAY_MS = 30_000;
+/** Width of a sealed-batch window. */
+export const DEFAULT_BATCH_WINDOW_MS = 10_000;
+/** How long a fill stays voidable under event-time void (≥ the feed's largest lag, 40 s). */
+export const DEFAULT_VOID_HORIZON_MS = 45_000;
+/** Upper bound of every policy duration: a window longer than an hour is a typo. */
+export const MAX_POLICY_WINDOW_MS = 3_600_000;
+
+export type DelayedOnEvent = 'void' | 'reprice';
+
+export type FairnessPolicyConfig =
+  | { policy: 'none' }
+  | { policy: 'trade-lock' }
+  | { policy: 'delayed'; delayMs: number; onEvent: DelayedOnEvent }
+  | { policy: 'sealed-batch'; batchWindowMs: number }
+  | { policy: 'event-time-void'; voidHorizonMs: number };
+
+export const NO_FAIRNESS: FairnessPolicyConfig = { policy: 'none' };
+export const TRADE_LOCK: FairnessPolicyConfig = { policy: 'trade-lock' };
+
+/** Per deployment: one default, and per match overrides (key: matchId). */
+export interface FairnessSettings {
+  default: FairnessPolicyConfig;
+  byMatch: Readonly<Record<string, FairnessPolicyConfig>>;
+}
+
+export const DEFAULT_FAIRNESS_SETTINGS: FairnessSettings = { default: TRADE_LOCK, byMatch: {} };
+
+export function policyForMatch(settings: FairnessSettings, matchId: string | null | undefined): FairnessPolicyConfig {
+  return (matchId !== null && matchId !== undefined ? settings.byMatch[matchId] : undefined) ?? settings.default;
+}
+
+export type ParsedPolicy = { ok: true; config: FairnessPolicyConfig } | { ok: false; errors: string[] };
+
+/**
+ * Validates a policy from configuration (`{ policy, delayMs?, onEvent?, batchWindowMs?, voidHorizonMs? }`),
+ * filling in defaults; every problem is named with what was given.
+ */
+export function parseFairnessPolicy(input: unknown, where = 'fairness policy'): ParsedPolicy {
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: [`${where}: expected an object like {"policy":"delayed","delayMs":30000}, got ${JSON.stringify(input)}`] };
+  const raw = input as Record<string, unknown>;
+  const name = raw['policy'];
+  if (typeof name !== 'string' || !(FAIRNESS_POLICY_NAMES as readonly string[]).includes(name)) {
+    return { ok: false, errors: [`${where}: policy must be one of ${FAIRNESS_POLICY_NAMES.join(', ')}, got ${JSON.stringify(name)}`] };
+  }
+  const allowed: Record<FairnessPolicyName, string[]> = {
+    none: [], 'trade-lock': [], delayed: ['delayMs', 'onEvent'], 'sealed-batch': ['batchWindowMs'], 'event-time-void': ['voidHorizonMs'],
+  };
+  const errors: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (key !== 'policy' && !allowed[name as FairnessPolicyName].includes(key)) errors.push(`${where}: ${key} does not apply to the ${name} policy`);
+  }
+  const duration = (key: string, fallback: number): number => {
+    const value = raw[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > MAX_POLICY_WINDOW_MS) {
+      errors.push(`${where}: ${key} must be an integer number of ms in 1..${MAX_POLICY_WINDOW_MS}, got ${JSON.stringify(raw[key])}`);
+    }
+    return value as number;
+  };
+  let config: FairnessPolicyConfig;
+  switch (name as FairnessPolicyName) {
+    case 'none': config = NO_FAIRNESS; break;
+    case 'trade-lock': config = TRADE_LOCK; break;
+    case 'delayed': {
+      const onEvent = raw['onEvent'] ?? 'void';
+      if (onEvent !== 'void' && onEvent !== 'reprice') errors.push(`${where}: onEvent must be "void" or "reprice", got ${JSON.stringify(onEvent)}`);
+      config = { policy: 'delayed', delayMs: duration('delayMs', DEFAULT_DELAY_MS), onEvent: onEvent as DelayedOnEvent };
+      break;
+    }
+    case 'sealed-batch': config = { policy: 'sealed-batch', batchWindowMs: duration('batchWindowMs', DEFAULT_BATCH_WINDOW_MS) }; break;
+    case 'event-time-void': config = { policy: 'event-time-void', voidHorizonMs: duration('voidHorizonMs', DEFAULT_VOID_HORIZON_MS) }; break;
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}
+
+/** When an order executes: now (null) or at a time set by the policy. */
+export function executeAt(placedAt: number, policy: FairnessPolicyConfig): number | null {
+  switch (policy.policy) {
+    case 'delayed': return placedAt + policy.delayMs;
+    case 'sealed-batch': return batchWindowOf(placedAt, policy.batchWindowMs).end;
+    default: return null;
+  }
+}
+
+/** The sealed-batch window an order placed at `placedAt` belongs to: [start, end), aligned to the epoch. */
+export function batchWindowOf(placedAt: number, batchWindowMs: number): { start: number; end: number } {
+  const start = Math.floor(placedAt / batchWindowMs) * batchWindowMs;
+  return { start, end: start + batchWindowMs };
 }
 
 export interface FairnessInput {
   playerId: string;
   placedAt: number;
+  /** The latest tick known. */
   price: PriceInForce;
+  /** The player's recent ticks, ascending by seq, ending with `price` (needed by delayed and sealed-batch). */
+  history?: readonly PriceInForce[];
   /** Settlement's clock when the order is settled. */
   nowMs: number;
 }
 
 export type FairnessVerdict =
-  | { allowed: true }
-  | { allowed: false; rejected: 'TRADE_LOCKED'; retryAfterMs: number; lockedUntil: number };
+  | { allowed: true; price: PriceInForce; executedAt: number }
+  | { allowed: false; rejected: 'TRADE_LOCKED'; retryAfterMs: number; lockedUntil: number; detail: string }
+  | { allowed: false; rejected: 'VOIDED_EVENT'; retryAfterMs: null; detail: string }
+  | { allowed: false; rejected: 'NOT_DUE'; retryAfterMs: number; detail: string }
+  | { allowed: false; rejected: 'PRICE_UNAVAILABLE'; retryAfterMs: null; detail: string };
 
-export type FairnessPolicy = (input: FairnessInput) => FairnessVerdict;
+/** Decides the price an order fills at under `policy`, or why it does not fill. */
+export function fairnessVerdict(policy: FairnessPolicyConfig, input: FairnessInput): FairnessVerdict {
+  const { price, nowMs } = input;
+  switch (policy.policy) {
+    case 'none':
+    case 'event-time-void':
+      return { allowed: true, price, executedAt: nowMs };
+    case 'trade-lock':
+      if (price.lockedUntil === null || nowMs >= price.lockedUntil) return { allowed: true, price, executedAt: nowMs };
+      return {
+        allowed: false, rejected: 'TRADE_LOCKED', retryAfterMs: price.lockedUntil - nowMs, lockedUntil: price.lockedUntil,
+        detail: `trading on ${input.playerId} is locked until ${price.lockedUntil}`,
+      };
+    case 'delayed': {
+      const at = input.placedAt + policy.delayMs;
+      if (nowMs < at) return notDue(at, nowMs);
+      const history = historyOf(input);
+      const event = history.find((t) => isEventTick(t) && t.tickedAt > input.placedAt && t.tickedAt <= at);
+      if (event && policy.onEvent === 'void') {
+        return { allowed: false, rejected: 'VOIDED_EVENT', retryAfterMs: null, detail: `a ${event.cause ?? 'match'} event moved ${input.playerId} (tick ${event.seq}) between placement and execution` };
+      }
+      const then = priceAt(history, at);
+      if (!then) return { allowed: false, rejected: 'PRICE_UNAVAILABLE', retryAfterMs: null, detail: `no price of ${input.playerId} known at ${at}` };
+      return { allowed: true, price: then, executedAt: at };
+    }
+    case 'sealed-batch': {
+      const window = batchWindowOf(input.placedAt, policy.batchWindowMs);
+      if (nowMs < window.end) return notDue(window.end, nowMs);
+      const history = historyOf(input);
+      const prices = windowPrices(history, window.start, window.end);
+      const last = priceAt(history, window.end - 1);
+      if (prices.length === 0 || !last) return { allowed: false, rejected: 'PRICE_UNAVAILABLE', retryAfterMs: null, detail: `no price of ${input.playerId} known in window ${window.start}..${window.end}` };
+      return { allowed: true, price: { ...last, priceCents: lowerMedian(prices) }, executedAt: window.end };
+    }
+  }
+}
 
-const ALLOWED: FairnessVerdict = { allowed: true };
+function notDue(at: number, nowMs: number): FairnessVerdict {
+  return { allowed: false, rejected: 'NOT_DUE', retryAfterMs: at - nowMs, detail: `executes at ${at}` };
+}
 
-/** Trade lock (the default): an event on a player locks trading on him until `lockedUntil`. One O(1) check. */
-export const tradeLockPolicy: FairnessPolicy = ({ price, nowMs }) => {
-  if (price.lockedUntil === null || nowMs >= price.lockedUntil) return ALLOWED;
-  return { allowed: false, rejected: 'TRADE_LOCKED', retryAfterMs: price.lockedUntil - nowMs, lockedUntil: price.lockedUntil };
-};
+function historyOf(input: FairnessInput): readonly PriceInForce[] {
+  const history = input.history ?? [];
+  return history.at(-1)?.seq === input.price.seq ? history : [...history.filter((t) => t.seq < input.price.seq), input.price];
+}
 
-/** No fairness check at all: for tests and benchmarks that isolate other rules. */
-export const noFairnessPolicy: FairnessPolicy = () => ALLOWED;
+export function isEventTick(tick: PriceInForce): boolean {
+  return tick.cause === 'EVENT';
+}
+
+/** The tick in force at `at`: the last one computed at or before it (history ascending by seq). */
+export function priceAt(history: readonly PriceInForce[], at: number): PriceInForce | undefined {
+  let found: PriceInForce | undefined;
+  for (const tick of history) {
+    if (tick.tickedAt <= at) found = tick;
+    else break;
+  }
+  return found;
+}
+
+/** Every price in force during [start, end): the one carried in at `start` and each tick inside. */
+export function windowPrices(history: readonly PriceInForce[], start: number, end: number): number[] {
+  const carried = priceAt(history, start);
+  const inside = history.filter((t) => t.tickedAt > start && t.tickedAt < end);
+  return [...(carried ? [carried.priceCents] : []), ...inside.map((t) => t.priceCents)];
+}
+
+/** The lower median (an integer price that was really in force, never an average of two). */
+export function lowerMedian(values: readonly number[]): number {
+  invariant(values.length > 0, () => 'median of no prices');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}

@@ -4,7 +4,8 @@
 // the next buy. The app persists the events behind atomic SQL guards.
 import { fillPostings } from '../ledger/postings';
 import { invariant } from '../invariant';
-import { tradeLockPolicy, type FairnessPolicy, type PriceInForce } from '../fairness/fairness-policy';
+import { available } from '../fairness/event-time-void';
+import { executeAt, fairnessVerdict, TRADE_LOCK, type FairnessPolicyConfig, type PriceInForce } from '../fairness/fairness-policy';
 import {
   evolve,
   initialState,
@@ -20,20 +21,35 @@ export const MAX_ORDER_QUANTITY = 1_000_000;
 /** A price older than this is not used: the order is rejected PRICE_UNAVAILABLE. */
 export const DEFAULT_MAX_PRICE_AGE_MS = 30_000;
 
+/** The policy of the player's market: one for the deployment, or chosen per match by the caller. */
+export type FairnessSelector = FairnessPolicyConfig | ((playerId: string) => FairnessPolicyConfig);
+
 export interface SettlementConfig {
   maxPriceAgeMs: number;
-  fairness: FairnessPolicy;
+  fairness: FairnessSelector;
 }
 
-export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = { maxPriceAgeMs: DEFAULT_MAX_PRICE_AGE_MS, fairness: tradeLockPolicy };
+export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = { maxPriceAgeMs: DEFAULT_MAX_PRICE_AGE_MS, fairness: TRADE_LOCK };
 
 export type PriceInForceLookup = (playerId: string) => PriceInForce | undefined;
+/** A player's recent ticks, ascending by seq (delayed execution and sealed batches price from them). */
+export type PriceHistoryLookup = (playerId: string) => readonly PriceInForce[];
 
 export interface SettleBatch {
   type: 'SettleBatch';
   orders: readonly OrderToSettle[];
   prices: PriceInForceLookup;
+  history?: PriceHistoryLookup;
   nowMs: number;
+  /**
+   * Orders that were deferred and are now due (the pending executor): they are
+   * priced, never deferred again. Intake leaves it false.
+   */
+  executingPending?: boolean;
+}
+
+export function policyOf(config: SettlementConfig, playerId: string): FairnessPolicyConfig {
+  return typeof config.fairness === 'function' ? config.fairness(playerId) : config.fairness;
 }
 
 export interface SettlementDecider {
@@ -69,12 +85,19 @@ function settleOrder(order: OrderToSettle, state: SettlementState, command: Sett
   if (!Number.isSafeInteger(order.quantity) || order.quantity <= 0 || order.quantity > MAX_ORDER_QUANTITY) {
     return reject('INVALID_ORDER', `quantity must be an integer in 1..${MAX_ORDER_QUANTITY}, got ${order.quantity}`);
   }
-  const price = command.prices(order.playerId);
-  if (!price) return reject('PRICE_UNAVAILABLE', `no price known for ${order.playerId}`);
-  const priceAgeMs = nowMs - price.tickedAt;
+  const policy = policyOf(config, order.playerId);
+  const dueAt = executeAt(order.placedAt, policy);
+  if (dueAt !== null && !command.executingPending) return { type: 'OrderDeferred', order, executeAt: dueAt };
+  const latest = command.prices(order.playerId);
+  if (!latest) return reject('PRICE_UNAVAILABLE', `no price known for ${order.playerId}`);
+  const verdict = fairnessVerdict(policy, { playerId: order.playerId, placedAt: order.placedAt, price: latest, history: command.history?.(order.playerId) ?? [latest], nowMs });
+  if (!verdict.allowed) {
+    invariant(verdict.rejected !== 'NOT_DUE', () => `order ${order.orderId} executed before it was due: ${verdict.detail}`);
+    return reject(verdict.rejected, verdict.detail, verdict.retryAfterMs);
+  }
+  const { price } = verdict;
+  const priceAgeMs = verdict.executedAt - price.tickedAt;
   if (priceAgeMs > config.maxPriceAgeMs) return reject('PRICE_UNAVAILABLE', `latest price of ${order.playerId} is ${priceAgeMs} ms old (max ${config.maxPriceAgeMs} ms)`);
-  const verdict = config.fairness({ playerId: order.playerId, placedAt: order.placedAt, price, nowMs });
-  if (!verdict.allowed) return reject(verdict.rejected, `trading on ${order.playerId} is locked until ${verdict.lockedUntil}`, verdict.retryAfterMs);
   if (order.limitPriceCents !== null) {
     const beyondLimit = order.side === 'BUY' ? price.priceCents > order.limitPriceCents : price.priceCents < order.limitPriceCents;
     if (beyondLimit) return reject('LIMIT_NOT_MET', `price ${price.priceCents} is ${order.side === 'BUY' ? 'above' : 'below'} the limit ${order.limitPriceCents}`);
@@ -82,11 +105,14 @@ function settleOrder(order: OrderToSettle, state: SettlementState, command: Sett
   const valueCents = order.quantity * price.priceCents;
   if (!Number.isSafeInteger(valueCents)) return reject('INVALID_ORDER', `order value ${order.quantity} × ${price.priceCents} is too large`);
   const held = account.holdings.get(order.playerId) ?? 0;
-  if (order.side === 'BUY' && account.cashCents < valueCents) {
-    return reject('INSUFFICIENT_FUNDS', `costs ${valueCents} cents, cash is ${account.cashCents}`);
+  const usable = available(account, order.playerId);
+  if (order.side === 'BUY' && usable.cashCents < valueCents) {
+    const provisional = account.cashCents - usable.cashCents;
+    return reject('INSUFFICIENT_FUNDS', `costs ${valueCents} cents, cash is ${account.cashCents}${provisional > 0 ? ` of which ${provisional} is provisional (voidable sale proceeds)` : ''}`);
   }
-  if (order.side === 'SELL' && held < order.quantity) {
-    return reject('INSUFFICIENT_HOLDINGS', `sells ${order.quantity} shares, holds ${held}`);
+  if (order.side === 'SELL' && usable.shares < order.quantity) {
+    const provisional = held - usable.shares;
+    return reject('INSUFFICIENT_HOLDINGS', `sells ${order.quantity} shares, holds ${held}${provisional > 0 ? ` of which ${provisional} are provisional (voidable buys)` : ''}`);
   }
   const sign = order.side === 'BUY' ? -1 : 1;
   return {
@@ -99,5 +125,6 @@ function settleOrder(order: OrderToSettle, state: SettlementState, command: Sett
     holdingAfter: held - sign * order.quantity,
     postings: fillPostings(order.orderId, { userId: order.userId, playerId: order.playerId, side: order.side, valueCents }),
     settledAt: nowMs,
+    provisional: policy.policy === 'event-time-void',
   };
 }

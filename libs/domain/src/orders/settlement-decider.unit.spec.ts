@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { noFairnessPolicy, tradeLockPolicy } from '../fairness/fairness-policy';
+import { NO_FAIRNESS, TRADE_LOCK } from '../fairness/fairness-policy';
 import { unbalancedTransactions } from '../ledger/postings';
 import { settlementDecider, DEFAULT_SETTLEMENT_CONFIG } from './settlement-decider';
 import { guardsOf, resultOf, tradeOf } from './settlement-effects';
 import { orderKey, type SettlementEvent } from './settlement-state';
 import { NOW, order, price, stateWith } from './settlement.fixtures';
 
-const decider = settlementDecider({ maxPriceAgeMs: 5_000, fairness: tradeLockPolicy });
+const decider = settlementDecider({ maxPriceAgeMs: 5_000, fairness: TRADE_LOCK });
 const at = (p = price()) => (id: string) => (id === p.playerId ? p : undefined);
 const settle = (orders: ReturnType<typeof order>[], state = stateWith({ u1: { cashCents: 10_000 } }), p = price()) =>
   decider.decide({ type: 'SettleBatch', orders, prices: at(p), nowMs: NOW }, state);
@@ -58,7 +58,7 @@ describe('settlement decider', () => {
   });
 
   it('takes the fairness policy as a plain function', () => {
-    const lenient = settlementDecider({ ...DEFAULT_SETTLEMENT_CONFIG, fairness: noFairnessPolicy });
+    const lenient = settlementDecider({ ...DEFAULT_SETTLEMENT_CONFIG, fairness: NO_FAIRNESS });
     const [event] = lenient.decide({ type: 'SettleBatch', orders: [order()], prices: at(price({ lockedUntil: NOW + 1 })), nowMs: NOW }, stateWith({ u1: { cashCents: 5_000 } }));
     expect(event?.type).toBe('OrderFilled');
   });

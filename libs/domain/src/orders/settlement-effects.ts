@@ -40,14 +40,14 @@ export function guardsOf(events: readonly SettlementEvent[]): { cash: CashGuard[
 
 /** The one result of an order, or null for a duplicate (its result already exists). */
 export function resultOf(event: SettlementEvent): OrderResult | null {
-  if (event.type === 'DuplicateIgnored') return null;
+  if (event.type === 'DuplicateIgnored' || event.type === 'OrderDeferred') return null;
   const { order } = event;
   const common = {
     orderId: order.orderId, userId: order.userId, idempotencyKey: order.idempotencyKey, playerId: order.playerId,
     side: order.side, quantity: order.quantity, placedAt: order.placedAt, settledAt: event.settledAt, cashAfterCents: event.cashAfterCents,
   };
   if (event.type === 'OrderRejected') {
-    return { ...common, status: 'REJECTED', reason: event.reason, fillPriceCents: null, tickSeq: null, costCents: null, retryAfterMs: event.retryAfterMs };
+    return { ...common, status: event.reason === 'VOIDED_EVENT' ? 'VOIDED' : 'REJECTED', reason: event.reason, fillPriceCents: null, tickSeq: null, costCents: null, retryAfterMs: event.retryAfterMs };
   }
   return { ...common, status: 'FILLED', reason: null, fillPriceCents: event.fillPriceCents, tickSeq: event.tickSeq, costCents: event.valueCents, retryAfterMs: null };
 }

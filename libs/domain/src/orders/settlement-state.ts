@@ -3,6 +3,7 @@
 import type { Side } from '@inplay/contracts';
 import { invariant } from '../invariant';
 import type { Posting } from '../ledger/postings';
+import { addProvisional } from '../fairness/event-time-void';
 
 export interface OrderToSettle {
   orderId: string;
@@ -21,6 +22,7 @@ export type SettlementRejectionCode =
   | 'LIMIT_NOT_MET'
   | 'PRICE_UNAVAILABLE'
   | 'TRADE_LOCKED'
+  | 'VOIDED_EVENT'
   | 'UNKNOWN_ACCOUNT'
   | 'INVALID_ORDER';
 
@@ -28,6 +30,11 @@ export interface AccountState {
   cashCents: number;
   /** Shares held, by playerId; absent = 0. */
   holdings: ReadonlyMap<string, number>;
+  /**
+   * Under event-time void: sale proceeds that cannot be spent and bought shares
+   * that cannot be sold yet, because their fill may still be voided.
+   */
+  provisional?: { cashCents: number; holdings: ReadonlyMap<string, number> };
 }
 
 export interface SettlementState {
@@ -48,7 +55,11 @@ export type SettlementEvent =
       holdingAfter: number;
       postings: readonly Posting[];
       settledAt: number;
+      /** Made under event-time void: voidable until its horizon passes. */
+      provisional: boolean;
     }
+  /** The policy executes the order later (delayed, sealed batch): kept pending until `executeAt`. */
+  | { type: 'OrderDeferred'; order: OrderToSettle; executeAt: number }
   | {
       type: 'OrderRejected';
       order: OrderToSettle;
@@ -74,6 +85,7 @@ export function evolve(state: SettlementState, event: SettlementEvent): Settleme
     case 'DuplicateIgnored':
       return state;
     case 'OrderRejected':
+    case 'OrderDeferred':
       return { ...state, executedKeys: new Set(state.executedKeys).add(orderKey(event.order.userId, event.order.idempotencyKey)) };
     case 'OrderFilled': {
       const { order } = event;
@@ -81,7 +93,8 @@ export function evolve(state: SettlementState, event: SettlementEvent): Settleme
       invariant(account !== undefined, () => `fill for unknown account ${order.userId}`);
       invariant(event.cashAfterCents >= 0 && event.holdingAfter >= 0, () => `fill ${order.orderId} leaves cash ${event.cashAfterCents}, holding ${event.holdingAfter}`);
       const holdings = new Map(account.holdings).set(order.playerId, event.holdingAfter);
-      const accounts = new Map(state.accounts).set(order.userId, { cashCents: event.cashAfterCents, holdings });
+      const provisional = event.provisional ? addProvisional(account, { playerId: order.playerId, side: order.side, quantity: order.quantity, valueCents: event.valueCents }) : account.provisional;
+      const accounts = new Map(state.accounts).set(order.userId, { cashCents: event.cashAfterCents, holdings, ...(provisional ? { provisional } : {}) });
       return { accounts, executedKeys: new Set(state.executedKeys).add(orderKey(order.userId, order.idempotencyKey)) };
     }
   }

@@ -4,14 +4,14 @@
 // exactly the starting states the decider's fills are safe for.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { tradeLockPolicy } from '../fairness/fairness-policy';
+import { TRADE_LOCK } from '../fairness/fairness-policy';
 import { accountBalances, cashAccount, unbalancedTransactions } from '../ledger/postings';
 import { settlementDecider } from './settlement-decider';
 import { guardsOf, resultOf } from './settlement-effects';
 import { orderKey, type OrderToSettle } from './settlement-state';
 import { NOW, stateWith } from './settlement.fixtures';
 
-const decider = settlementDecider({ maxPriceAgeMs: 10_000, fairness: tradeLockPolicy });
+const decider = settlementDecider({ maxPriceAgeMs: 10_000, fairness: TRADE_LOCK });
 const USERS = ['u1', 'u2', 'u3'];
 const PLAYERS = ['p1', 'p2'];
 

@@ -75,6 +75,7 @@ function initialize(command: Extract<PricingCommand, { type: 'Initialize' }>, st
     cause: 'INITIAL',
     causeEventId: null,
     causeEventType: null,
+    causeOccurredAt: null,
     lockedUntil: null,
     tickedAt: command.at,
   };
@@ -109,6 +110,7 @@ function applyMatchEvent(event: MatchEvent, role: PlayerRole, state: PlayerPrice
     cause: 'EVENT',
     causeEventId: event.eventId,
     causeEventType: event.type,
+    causeOccurredAt: event.occurredAt,
     lockedUntil: lockedUntilAfter(event, state.lockedUntil, config.lockWindowMs),
     tickedAt: Math.max(event.ingestedAt, state.lastTickAt),
   });
@@ -153,6 +155,7 @@ interface TickChange {
   tickedAt: number;
   causeEventId?: string;
   causeEventType?: string;
+  causeOccurredAt?: number;
   lockedUntil?: number;
 }
 
@@ -169,6 +172,7 @@ function nextTick(state: PlayerPriceState, config: PricingConfig, change: TickCh
     cause: change.cause,
     causeEventId: change.causeEventId ?? null,
     causeEventType: change.causeEventType ?? null,
+    causeOccurredAt: change.causeOccurredAt ?? null,
     lockedUntil,
     tickedAt: change.tickedAt,
   };

@@ -15,7 +15,7 @@ describe('pricing: initialize', () => {
   it('publishes an INITIAL tick with seq 1 at the given price and time', () => {
     expect(run(decider, [initializeCommand('h-fw', 1200, KICK_OFF_AT)]).ticks).toEqual([{
       playerId: 'h-fw', matchId: 'm1', seq: 1, priceCents: 1200, previousPriceCents: 1200, cause: 'INITIAL',
-      causeEventId: null, causeEventType: null, lockedUntil: null, tickedAt: KICK_OFF_AT,
+      causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: null, tickedAt: KICK_OFF_AT,
     }]);
   });
 

@@ -8,7 +8,7 @@ export interface LedgerAudit {
   unbalancedTransactions: number;
   /** Users whose accounts.cash_cents differs from the sum of their ledger cash postings (a lost update). */
   cashMismatches: number;
-  /** Users whose holdings differ from what their filled orders add up to. */
+  /** Users whose holdings differ from what their filled (and not voided) orders add up to. */
   holdingMismatches: number;
   violations: number;
 }
@@ -26,7 +26,8 @@ export async function checkLedgerInvariants(pool: Pool): Promise<LedgerAudit> {
     holdingMismatches: await one(`
       SELECT count(*) AS n FROM holdings h
         FULL JOIN (SELECT user_id, player_id, sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END) AS q
-                     FROM orders WHERE status = 'FILLED' GROUP BY 1, 2) o USING (user_id, player_id)
+                     FROM orders o WHERE status = 'FILLED' AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.order_id)
+                    GROUP BY 1, 2) o USING (user_id, player_id)
        WHERE coalesce(h.quantity, 0) <> coalesce(o.q, 0)`),
   };
   return { ...audit, violations: Object.values(audit).reduce((a, b) => a + b, 0) };

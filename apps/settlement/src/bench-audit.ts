@@ -95,6 +95,7 @@ export async function contendedSettlement(pool: Pool, strategy: StrategyName, pl
   orders.sort((a, b) => Number(a.idempotencyKey.slice(8)) - Number(b.idempotencyKey.slice(8)));
   const ctx = {
     decider: settlementDecider({ maxPriceAgeMs: BENCH_MAX_PRICE_AGE_MS, fairness: NO_FAIRNESS }),
+    policyOf: () => NO_FAIRNESS,
     strategy: settlementStrategy(strategy),
     prices: (playerId: string) => ({ playerId, priceCents: player.priceCents, seq: player.tickSeq, tickedAt: Date.now(), lockedUntil: null }),
     now: Date.now,

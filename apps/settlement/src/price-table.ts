@@ -7,22 +7,48 @@ import type { PriceTick } from '@inplay/contracts';
 import type { PriceInForce } from '@inplay/domain';
 import { decodeBatch, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
 
+/** Ticks kept per player for policies that price from the past (delayed execution, sealed batches). */
+export const PRICE_HISTORY_MS = 15 * 60_000;
+/** Upper bound of the per-player history, whatever its age. */
+export const MAX_HISTORY_TICKS_PER_PLAYER = 2_000;
+
 export interface PriceTable {
   get(playerId: string): PriceInForce | undefined;
+  /** The player's ticks of the last PRICE_HISTORY_MS, ascending by seq. */
+  history(playerId: string): readonly PriceInForce[];
+  /** The match the player's latest tick belongs to, if any. */
+  matchOf(playerId: string): string | null;
+  /** Called for every new tick after it was applied (event-time voids listen here). */
+  onTick(listener: (tick: PriceTick) => void): void;
   /** Applies a tick (older or equal seqs are ignored). Exposed for tests and tools. */
   apply(tick: PriceTick): void;
   ready: Promise<void>;
   stop(): Promise<void>;
 }
 
-export function inMemoryPriceTable(): Pick<PriceTable, 'get' | 'apply'> {
-  const prices = new Map<string, PriceInForce>();
+export function inMemoryPriceTable(): Pick<PriceTable, 'get' | 'apply' | 'history' | 'matchOf' | 'onTick'> {
+  const histories = new Map<string, PriceInForce[]>();
+  const matches = new Map<string, string | null>();
+  const listeners: ((tick: PriceTick) => void)[] = [];
   return {
-    get: (playerId) => prices.get(playerId),
+    get: (playerId) => histories.get(playerId)?.at(-1),
+    history: (playerId) => histories.get(playerId) ?? [],
+    matchOf: (playerId) => matches.get(playerId) ?? null,
+    onTick: (listener) => { listeners.push(listener); },
     apply(tick) {
-      const known = prices.get(tick.playerId);
+      const history = histories.get(tick.playerId) ?? [];
+      const known = history.at(-1);
       if (known && known.seq >= tick.seq) return;
-      prices.set(tick.playerId, { playerId: tick.playerId, priceCents: tick.priceCents, seq: tick.seq, tickedAt: tick.tickedAt, lockedUntil: tick.lockedUntil });
+      history.push({
+        playerId: tick.playerId, priceCents: tick.priceCents, seq: tick.seq, tickedAt: tick.tickedAt, lockedUntil: tick.lockedUntil,
+        cause: tick.cause, causeOccurredAt: tick.causeOccurredAt,
+      });
+      let drop = 0;
+      while (drop < history.length - 1 && (history.length - drop > MAX_HISTORY_TICKS_PER_PLAYER || history[drop]!.tickedAt < tick.tickedAt - PRICE_HISTORY_MS)) drop += 1;
+      if (drop > 0) history.splice(0, drop);
+      histories.set(tick.playerId, history);
+      matches.set(tick.playerId, tick.matchId);
+      for (const listener of listeners) listener(tick);
     },
   };
 }

@@ -1,6 +1,7 @@
 // Settlement's configuration, read once from the environment and validated.
-import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z } from '@inplay/config';
-import { DEFAULT_MAX_PRICE_AGE_MS } from '@inplay/domain';
+import { ConfigError, infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_MAX_PRICE_AGE_MS, FAIRNESS_POLICY_NAMES, parseFairnessSettings } from '@inplay/domain';
+import { DEFAULT_PENDING_GRACE_MS, DEFAULT_PENDING_POLL_MS } from './pending-executor';
 import { STRATEGY_NAMES } from './strategies';
 
 const shape = {
@@ -8,6 +9,10 @@ const shape = {
   DATABASE_URL: postgresUrl,
   SETTLEMENT_STRATEGY: z.enum(STRATEGY_NAMES).default('atomic-guard'),
   SETTLEMENT_MAX_PRICE_AGE_MS: positiveInt.default(DEFAULT_MAX_PRICE_AGE_MS),
+  SETTLEMENT_PENDING_POLL_MS: positiveInt.default(DEFAULT_PENDING_POLL_MS),
+  SETTLEMENT_PENDING_GRACE_MS: positiveInt.default(DEFAULT_PENDING_GRACE_MS),
+  FAIRNESS_POLICY: z.string().optional(),
+  FAIRNESS_POLICY_BY_MATCH: z.string().optional(),
 };
 
 export function loadSettlementSettings(env: Record<string, string | undefined> = process.env) {
@@ -16,7 +21,13 @@ export function loadSettlementSettings(env: Record<string, string | undefined> =
     DATABASE_URL: 'Settlement keeps the ledger there',
     SETTLEMENT_STRATEGY: `One of ${STRATEGY_NAMES.join(', ')} (naive is incorrect by design: benchmarks only)`,
     SETTLEMENT_MAX_PRICE_AGE_MS: 'Orders are rejected PRICE_UNAVAILABLE when the latest tick is older than this',
+    SETTLEMENT_PENDING_POLL_MS: 'How often due delayed / sealed-batch orders are looked for',
+    SETTLEMENT_PENDING_GRACE_MS: 'How long a due order waits for ticks computed up to its execution time',
   });
+  const fairness = parseFairnessSettings(raw.FAIRNESS_POLICY, raw.FAIRNESS_POLICY_BY_MATCH);
+  if (!fairness.ok) {
+    throw new ConfigError([...fairness.errors, `FAIRNESS_POLICY is one of ${FAIRNESS_POLICY_NAMES.join(', ')} (default trade-lock) or JSON such as {"policy":"delayed","delayMs":30000,"onEvent":"void"}`]);
+  }
   return {
     brokers: raw.KAFKA_BROKERS,
     registryUrl: raw.SCHEMA_REGISTRY_URL,
@@ -25,5 +36,8 @@ export function loadSettlementSettings(env: Record<string, string | undefined> =
     logLevel: raw.LOG_LEVEL,
     strategy: raw.SETTLEMENT_STRATEGY,
     maxPriceAgeMs: raw.SETTLEMENT_MAX_PRICE_AGE_MS,
+    pendingPollMs: raw.SETTLEMENT_PENDING_POLL_MS,
+    pendingGraceMs: raw.SETTLEMENT_PENDING_GRACE_MS,
+    fairness: fairness.settings,
   };
 }

@@ -7,7 +7,7 @@ import { insertChainedEntries, readChainHeads, sha256Hex, type Pool, type PoolCl
 import type { OrderResult, Trade } from '@inplay/contracts';
 import {
   chainPostings, guardsOf, orderKey, resultOf, tradeOf, unbalancedTransactions,
-  type AccountState, type OrderToSettle, type PriceInForceLookup, type SettlementDecider, type SettlementEvent,
+  type AccountState, type FairnessPolicyConfig, type OrderToSettle, type PriceHistoryLookup, type PriceInForceLookup, type SettlementDecider, type SettlementEvent,
 } from '@inplay/domain';
 import { SettlementDivergence, type SettlementStrategy } from './strategies';
 
@@ -19,11 +19,16 @@ export const RETRY_JITTER_MS_PER_ATTEMPT = 2;
 export const MAX_ORDERS_PER_TRANSACTION = 500;
 
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01', '23505', '23514']);
+/** Advisory-lock class of "a player's fills may be voided": orders take it shared, the void worker exclusive. */
+export const VOID_LOCK_CLASS = 4_242;
 
 export interface SettleContext {
   decider: SettlementDecider;
   strategy: SettlementStrategy;
   prices: PriceInForceLookup;
+  history?: PriceHistoryLookup;
+  /** The fairness policy of a player's market (the same one the decider applies). */
+  policyOf: (playerId: string) => FairnessPolicyConfig;
   now: () => number;
   /** Topic names (with any test prefix) the outbox rows are for. */
   resultsTopic: string;
@@ -36,22 +41,39 @@ export interface SettledBatch {
   trades: Trade[];
 }
 
-export async function settleOrders(client: PoolClient, orders: readonly OrderToSettle[], ctx: SettleContext): Promise<SettledBatch> {
+/**
+ * Settles `orders` in one transaction. From the order intake, orders the policy
+ * executes later are written to pending_orders; with `executingPending` (the
+ * pending executor) they are due and are priced, and their pending rows go.
+ */
+export async function settleOrders(client: PoolClient, orders: readonly OrderToSettle[], ctx: SettleContext, options: { executingPending?: boolean } = {}): Promise<SettledBatch> {
   if (orders.length === 0) return { events: [], results: [], trades: [] };
+  const nowMs = ctx.now();
   const userIds = [...new Set(orders.map((o) => o.userId))];
-  const [accounts, holdings, executed] = [
+  const voidable = voidablePlayers(orders, ctx);
+  // Before any price is read: a void of these players' fills either committed already
+  // (so the price table has the event's tick) or waits for this transaction.
+  for (const playerId of voidable.players) await client.query('SELECT pg_advisory_xact_lock_shared($1, hashtext($2))', [VOID_LOCK_CLASS, playerId]);
+  const [accounts, holdings, executed, provisional] = [
     await ctx.strategy.loadAccounts(client, userIds),
     await ctx.strategy.loadHoldings(client, userIds),
-    await executedKeys(client, orders),
+    await executedKeys(client, orders, !options.executingPending),
+    await provisionalFills(client, userIds, voidable, nowMs),
   ];
   const state = {
     accounts: new Map<string, AccountState>([...accounts].map(([id, a]) => [id, {
       cashCents: a.cashCents,
       holdings: new Map(holdings.filter((h) => h.userId === id).map((h) => [h.playerId, h.quantity])),
+      ...(provisional.has(id) ? { provisional: provisional.get(id)! } : {}),
     }])),
     executedKeys: executed,
   };
-  const events = ctx.decider.decide({ type: 'SettleBatch', orders, prices: ctx.prices, nowMs: ctx.now() }, state);
+  const events = ctx.decider.decide({
+    type: 'SettleBatch', orders, prices: ctx.prices, nowMs, executingPending: options.executingPending ?? false,
+    ...(ctx.history ? { history: ctx.history } : {}),
+  }, state);
+  await insertPending(client, events);
+  if (options.executingPending) await client.query('DELETE FROM pending_orders WHERE order_id = ANY($1::text[])', [orders.map((o) => o.orderId)]);
   const guards = guardsOf(events);
   await ctx.strategy.applyCash(client, guards.cash, accounts);
   await ctx.strategy.applyHoldings(client, guards.holdings, holdings);
@@ -63,12 +85,65 @@ export async function settleOrders(client: PoolClient, orders: readonly OrderToS
   return { events, results, trades };
 }
 
-async function executedKeys(client: PoolClient, orders: readonly OrderToSettle[]): Promise<Set<string>> {
+async function executedKeys(client: PoolClient, orders: readonly OrderToSettle[], includePending: boolean): Promise<Set<string>> {
+  const keys = [orders.map((o) => o.userId), orders.map((o) => o.idempotencyKey)];
   const { rows } = await client.query<{ user_id: string; idempotency_key: string }>(
     `SELECT o.user_id, o.idempotency_key FROM orders o
-       JOIN unnest($1::text[], $2::text[]) AS k(user_id, idempotency_key) USING (user_id, idempotency_key)`,
-    [orders.map((o) => o.userId), orders.map((o) => o.idempotencyKey)]);
+       JOIN unnest($1::text[], $2::text[]) AS k(user_id, idempotency_key) USING (user_id, idempotency_key)
+     ${includePending ? `UNION ALL
+     SELECT p.user_id, p.idempotency_key FROM pending_orders p
+       JOIN unnest($1::text[], $2::text[]) AS k(user_id, idempotency_key) USING (user_id, idempotency_key)` : ''}`,
+    keys);
   return new Set(rows.map((r) => orderKey(r.user_id, r.idempotency_key)));
+}
+
+/** The batch's players under event-time void, sorted (locks are always taken in this order), and the longest horizon. */
+function voidablePlayers(orders: readonly OrderToSettle[], ctx: SettleContext): { players: string[]; horizonMs: Map<string, number> } {
+  const horizonMs = new Map<string, number>();
+  for (const { playerId } of orders) {
+    const policy = ctx.policyOf(playerId);
+    if (policy.policy === 'event-time-void') horizonMs.set(playerId, policy.voidHorizonMs);
+  }
+  return { players: [...horizonMs.keys()].sort(), horizonMs };
+}
+
+/**
+ * Fills of these users that an event-time void could still reverse: their
+ * bought shares cannot be sold and their sale proceeds cannot be spent yet.
+ */
+async function provisionalFills(client: PoolClient, userIds: string[], voidable: ReturnType<typeof voidablePlayers>, nowMs: number): Promise<Map<string, NonNullable<AccountState['provisional']>>> {
+  const result = new Map<string, { cashCents: number; holdings: Map<string, number> }>();
+  if (voidable.players.length === 0) return result;
+  const longest = Math.max(...voidable.horizonMs.values());
+  const { rows } = await client.query<{ user_id: string; player_id: string; side: 'BUY' | 'SELL'; quantity: number; cost_cents: string; placed_ms: string }>(
+    `SELECT o.user_id, o.player_id, o.side, o.quantity, o.cost_cents, (extract(epoch FROM o.placed_at) * 1000)::bigint AS placed_ms
+       FROM orders o
+      WHERE o.user_id = ANY($1::text[]) AND o.status = 'FILLED' AND o.placed_at >= to_timestamp($2 / 1000.0)
+        AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.order_id)`,
+    [userIds, nowMs - longest]);
+  for (const row of rows) {
+    const horizon = voidable.horizonMs.get(row.player_id);
+    if (horizon === undefined || Number(row.placed_ms) < nowMs - horizon) continue;
+    const p = result.get(row.user_id) ?? { cashCents: 0, holdings: new Map<string, number>() };
+    if (row.side === 'SELL') p.cashCents += Number(row.cost_cents);
+    else p.holdings.set(row.player_id, (p.holdings.get(row.player_id) ?? 0) + row.quantity);
+    result.set(row.user_id, p);
+  }
+  return result;
+}
+
+async function insertPending(client: PoolClient, events: SettlementEvent[]): Promise<void> {
+  const deferred = events.flatMap((e) => (e.type === 'OrderDeferred' ? [e] : []));
+  if (deferred.length === 0) return;
+  const col = <T>(f: (e: (typeof deferred)[number]) => T) => deferred.map(f);
+  const { rowCount } = await client.query(
+    `INSERT INTO pending_orders (order_id, user_id, idempotency_key, player_id, placed_at, execute_at, payload)
+     SELECT o, u, k, p, to_timestamp(pa / 1000.0), to_timestamp(ea / 1000.0), j::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[]) AS x(o, u, k, p, pa, ea, j)
+     ON CONFLICT DO NOTHING`,
+    [col((e) => e.order.orderId), col((e) => e.order.userId), col((e) => e.order.idempotencyKey), col((e) => e.order.playerId),
+      col((e) => e.order.placedAt), col((e) => e.executeAt), col((e) => JSON.stringify(e.order))]);
+  if (rowCount !== deferred.length) throw new SettlementDivergence(`${deferred.length - (rowCount ?? 0)} pending order rows already existed`);
 }
 
 async function insertOrders(client: PoolClient, events: SettlementEvent[], results: OrderResult[]): Promise<void> {

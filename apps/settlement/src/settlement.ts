@@ -1,10 +1,12 @@
 // Settlement wired together: price table from price.ticks, the consumer group
 // on orders (decide in memory, guard in the database), and the outbox relay.
 import { createPool } from '@inplay/db';
-import { DEFAULT_SETTLEMENT_CONFIG, settlementDecider, type FairnessSelector } from '@inplay/domain';
+import { DEFAULT_FAIRNESS_SETTINGS, DEFAULT_SETTLEMENT_CONFIG, policyForMatch, settlementDecider, type FairnessPolicyConfig, type FairnessSettings } from '@inplay/domain';
 import { connectServiceKafka, topicName } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
+import { startLateEventVoids } from './late-event-voids';
 import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
+import { startPendingExecutor } from './pending-executor';
 import { startOutboxRelay } from './outbox-relay';
 import { startPriceTable, type PriceTable } from './price-table';
 import type { SettledBatch } from './settle-orders';
@@ -21,7 +23,11 @@ export interface SettlementOptions {
   topicPrefix?: string;
   strategy?: StrategyName;
   maxPriceAgeMs?: number;
-  fairness?: FairnessSelector;
+  /** The deployment's fairness policy and per-match overrides (default: trade lock everywhere). */
+  fairness?: FairnessSettings;
+  /** How often due delayed / sealed-batch orders are looked for, and how long after their time they wait for late ticks. */
+  pendingPollMs?: number;
+  pendingGraceMs?: number;
   logger?: Logger;
   /** Called when a background part fails; default: log and exit 1 (crash loudly). */
   onFatal?: (err: Error) => void;
@@ -58,26 +64,37 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   ]);
   const relay = startOutboxRelay({ pool, producer, serde, prefix, logger, onError: onFatal });
   const strategy = settlementStrategy(options.strategy ?? 'atomic-guard');
+  const fairness = options.fairness ?? DEFAULT_FAIRNESS_SETTINGS;
+  const policyOf = (playerId: string): FairnessPolicyConfig => policyForMatch(fairness, prices.matchOf(playerId));
+  const now = options.now ?? Date.now;
+  const settle = {
+    decider: settlementDecider({ maxPriceAgeMs: options.maxPriceAgeMs ?? DEFAULT_SETTLEMENT_CONFIG.maxPriceAgeMs, fairness: policyOf }),
+    strategy,
+    prices: (playerId: string) => prices.get(playerId),
+    history: (playerId: string) => prices.history(playerId),
+    policyOf,
+    now,
+    resultsTopic: topicName(prefix, 'order.results'),
+    tradesTopic: topicName(prefix, 'trades'),
+  };
+  const voids = startLateEventVoids({ pool, policyOf, now, resultsTopic: settle.resultsTopic, logger, onVoided: () => relay.wake(), onError: onFatal });
+  prices.onTick((tick) => voids.offer(tick));
+  const pending = startPendingExecutor({
+    pool, settle, logger, onError: onFatal,
+    ...(options.pendingPollMs !== undefined ? { pollMs: options.pendingPollMs } : {}),
+    ...(options.pendingGraceMs !== undefined ? { graceMs: options.pendingGraceMs } : {}),
+    onSettled: (batch) => { relay.wake(); options.onSettled?.(batch, { durationMs: 0, attempts: 1 }); },
+  });
   const consumer = await startOrdersConsumer({
     kafka, pool, serde, deadLetters: producer, prefix, groupId: `${prefix}${SETTLEMENT_GROUP_ID}`, logger,
-    settle: {
-      decider: settlementDecider({
-        maxPriceAgeMs: options.maxPriceAgeMs ?? DEFAULT_SETTLEMENT_CONFIG.maxPriceAgeMs,
-        fairness: options.fairness ?? DEFAULT_SETTLEMENT_CONFIG.fairness,
-      }),
-      strategy,
-      prices: (playerId) => prices.get(playerId),
-      now: options.now ?? Date.now,
-      resultsTopic: topicName(prefix, 'order.results'),
-      tradesTopic: topicName(prefix, 'trades'),
-    },
+    settle,
     onSettled: (batch, timing) => { relay.wake(); options.onSettled?.(batch, timing); },
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
   consumer.on(consumer.events.CRASH, (event) => {
     if (!event.payload.restart) onFatal(event.payload.error);
   });
-  logger.info({ strategy: strategy.name, prefix }, 'settlement running');
+  logger.info({ strategy: strategy.name, prefix, fairness }, 'settlement running');
   return {
     prices,
     async outboxBacklog() {
@@ -87,6 +104,8 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
     },
     async stop() {
       await consumer.disconnect();
+      await pending.stop();
+      await voids.stop();
       await prices.stop();
       await relay.stop();
       await producer.disconnect();

@@ -33,6 +33,7 @@ async function settleConcurrently(strategyName: StrategyName, userId: string): P
   await newUser(pool, userId, CASH_CENTS);
   const ctx = {
     decider: settlementDecider({ maxPriceAgeMs: 60_000, fairness: NO_FAIRNESS }),
+    policyOf: () => NO_FAIRNESS,
     strategy: settlementStrategy(strategyName),
     prices: (playerId: string) => ({ playerId, priceCents: PRICE_CENTS, seq: 1, tickedAt: Date.now(), lockedUntil: null }),
     now: Date.now,

@@ -108,7 +108,7 @@ export {
 
 export {
   batchWindowOf, DEFAULT_BATCH_WINDOW_MS, DEFAULT_DELAY_MS, DEFAULT_FAIRNESS_SETTINGS, DEFAULT_VOID_HORIZON_MS, executeAt, FAIRNESS_POLICY_NAMES,
-  fairnessVerdict, isEventTick, lowerMedian, MAX_POLICY_WINDOW_MS, NO_FAIRNESS, parseFairnessPolicy, policyForMatch, priceAt, TRADE_LOCK, windowPrices,
+  fairnessVerdict, isEventTick, lowerMedian, MAX_POLICY_WINDOW_MS, NO_FAIRNESS, parseFairnessPolicy, parseFairnessSettings, policyForMatch, priceAt, TRADE_LOCK, windowPrices,
   type DelayedOnEvent, type FairnessInput, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FairnessVerdict, type ParsedPolicy, type PriceInForce,
 } from './fairness/fairness-policy';
 export {

@@ -213,3 +213,38 @@ export function lowerMedian(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
+
+/**
+ * The deployment's settings from two configuration strings: the default policy
+ * (a name like `delayed`, or JSON like `{"policy":"delayed","delayMs":40000}`)
+ * and per-match overrides (JSON: `{"<matchId>": <policy>, ...}`).
+ */
+export function parseFairnessSettings(defaultText: string | undefined, byMatchText: string | undefined): { ok: true; settings: FairnessSettings } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const parseOne = (text: string, where: string): FairnessPolicyConfig | undefined => {
+    const trimmed = text.trim();
+    let value: unknown = { policy: trimmed };
+    if (trimmed.startsWith('{')) {
+      try { value = JSON.parse(trimmed); } catch (err) { errors.push(`${where}: not valid JSON (${(err as Error).message})`); return undefined; }
+    }
+    const parsed = parseFairnessPolicy(value, where);
+    if (!parsed.ok) { errors.push(...parsed.errors); return undefined; }
+    return parsed.config;
+  };
+  const fallback = defaultText === undefined || defaultText.trim() === '' ? DEFAULT_FAIRNESS_SETTINGS.default : parseOne(defaultText, 'FAIRNESS_POLICY');
+  const byMatch: Record<string, FairnessPolicyConfig> = {};
+  if (byMatchText !== undefined && byMatchText.trim() !== '') {
+    let raw: unknown;
+    try { raw = JSON.parse(byMatchText); } catch (err) { errors.push(`FAIRNESS_POLICY_BY_MATCH: not valid JSON (${(err as Error).message})`); }
+    if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
+      errors.push(`FAIRNESS_POLICY_BY_MATCH: expected an object of matchId -> policy, e.g. {"3869685":{"policy":"delayed"}}`);
+    } else if (raw !== undefined) {
+      for (const [matchId, value] of Object.entries(raw as Record<string, unknown>)) {
+        const where = `FAIRNESS_POLICY_BY_MATCH.${matchId}`;
+        const parsed = typeof value === 'string' ? parseOne(value, where) : (() => { const p = parseFairnessPolicy(value, where); if (!p.ok) errors.push(...p.errors); return p.ok ? p.config : undefined; })();
+        if (parsed) byMatch[matchId] = parsed;
+      }
+    }
+  }
+  return errors.length > 0 || fallback === undefined ? { ok: false, errors } : { ok: true, settings: { default: fallback, byMatch } };
+}

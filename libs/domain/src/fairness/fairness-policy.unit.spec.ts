@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  batchWindowOf, executeAt, fairnessVerdict, lowerMedian, parseFairnessPolicy, policyForMatch, priceAt, TRADE_LOCK, windowPrices,
+  batchWindowOf, executeAt, fairnessVerdict, lowerMedian, parseFairnessPolicy, parseFairnessSettings, policyForMatch, priceAt, TRADE_LOCK, windowPrices,
   type FairnessPolicyConfig, type PriceInForce,
 } from './fairness-policy';
 
@@ -133,5 +133,17 @@ describe('policy configuration', () => {
       ]));
     }
     expect(parseFairnessPolicy('delayed')).toMatchObject({ ok: false });
+  });
+
+  it('reads the deployment default and per-match overrides from configuration strings', () => {
+    expect(parseFairnessSettings(undefined, undefined)).toEqual({ ok: true, settings: { default: TRADE_LOCK, byMatch: {} } });
+    expect(parseFairnessSettings('sealed-batch', '{"m1":"none","m2":{"policy":"event-time-void","voidHorizonMs":50000}}')).toEqual({ ok: true, settings: {
+      default: { policy: 'sealed-batch', batchWindowMs: 10_000 },
+      byMatch: { m1: { policy: 'none' }, m2: { policy: 'event-time-void', voidHorizonMs: 50_000 } },
+    } });
+    expect(parseFairnessSettings('{"policy":"delayed","delayMs":40000,"onEvent":"reprice"}', '')).toMatchObject({ ok: true, settings: { default: { delayMs: 40_000, onEvent: 'reprice' } } });
+    const bad = parseFairnessSettings('{"policy":', '[1]');
+    expect(bad).toMatchObject({ ok: false, errors: [expect.stringMatching(/^FAIRNESS_POLICY: not valid JSON/), expect.stringMatching(/^FAIRNESS_POLICY_BY_MATCH: expected an object/)] });
+    expect(parseFairnessSettings('lock', undefined)).toMatchObject({ ok: false, errors: [expect.stringMatching(/got "lock"/)] });
   });
 });

@@ -13,7 +13,7 @@ import type { Order, OrderResult, PriceTick } from '@inplay/contracts';
 import { createPool, redact, sha256Hex } from '@inplay/db';
 import {
   applyResult, applyTick, initialStandings, matchBoard, openAccount, overallBoard, playersByMatch, startRebuild, tickKey,
-  type Board, type Discrepancy,
+  type Board, type Discrepancy, type FairnessSettings,
 } from '@inplay/domain';
 import { createKafka, createSerde } from '@inplay/kafka';
 import { compareProjections } from './compare';
@@ -32,6 +32,8 @@ export interface ReplayAuditOptions {
   /** Writes the report there as JSON. */
   json?: string;
   onProgress?: (progress: { phase: string; done: number; total: number }) => void;
+  /** The deployment's fairness policies (FAIRNESS_POLICY / FAIRNESS_POLICY_BY_MATCH); default trade lock. */
+  fairness?: FairnessSettings;
   /** Drops the rebuilt database at the end (tests); by default it is kept for inspection. */
   dropRebuiltDatabase?: boolean;
   /** Where the progress bar and the verdict go; null for silence. */
@@ -75,7 +77,7 @@ export async function runReplayAudit(options: ReplayAuditOptions): Promise<Repla
     const count = () => { done++; if ((done & 1023) === 0) { bar.tick(done); options.onProgress?.({ phase: 'read', done, total }); } };
 
     const orders = new Map<string, Order>();
-    const ticks = new Map<string, Pick<PriceTick, 'priceCents' | 'lockedUntil'>>();
+    const ticks = new Map<string, Pick<PriceTick, 'priceCents' | 'lockedUntil' | 'matchId'>>();
     const standings = initialStandings();
     let lastEventAt = 0;
     const results: OrderResult[] = [];
@@ -87,7 +89,7 @@ export async function runReplayAudit(options: ReplayAuditOptions): Promise<Repla
     await phase('readTopics', () => Promise.all([
       readTopic<Order>({ kafka, serde, prefix, topic: 'orders', onRecord: (o) => { orders.set(o.orderId, o); count(); } }),
       readTopic<PriceTick>({ kafka, serde, prefix, topic: 'price.ticks', onRecord: (t) => {
-        ticks.set(tickKey(t.playerId, t.seq), { priceCents: t.priceCents, lockedUntil: t.lockedUntil });
+        ticks.set(tickKey(t.playerId, t.seq), { priceCents: t.priceCents, lockedUntil: t.lockedUntil, matchId: t.matchId });
         applyTick(standings, t);
         lastEventAt = Math.max(lastEventAt, t.tickedAt);
         count();
@@ -96,7 +98,7 @@ export async function runReplayAudit(options: ReplayAuditOptions): Promise<Repla
     ]));
     const live = await livePromise;
     for (const g of live.genesis) openAccount(standings, g.userId, g.openingCashCents);
-    const rebuild = startRebuild(live.genesis, orders, ticks, sha256Hex);
+    const rebuild = startRebuild(live.genesis, orders, ticks, sha256Hex, options.fairness);
     await phase('foldResults', async () => {
       for (const r of results) {
         rebuild.applyResult(r);

@@ -108,7 +108,7 @@ export {
 
 export {
   batchWindowOf, DEFAULT_BATCH_WINDOW_MS, DEFAULT_DELAY_MS, DEFAULT_FAIRNESS_SETTINGS, DEFAULT_VOID_HORIZON_MS, executeAt, FAIRNESS_POLICY_NAMES,
-  fairnessVerdict, isEventTick, lowerMedian, MAX_POLICY_WINDOW_MS, NO_FAIRNESS, parseFairnessPolicy, parseFairnessSettings, policyForMatch, priceAt, TRADE_LOCK, windowPrices,
+  fairnessVerdict, isEventTick, lowerMedian, MAX_POLICY_WINDOW_MS, NO_FAIRNESS, parseFairnessPolicy, parseFairnessSettings, policyForMatch, medianTick, priceAt, TRADE_LOCK, windowPrices, windowTicks,
   type DelayedOnEvent, type FairnessInput, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FairnessVerdict, type ParsedPolicy, type PriceInForce,
 } from './fairness/fairness-policy';
 export {
@@ -155,3 +155,7 @@ export {
 } from './audit/rebuild';
 
 export { portfolioView, type PortfolioFill, type PortfolioLine, type PortfolioView } from './portfolio/portfolio-view';
+export {
+  DEFAULT_FRONT_RUN_MS, DEFAULT_FRONT_RUN_TYPES, DEFAULT_HONEST_MEAN_INTERVAL_MS, DEFAULT_SELL_AFTER_FEED_MS, HONEST_MAX_QUANTITY,
+  medianOf, planFrontRuns, planHonestOrders, type FrontRun, type HonestOrderPlan, type PlannedEvent,
+} from './fairness/experiment-plan';

@@ -1,17 +1,21 @@
 // `inplay replay` (the audit: rebuild every projection from the topics into a
 // fresh database and prove it equal to the live one) and `inplay backfill`.
 import { resolve } from 'node:path';
+import { ConfigError } from '@inplay/config';
+import { parseFairnessSettings } from '@inplay/domain';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
 
 export async function replayCommand(options: { json?: string }): Promise<void> {
   const { runReplayAudit } = await import('@inplay/audit');
   const settings = loadSettings();
+  const fairness = parseFairnessSettings(process.env['FAIRNESS_POLICY'], process.env['FAIRNESS_POLICY_BY_MATCH']);
+  if (!fairness.ok) throw new ConfigError(fairness.errors);
   const e = runningEndpoints(settings);
   if (!e.adminDatabaseUrl) throw new Error('the audit rebuilds into a fresh database: it needs the embedded Postgres of `inplay up` (or a role that may CREATE DATABASE)');
   const report = await runReplayAudit({
     brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: e.databaseUrl,
-    topicPrefix: settings.TOPIC_PREFIX, ...(options.json ? { json: resolve(options.json) } : {}),
+    topicPrefix: settings.TOPIC_PREFIX, fairness: fairness.settings, ...(options.json ? { json: resolve(options.json) } : {}),
   });
   if (!report.equal) process.exitCode = 4;
 }

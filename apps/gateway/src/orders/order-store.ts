@@ -49,7 +49,7 @@ export function createOrderStore(pool: Pool, now: () => number = Date.now) {
     },
 
     async resultOf(orderId: string): Promise<OrderResult | null> {
-      const { rows } = await pool.query<ResultRow>(`${RESULT_SELECT} WHERE order_id = $1`, [orderId]);
+      const { rows } = await pool.query<ResultRow>(`${RESULT_SELECT} WHERE o.order_id = $1`, [orderId]);
       return rows[0] ? toResult(rows[0]) : null;
     },
 
@@ -67,8 +67,12 @@ export function createOrderStore(pool: Pool, now: () => number = Date.now) {
 
 export type OrderStore = ReturnType<typeof createOrderStore>;
 
-const RESULT_SELECT = `SELECT order_id, user_id, idempotency_key, player_id, side, quantity, status, reason, fill_price_cents, tick_seq, cost_cents,
-  retry_after_ms, cash_after_cents, (extract(epoch FROM placed_at) * 1000)::bigint AS placed_ms, (extract(epoch FROM settled_at) * 1000)::bigint AS settled_ms FROM orders`;
+// A fill reversed by event-time void keeps its FILLED row; the latest word on it is the void (order_voids).
+const RESULT_SELECT = `SELECT o.order_id, o.user_id, o.idempotency_key, o.player_id, o.side, o.quantity,
+  CASE WHEN v.order_id IS NULL THEN o.status ELSE 'VOIDED' END AS status, coalesce(v.reason, o.reason) AS reason, o.fill_price_cents, o.tick_seq, o.cost_cents,
+  o.retry_after_ms, coalesce(v.cash_after_cents, o.cash_after_cents) AS cash_after_cents, (extract(epoch FROM o.placed_at) * 1000)::bigint AS placed_ms,
+  (extract(epoch FROM coalesce(v.voided_at, o.settled_at)) * 1000)::bigint AS settled_ms
+  FROM orders o LEFT JOIN order_voids v ON v.order_id = o.order_id`;
 
 interface ResultRow {
   order_id: string; user_id: string; idempotency_key: string; player_id: string; side: Side; quantity: number; status: OrderResult['status'];

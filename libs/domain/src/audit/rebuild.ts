@@ -8,6 +8,8 @@
 import type { Order, OrderResult, PriceTick } from '@inplay/contracts';
 import { chainPostings, type ChainedEntry, type ChainHead, type Sha256Hex } from '../ledger/chain';
 import { fillPostings, issuancePostings } from '../ledger/postings';
+import { voidPostings } from '../fairness/event-time-void';
+import { DEFAULT_FAIRNESS_SETTINGS, policyForMatch, type FairnessSettings } from '../fairness/fairness-policy';
 
 export type DiscrepancyKind =
   | 'ACCOUNT_CASH_MISMATCH' | 'ACCOUNT_MISSING' | 'ACCOUNT_UNEXPECTED'
@@ -49,6 +51,8 @@ export interface RebuiltProjection {
   discrepancies: Discrepancy[];
   /** Identical copies of a result delivered again (the outbox relay is at-least-once): harmless, counted. */
   redeliveredResults: number;
+  /** Fills reversed by event-time void (their order rows stay FILLED; the reversal is its own ledger transaction). */
+  voidedFills: Set<string>;
 }
 
 export const holdingKey = (userId: string, playerId: string): string => `${userId}\u0000${playerId}`;
@@ -60,7 +64,15 @@ export interface Rebuild {
 }
 
 /** Starts a rebuild; `orders` and `ticks` are the whole topics (ticks by tickKey), read before the results are folded. */
-export function startRebuild(genesis: readonly GenesisAccount[], orders: ReadonlyMap<string, Order>, ticks: ReadonlyMap<string, Pick<PriceTick, 'priceCents' | 'lockedUntil'>>, sha256: Sha256Hex): Rebuild {
+export function startRebuild(
+  genesis: readonly GenesisAccount[],
+  orders: ReadonlyMap<string, Order>,
+  ticks: ReadonlyMap<string, Pick<PriceTick, 'priceCents' | 'lockedUntil'> & { matchId?: string | null }>,
+  sha256: Sha256Hex,
+  /** The deployment's fairness policies: a fill inside a lock is only wrong where the trade lock applies. */
+  fairness: FairnessSettings = DEFAULT_FAIRNESS_SETTINGS,
+): Rebuild {
+  const voidedFills = new Set<string>();
   const cash = new Map<string, number>();
   const holdings = new Map<string, number>();
   const rows = new Map<string, RebuiltOrderRow>();
@@ -89,7 +101,8 @@ export function startRebuild(genesis: readonly GenesisAccount[], orders: Readonl
     if (!tick) report('FILL_TICK_MISSING', r.orderId, `fill names tick ${r.playerId}#${r.tickSeq}, which is not on price.ticks`, ctx);
     else {
       if (tick.priceCents !== r.fillPriceCents) report('FILL_PRICE_NOT_TICK_PRICE', r.orderId, `filled at ${r.fillPriceCents}, tick ${r.playerId}#${r.tickSeq} says ${tick.priceCents}`, ctx);
-      if (tick.lockedUntil !== null && r.settledAt < tick.lockedUntil) report('FILL_DURING_LOCK', r.orderId, `settled at ${r.settledAt} while ${r.playerId} was locked until ${tick.lockedUntil}`, ctx);
+      const locks = policyForMatch(fairness, tick.matchId ?? null).policy === 'trade-lock';
+      if (locks && tick.lockedUntil !== null && r.settledAt < tick.lockedUntil) report('FILL_DURING_LOCK', r.orderId, `settled at ${r.settledAt} while ${r.playerId} was locked until ${tick.lockedUntil}`, ctx);
     }
     if (r.costCents !== r.quantity * (r.fillPriceCents ?? NaN)) report('FILL_COST_WRONG', r.orderId, `cost ${r.costCents} is not ${r.quantity} × ${r.fillPriceCents}`, ctx);
     const limit = order?.limitPriceCents ?? null;
@@ -101,6 +114,21 @@ export function startRebuild(genesis: readonly GenesisAccount[], orders: Readonl
   return {
     applyResult(r) {
       const existing = rows.get(r.orderId);
+      if (existing?.status === 'FILLED' && r.status === 'VOIDED') {
+        if (voidedFills.has(r.orderId)) { redeliveredResults++; return; }
+        voidedFills.add(r.orderId);
+        // Event-time void: the fill is reversed by a compensating transaction; its order row stays FILLED.
+        const valueCents = existing.costCents ?? 0;
+        const after = (cash.get(r.userId) ?? 0) + (r.side === 'BUY' ? valueCents : -valueCents);
+        const key = holdingKey(r.userId, r.playerId);
+        const held = (holdings.get(key) ?? 0) + (r.side === 'BUY' ? -r.quantity : r.quantity);
+        if (after < 0 || held < 0) report('NEGATIVE_BALANCE', r.orderId, `void leaves ${r.userId} with cash ${after}, ${held} shares of ${r.playerId}`);
+        cash.set(r.userId, after);
+        holdings.set(key, held);
+        if (valueCents > 0) append(r.userId, voidPostings({ orderId: r.orderId, userId: r.userId, playerId: r.playerId, side: r.side, valueCents }));
+        if (r.cashAfterCents !== null && after !== r.cashAfterCents) report('CASH_AFTER_MISMATCH', r.orderId, `void result says ${r.userId} had ${r.cashAfterCents}, the replay has ${after}`, { status: r.status });
+        return;
+      }
       if (existing) {
         if (existing.status === r.status && existing.settledAt === r.settledAt && existing.cashAfterCents === r.cashAfterCents) redeliveredResults++;
         else report('RESULT_DUPLICATE_CONFLICTING', r.orderId, `a second, different result (${r.status}) for an order already ${existing.status}`, { first: existing, second: r });
@@ -137,7 +165,7 @@ export function startRebuild(genesis: readonly GenesisAccount[], orders: Readonl
       for (const [orderId, order] of orders) {
         if (!rows.has(orderId)) report('RESULT_MISSING', orderId, `order of ${order.userId} (${order.side} ${order.quantity} ${order.playerId}, placed ${order.placedAt}) has no result`);
       }
-      return { cash, holdings, orders: rows, ledger, discrepancies, redeliveredResults };
+      return { cash, holdings, orders: rows, ledger, discrepancies, redeliveredResults, voidedFills };
     },
   };
 }

@@ -168,11 +168,10 @@ export function fairnessVerdict(policy: FairnessPolicyConfig, input: FairnessInp
     case 'sealed-batch': {
       const window = batchWindowOf(input.placedAt, policy.batchWindowMs);
       if (nowMs < window.end) return notDue(window.end, nowMs);
-      const history = historyOf(input);
-      const prices = windowPrices(history, window.start, window.end);
-      const last = priceAt(history, window.end - 1);
-      if (prices.length === 0 || !last) return { allowed: false, rejected: 'PRICE_UNAVAILABLE', retryAfterMs: null, detail: `no price of ${input.playerId} known in window ${window.start}..${window.end}` };
-      return { allowed: true, price: { ...last, priceCents: lowerMedian(prices) }, executedAt: window.end };
+      const ticks = windowTicks(historyOf(input), window.start, window.end);
+      if (ticks.length === 0) return { allowed: false, rejected: 'PRICE_UNAVAILABLE', retryAfterMs: null, detail: `no price of ${input.playerId} known in window ${window.start}..${window.end}` };
+      // The median is a tick that was really in force in the window: the fill names it (price and seq), so audits can check it.
+      return { allowed: true, price: medianTick(ticks), executedAt: window.end };
     }
   }
 }
@@ -200,11 +199,22 @@ export function priceAt(history: readonly PriceInForce[], at: number): PriceInFo
   return found;
 }
 
-/** Every price in force during [start, end): the one carried in at `start` and each tick inside. */
-export function windowPrices(history: readonly PriceInForce[], start: number, end: number): number[] {
+/** Every tick in force during [start, end): the one carried in at `start` and each tick inside. */
+export function windowTicks(history: readonly PriceInForce[], start: number, end: number): PriceInForce[] {
   const carried = priceAt(history, start);
   const inside = history.filter((t) => t.tickedAt > start && t.tickedAt < end);
-  return [...(carried ? [carried.priceCents] : []), ...inside.map((t) => t.priceCents)];
+  return [...(carried ? [carried] : []), ...inside];
+}
+
+export function windowPrices(history: readonly PriceInForce[], start: number, end: number): number[] {
+  return windowTicks(history, start, end).map((t) => t.priceCents);
+}
+
+/** The tick with the lower-median price (ties: the later tick). */
+export function medianTick(ticks: readonly PriceInForce[]): PriceInForce {
+  invariant(ticks.length > 0, () => 'median of no ticks');
+  const sorted = [...ticks].sort((a, b) => a.priceCents - b.priceCents || b.seq - a.seq);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /** The lower median (an integer price that was really in force, never an average of two). */

@@ -82,7 +82,7 @@ describe('sealed batch', () => {
     const history = [at(1, 5_000, 900), at(2, 11_000, 1_300), at(3, 14_000, 1_000), at(4, 18_000, 1_200), at(5, 25_000, 5_000)];
     expect(windowPrices(history, 10_000, 20_000)).toEqual([900, 1_300, 1_000, 1_200]);
     expect(fairnessVerdict(batch, { playerId: 'p1', placedAt: 12_000, price: history[4]!, history, nowMs: 26_000 }))
-      .toEqual({ allowed: true, price: { ...history[3], priceCents: 1_000 }, executedAt: 20_000 });
+      .toEqual({ allowed: true, price: history[2], executedAt: 20_000 });
   });
 
   it('property: every order of one window fills at one price, a price that was in force in the window', () => {
@@ -95,7 +95,10 @@ describe('sealed batch', () => {
       const prices = new Set(fills.map((f) => (f.allowed ? f.price.priceCents : f.rejected)));
       expect(prices.size).toBe(1);
       const first = fills[0]!;
-      if (first.allowed) expect(windowPrices(history, start, start + 10_000)).toContain(first.price.priceCents);
+      if (first.allowed) {
+        expect(windowPrices(history, start, start + 10_000)).toContain(first.price.priceCents);
+        expect(history.find((t) => t.seq === first.price.seq)?.priceCents).toBe(first.price.priceCents);
+      }
       else expect(priceAt(history, start + 9_999)).toBeUndefined();
     }));
   });

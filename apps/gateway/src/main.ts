@@ -5,7 +5,9 @@ import { ConfigError, bool, loadConfig } from '@inplay/config';
 import { createLogger } from '@inplay/telemetry';
 import { loadGatewayConfig } from './config';
 import { startGateway } from './gateway';
+import { parseFairnessSettings } from '@inplay/domain';
 import { createOrderIntake, registerOrderRoutes } from './orders';
+import { courtesyLock } from './orders/courtesy-lock';
 import { staticRoutes } from './http/static';
 import { registerPortfolioRoutes } from './portfolio';
 import { registerLeaderboardRoutes, startLeaderboardFeed, type LeaderboardFeed } from './leaderboard';
@@ -16,6 +18,10 @@ async function main(): Promise<void> {
   const { GATEWAY_DEV_LOGIN: devLogin } = loadConfig({ GATEWAY_DEV_LOGIN: bool.default(false) }, process.env, {
     GATEWAY_DEV_LOGIN: 'true only for local demos: POST /dev/login issues a token for any user id',
   });
+  // The same settings as settlement's: the courtesy lock check applies only where the trade lock is the policy.
+  const parsedFairness = parseFairnessSettings(process.env['FAIRNESS_POLICY'], process.env['FAIRNESS_POLICY_BY_MATCH']);
+  if (!parsedFairness.ok) throw new ConfigError(parsedFairness.errors);
+  const fairness = parsedFairness.settings;
   const logger = createLogger('gateway', config.logLevel);
   const intake = await createOrderIntake({
     brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl,
@@ -25,7 +31,9 @@ async function main(): Promise<void> {
   const gateway = await startGateway({
     config, logger,
     routeModules: [
-      (app) => { registerOrderRoutes(app, intake.deps); },
+      (app, deps) => {
+        registerOrderRoutes(app, { ...intake.deps, tradeLock: (playerId, matchId, nowMs) => courtesyLock(fairness, matchId, deps.book.state(playerId)?.lockedUntil, nowMs) });
+      },
       (app, deps) => {
         registerPortfolioRoutes(app, { signingKey: deps.signingKey, pool: deps.pool, latestPrice: (playerId) => deps.book.state(playerId)?.priceCents, logger: deps.logger });
       },

@@ -23,12 +23,14 @@ beforeAll(async () => {
   await pool.query("INSERT INTO accounts (user_id, cash_cents) VALUES ('carol', 1000)");
   await pool.query("INSERT INTO matches VALUES ('m1', 'test', 'h', 'Home', 'a', 'Away', now())");
   await pool.query("INSERT INTO players (player_id, match_id, name, team_id, team_name, position, initial_price_cents) VALUES ('p1', 'm1', 'P', 'h', 'Home', 'MID', 100)");
+  await pool.query("INSERT INTO players (player_id, match_id, name, team_id, team_name, position, initial_price_cents) VALUES ('p-locked', 'm1', 'L', 'h', 'Home', 'FWD', 100)");
   const intake = await createOrderIntake({
     brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, jwtSecret: JWT_SECRET,
     topicPrefix: env.prefix, rateLimit: { ordersPerSecond: 1, burstOrders: 30 }, devLogin: true, logger: createLogger('test', 'silent'),
   });
   close = intake.close;
-  const app = registerOrderRoutes(uWS.App(), intake.deps);
+  // As gateway main wires it: the courtesy lock from the gateway's own ticks (here: p-locked is locked for 42 s).
+  const app = registerOrderRoutes(uWS.App(), { ...intake.deps, tradeLock: (playerId, matchId, nowMs) => (playerId === 'p-locked' && matchId === 'm1' ? nowMs + 42_000 : null) });
   socket = await new Promise((resolve, reject) => app.listen('127.0.0.1', 0, (s) => (s ? resolve(s) : reject(new Error('listen')))));
   url = `http://127.0.0.1:${uWS.us_socket_local_port(socket)}`;
   token = await issueToken(signingKey(JWT_SECRET), 'carol');
@@ -61,12 +63,19 @@ describe('POST /orders refuses bad input and writes nothing', () => {
     ['a fractional limit price', JSON.stringify({ ...valid, limitPrice: 10.5 }), 400, 'LIMIT_PRICE_INVALID'],
     ['an unknown field', JSON.stringify({ ...valid, leverage: 100 }), 400, 'FIELD_UNKNOWN'],
     ['an unknown player', JSON.stringify({ ...valid, playerId: 'nobody' }), 422, 'PLAYER_UNKNOWN'],
+    ['a player locked after a match event (courtesy check)', JSON.stringify({ ...valid, playerId: 'p-locked' }), 409, 'TRADE_LOCKED'],
     ['an oversized body', JSON.stringify({ ...valid, playerId: 'x'.repeat(5_000) }), 413, 'BODY_TOO_LARGE'],
   ])('answers %s with a code and a message', async (_what, body, status, code) => {
     const res = await post(body);
     expect(res.status).toBe(status);
     expect(res.body.error?.code).toBe(code);
     expect(res.body.error?.message).toEqual(expect.any(String));
+  });
+
+  it('says when a trade lock lifts (Retry-After) and names the player', async () => {
+    const res = await post(JSON.stringify({ ...valid, playerId: 'p-locked' }));
+    expect([res.status, res.retryAfter]).toEqual([409, '42']);
+    expect(res.body.error?.message).toMatch(/p-locked is locked for 42 s/);
   });
 
   it('requires an Idempotency-Key and a valid bearer token', async () => {

@@ -23,14 +23,19 @@ export interface StoredOrder {
 }
 
 export function createOrderStore(pool: Pool, now: () => number = Date.now) {
-  const knownPlayers = new Map<string, number>();
+  const knownPlayers = new Map<string, { seenAt: number; matchId: string }>();
   return {
     async playerExists(playerId: string): Promise<boolean> {
-      const seenAt = knownPlayers.get(playerId);
-      if (seenAt !== undefined && now() - seenAt < PLAYER_CACHE_TTL_MS) return true;
-      const { rowCount } = await pool.query('SELECT 1 FROM players WHERE player_id = $1', [playerId]);
-      if (rowCount) knownPlayers.set(playerId, now());
-      return Boolean(rowCount);
+      const known = knownPlayers.get(playerId);
+      if (known !== undefined && now() - known.seenAt < PLAYER_CACHE_TTL_MS) return true;
+      const { rows } = await pool.query<{ match_id: string }>('SELECT match_id FROM players WHERE player_id = $1', [playerId]);
+      if (rows[0]) knownPlayers.set(playerId, { seenAt: now(), matchId: rows[0].match_id });
+      return rows.length > 0;
+    },
+
+    /** The match of a player playerExists has seen (null if unknown). */
+    matchOf(playerId: string): string | null {
+      return knownPlayers.get(playerId)?.matchId ?? null;
     },
 
     /** Inserts the key with `candidate` or returns the one already there (whichever concurrent request won). */

@@ -23,6 +23,8 @@ export interface OrderRoutesDeps {
   logger: Logger;
   /** Registers POST /dev/login (a token for any demo user). Never in production. */
   devLogin?: boolean;
+  /** Courtesy trade-lock check from the gateway's own ticks: lockedUntil to refuse the order now, else null (courtesy-lock.ts). */
+  tradeLock?: (playerId: string, matchId: string | null, nowMs: number) => number | null;
   now?: () => number;
 }
 
@@ -96,6 +98,12 @@ async function placeOrder(reply: Reply, headers: { authorization: string; key: s
   if (!parsed.ok) return reply.error(parsed.error.status, parsed.error.code, parsed.error.message);
   const request = parsed.order;
   if (!(await deps.store.playerExists(request.playerId))) return reply.error(422, 'PLAYER_UNKNOWN', `no player ${request.playerId}`);
+  const nowMs = (deps.now ?? Date.now)();
+  const lockedUntil = deps.tradeLock?.(request.playerId, deps.store.matchOf(request.playerId), nowMs) ?? null;
+  if (lockedUntil !== null) {
+    const seconds = Math.max(1, Math.ceil((lockedUntil - nowMs) / 1_000));
+    return reply.error(409, 'TRADE_LOCKED', `trading on ${request.playerId} is locked for ${seconds} s (until ${new Date(lockedUntil).toISOString()}) after a match event`, { 'retry-after': String(seconds) });
+  }
   let claimed;
   try {
     claimed = await deps.store.claimKey(userId, key.key, request.bodyHash, { orderId: randomUUID(), placedAt: (deps.now ?? Date.now)() });

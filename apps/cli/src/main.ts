@@ -9,6 +9,8 @@ import { bootstrap } from './commands/bootstrap';
 import { feedReplay, feedSynthetic } from './commands/feed';
 import { usersCreate } from './commands/users';
 import { replayCommand, backfillCommand } from './commands/audit';
+import { fairnessCommand } from './commands/fairness';
+import { anomaliesCommand, ANOMALY_HELP, DEFAULT_ANOMALY_LIMIT } from './commands/anomalies';
 import { benchPricingCommand, benchSettlementCommand, benchFanoutCommand, benchReplayCommand } from './commands/bench';
 
 const program = new Command('inplay')
@@ -92,6 +94,30 @@ bench
   .option('--json <file>', 'where the JSON report goes', 'bench-results/replay.json')
   .option('--orders <n>', 'orders in the recorded history (default 60000)')
   .action(benchReplayCommand);
+
+program
+  .command('fairness')
+  .description('latency-arbitrage experiment: replay the real match with a front-runner (sees each goal --front-run-ms before the feed, buys the scorer) and 200 honest users, once per fairness policy, on real Kafka and Postgres; writes per policy frontRunnerPnl (cents), honestFillRate, frontRunnerRank')
+  .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/fairness.json')
+  .option('--policies <list>', 'comma-separated: none, trade-lock, delayed, sealed-batch, event-time-void (default all)')
+  .option('--speed <factor>', 'simulated match ms per wall ms (default 60: the 108-minute match in ~2 minutes per policy)')
+  .option('--honest-users <n>', 'honest users trading at random (default 200)')
+  .option('--front-run-ms <ms>', 'how far ahead of the feed the front-runner sees events (default 30000)')
+  .option('--delay-ms <ms>', 'delayMs of the delayed policy (default 40000, the feed\'s largest lag)')
+  .option('--until-minute <m>', 'replay only the first m minutes of match time')
+  .option('--seed <n>', 'seed of the feed jitter and the honest users (default 1)')
+  .option('--keep', 'keep each run\'s topics and database for inspection')
+  .action(fairnessCommand);
+
+program
+  .command('anomalies')
+  .description('rank users by how often and how profitably they trade between an event on the pitch (occurredAt − ε) and the feed (ingestedAt), with the evidence (orders, events, P&L)')
+  .option('--json', 'print the whole report as JSON')
+  .option('--limit <n>', `users listed (default ${DEFAULT_ANOMALY_LIMIT})`)
+  .option('--epsilon-ms <ms>', ANOMALY_HELP.epsilonMs)
+  .option('--min-move-bp <bp>', ANOMALY_HELP.minMoveBp)
+  .option('--match <matchId>', 'only events of this match')
+  .action(anomaliesCommand);
 
 const feed = program.command('feed').description('put match events on match.events');
 feed

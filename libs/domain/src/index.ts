@@ -159,3 +159,8 @@ export {
   DEFAULT_FRONT_RUN_MS, DEFAULT_FRONT_RUN_TYPES, DEFAULT_HONEST_MEAN_INTERVAL_MS, DEFAULT_SELL_AFTER_FEED_MS, HONEST_MAX_QUANTITY,
   medianOf, planFrontRuns, planHonestOrders, type FrontRun, type HonestOrderPlan, type PlannedEvent,
 } from './fairness/experiment-plan';
+export {
+  ANOMALY_LIMITS, DEFAULT_ANOMALY_EPSILON_MS, DEFAULT_ANOMALY_EVIDENCE_PER_USER, DEFAULT_ANOMALY_MIN_MOVE_BP,
+  anomalyReport, edgeOf, inWindow, moveBp, validateAnomalyOptions,
+  type AnomalyEvidence, type AnomalyOptions, type AnomalyOrder, type AnomalyReport, type AnomalyUser, type PriceMove,
+} from './fairness/anomaly-report';

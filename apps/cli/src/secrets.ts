@@ -1,5 +1,6 @@
-// Development secrets of a local stack (JWT signing key, feed webhook secret):
-// taken from the environment when set, otherwise generated once per state dir
+// Development secrets of a local stack (JWT signing key, feed webhook secret,
+// gateway admin token): taken from the environment when set, otherwise
+// generated once per state dir
 // and kept in a file only its owner can read.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 export interface DevSecrets {
   JWT_SECRET: string;
   FEED_WEBHOOK_SECRET: string;
+  GATEWAY_ADMIN_TOKEN: string;
 }
 
 const SECRET_BYTES = 32;
@@ -18,8 +20,9 @@ export function devSecrets(stateDir: string, env: Record<string, string | undefi
   const generated: DevSecrets = {
     JWT_SECRET: stored.JWT_SECRET ?? randomBytes(SECRET_BYTES).toString('base64url'),
     FEED_WEBHOOK_SECRET: stored.FEED_WEBHOOK_SECRET ?? randomBytes(SECRET_BYTES).toString('base64url'),
+    GATEWAY_ADMIN_TOKEN: stored.GATEWAY_ADMIN_TOKEN ?? randomBytes(SECRET_BYTES).toString('base64url'),
   };
-  if (!stored.JWT_SECRET || !stored.FEED_WEBHOOK_SECRET) {
+  if (!stored.JWT_SECRET || !stored.FEED_WEBHOOK_SECRET || !stored.GATEWAY_ADMIN_TOKEN) {
     mkdirSync(stateDir, { recursive: true });
     writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);
@@ -28,5 +31,6 @@ export function devSecrets(stateDir: string, env: Record<string, string | undefi
   return {
     JWT_SECRET: env['JWT_SECRET'] ?? generated.JWT_SECRET,
     FEED_WEBHOOK_SECRET: env['FEED_WEBHOOK_SECRET'] ?? generated.FEED_WEBHOOK_SECRET,
+    GATEWAY_ADMIN_TOKEN: env['GATEWAY_ADMIN_TOKEN'] ?? generated.GATEWAY_ADMIN_TOKEN,
   };
 }

@@ -44,7 +44,7 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
     ...Array.from({ length: options.gateways }, (_, i): ServiceSpec => ({
       name: `gateway-${i + 1}`,
       entry: 'apps/gateway/src/main.ts',
-      env: { GATEWAY_PORT: String(gatewayPort), GATEWAY_SERVER_ID: `gw-${i + 1}`, JWT_SECRET: secrets.JWT_SECRET, GATEWAY_DEV_LOGIN: 'true' },
+      env: { GATEWAY_PORT: String(gatewayPort), GATEWAY_SERVER_ID: `gw-${i + 1}`, JWT_SECRET: secrets.JWT_SECRET, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true' },
       address: local(gatewayPort),
       healthUrl: `${local(gatewayPort)}/health`,
     })),

@@ -1,7 +1,8 @@
 // The gateway process: read config, start (bootstrap from Kafka, then listen)
 // with the HTTP modules (order intake, the web page), and on SIGTERM/SIGINT
 // close every socket with "going away, reconnect" and exit 0.
-import { ConfigError, bool, loadConfig } from '@inplay/config';
+import { ConfigError, bool, loadConfig, z } from '@inplay/config';
+import { anomalyReportFrom } from '@inplay/audit';
 import { createLogger } from '@inplay/telemetry';
 import { loadGatewayConfig } from './config';
 import { startGateway } from './gateway';
@@ -10,13 +11,18 @@ import { createOrderIntake, registerOrderRoutes } from './orders';
 import { courtesyLock } from './orders/courtesy-lock';
 import { staticRoutes } from './http/static';
 import { registerPortfolioRoutes } from './portfolio';
+import { MIN_ADMIN_TOKEN_BYTES, registerAdminRoutes } from './admin';
 import { registerLeaderboardRoutes, startLeaderboardFeed, type LeaderboardFeed } from './leaderboard';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
   // The dev login hands a token to anyone who asks: never on in production.
-  const { GATEWAY_DEV_LOGIN: devLogin } = loadConfig({ GATEWAY_DEV_LOGIN: bool.default(false) }, process.env, {
+  const { GATEWAY_DEV_LOGIN: devLogin, GATEWAY_ADMIN_TOKEN: adminToken } = loadConfig({
+    GATEWAY_DEV_LOGIN: bool.default(false),
+    GATEWAY_ADMIN_TOKEN: z.string().refine((s) => Buffer.byteLength(s) >= MIN_ADMIN_TOKEN_BYTES, { message: `must be at least ${MIN_ADMIN_TOKEN_BYTES} bytes` }).optional(),
+  }, process.env, {
     GATEWAY_DEV_LOGIN: 'true only for local demos: POST /dev/login issues a token for any user id',
+    GATEWAY_ADMIN_TOKEN: 'bearer token of the admin routes (GET /admin/anomalies); unset turns them off; `inplay up` generates one',
   });
   // The same settings as settlement's: the courtesy lock check applies only where the trade lock is the policy.
   const parsedFairness = parseFairnessSettings(process.env['FAIRNESS_POLICY'], process.env['FAIRNESS_POLICY_BY_MATCH']);
@@ -42,6 +48,12 @@ async function main(): Promise<void> {
         registerLeaderboardRoutes(app, { signingKey: deps.signingKey, snapshot: (boardId) => leaderboards?.snapshot(boardId), logger: deps.logger });
         startLeaderboardFeed({ kafka: deps.kafka, serde: deps.serde, deadLetters: deps.producer, prefix: deps.config.topicPrefix })
           .then((feed) => { leaderboards = feed; }, (err: unknown) => deps.logger.error({ err }, 'leaderboard feed failed'));
+      },
+      (app, deps) => {
+        registerAdminRoutes(app, {
+          adminToken, logger: deps.logger,
+          anomalies: (query) => anomalyReportFrom({ kafka: deps.kafka, serde: deps.serde, pool: deps.pool, topicPrefix: deps.config.topicPrefix }, query),
+        });
       },
       staticRoutes(),
     ],

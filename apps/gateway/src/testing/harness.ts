@@ -7,6 +7,7 @@ import { createLogger } from '@inplay/telemetry';
 import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
 import { DEFAULT_LIMITS, type GatewayConfig, type GatewayLimits } from '../config';
 import { startGateway, type RunningGateway } from '../gateway';
+import type { RouteModule } from '../http/routes';
 import { TestWsClient, type ConnectOptions } from './ws-client';
 
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-bytes!';
@@ -16,7 +17,7 @@ const SEND_CHUNK = 1_000;
 export interface GatewayHarness {
   env: IsolatedEnv;
   records: RecordSender;
-  start(options?: { serverId?: string; limits?: Partial<GatewayLimits>; allowedOrigins?: string[] }): Promise<TestGateway>;
+  start(options?: { serverId?: string; limits?: Partial<GatewayLimits>; allowedOrigins?: string[]; routeModules?: RouteModule[] }): Promise<TestGateway>;
   sendTicks(ticks: PriceTick[]): Promise<void>;
   sendLatest(latest: LatestPrice[]): Promise<void>;
   sendOrderResults(results: OrderResult[]): Promise<void>;
@@ -59,7 +60,7 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
         allowedOrigins: startOptions.allowedOrigins ?? ['http://localhost:5173'],
         limits: { ...DEFAULT_LIMITS, conflateMs: 0, backpressureSweepMs: 50, bootstrapTimeoutMs: 30_000, ...startOptions.limits },
       };
-      const gateway = await startGateway({ config, logger: createLogger(config.serverId, config.logLevel) });
+      const gateway = await startGateway({ config, logger: createLogger(config.serverId, config.logLevel), ...(startOptions.routeModules ? { routeModules: startOptions.routeModules } : {}) });
       started.push(gateway);
       const wsUrl = (query = '') => `ws://127.0.0.1:${gateway.port}/ws${query ? `?${query}` : ''}`;
       return {

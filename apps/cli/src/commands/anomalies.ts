@@ -46,7 +46,7 @@ export function formatAnomalyTable(report: AnomalyReport): string {
   const rows = report.users.map((u) => {
     const best = u.evidence[0];
     const evidence = best
-      ? `${best.order.side} ${best.order.quantity} ${best.order.playerId} ${(best.placedBeforeOccurredMs / 1000).toFixed(1)} s ${best.placedBeforeOccurredMs >= 0 ? 'before' : 'after'} ${best.move.eventType} ${best.move.eventId}, ${euros(best.move.priceBeforeCents)}→${euros(best.move.priceAfterCents)} €, edge ${euros(best.edgeCents)} €`
+      ? `${best.order.side} ${best.order.quantity} ${best.order.playerId} ${(Math.abs(best.placedBeforeOccurredMs) / 1000).toFixed(1)} s ${best.placedBeforeOccurredMs >= 0 ? 'before' : 'after'} ${best.move.eventType} ${best.move.eventId}, ${euros(best.move.priceBeforeCents)}→${euros(best.move.priceAfterCents)} €, edge ${euros(best.edgeCents)} €`
       : '';
     return [String(u.rank), u.userId, euros(u.edgeCents), String(u.windowOrders), String(u.withMove), String(u.voidedFills), `${(u.windowShare * 100).toFixed(1)} %`, evidence];
   });

@@ -74,7 +74,7 @@ export interface PolicyOutcome {
   ledgerViolations: number;
   /** The audit replay of the run: rebuilt from the topics, equal to Postgres? (null when not run) */
   auditEqual: boolean | null;
-  frontRunner: { buysPlaced: number; buysFilled: number; buysVoided: number; sellsPlaced: number; sellsFilled: number; cashCents: number; holdingsValueCents: number };
+  frontRunner: { buysPlaced: number; buysFilled: number; buysVoided: number; sellsPlaced: number; sellsFilled: number; cashCents: number; holdingsValueCents: number; rejectedByReason: Record<string, number> };
   honest: { placed: number; filled: number; rejectedByReason: Record<string, number>; medianPnlCents: number | null };
   wallSeconds: number;
 }
@@ -324,11 +324,15 @@ async function summarize(pool: Pool, book: ReturnType<typeof tradeBook>, priceOf
   const all = book.all();
   const honest = all.filter((p) => p.kind === 'honest');
   const filled = honest.filter((p) => p.result?.status === 'FILLED' && !p.voided);
-  const rejectedByReason: Record<string, number> = {};
-  for (const p of honest) {
-    const reason = p.voided ? (p.voided.reason ?? 'VOIDED') : p.result?.status === 'FILLED' ? null : (p.result?.reason ?? 'NO_RESULT');
-    if (reason) rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
-  }
+  const reasons = (placed: Placed[]) => {
+    const byReason: Record<string, number> = {};
+    for (const p of placed) {
+      const reason = p.voided ? (p.voided.reason ?? 'VOIDED') : p.result?.status === 'FILLED' ? null : (p.result?.reason ?? 'NO_RESULT');
+      if (reason) byReason[reason] = (byReason[reason] ?? 0) + 1;
+    }
+    return byReason;
+  };
+  const rejectedByReason = reasons(honest);
   const buys = all.filter((p) => p.kind === 'front-run-buy');
   const sells = all.filter((p) => p.kind === 'front-run-sell');
   return {
@@ -338,7 +342,7 @@ async function summarize(pool: Pool, book: ReturnType<typeof tradeBook>, priceOf
     frontRunner: {
       buysPlaced: buys.length, buysFilled: buys.filter((p) => p.result?.status === 'FILLED').length, buysVoided: buys.filter((p) => p.voided || p.result?.status === 'VOIDED').length,
       sellsPlaced: sells.length, sellsFilled: sells.filter((p) => p.result?.status === 'FILLED').length,
-      cashCents: accounts.get(FRONT_RUNNER_ID) ?? 0, holdingsValueCents: value.get(FRONT_RUNNER_ID) ?? 0,
+      cashCents: accounts.get(FRONT_RUNNER_ID) ?? 0, holdingsValueCents: value.get(FRONT_RUNNER_ID) ?? 0, rejectedByReason: reasons([...buys, ...sells]),
     },
     honest: { placed: honest.length, filled: filled.length, rejectedByReason, medianPnlCents: medianOf(honestIds.map(pnl)) },
   };

@@ -66,9 +66,10 @@ program
 const bench = program.command('bench').description('benchmarks (each runs its baseline in the same invocation; JSON + chart)');
 bench
   .command('pricing')
-  .description('match event -> price tick latency (p50, p99) at fixed rates, and events/s flat out')
+  .description('match event -> price tick latency (p50, p99) at fixed rates, and events/s flat out, for the idempotent delivery and its transactional baseline in the same run')
   .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/pricing.json')
   .option('--rates <list>', 'offered events/s of the latency phases, comma-separated (default 500,1000,2000,5000)')
+  .option('--deliveries <list>', 'delivery modes to measure, comma-separated, the first reported on top (default idempotent,transactional)')
   .option('--duration-s <s>', 'seconds per latency phase', '10')
   .action(benchPricingCommand);
 bench

@@ -2,6 +2,9 @@
 // flat out, through a pricing process of its own (sequencer + processor, as
 // deployed); measures match event append -> tick append (both broker
 // LogAppendTime, linked by tick.causeEventId) and the sustained event rate.
+// It runs once per delivery mode in the same invocation: the default
+// (idempotent) and its baseline (transactional: one Kafka transaction per batch),
+// each on topics and a database of its own.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -9,9 +12,9 @@ import type { MatchEvent } from '@inplay/contracts';
 import { createPool } from '@inplay/db';
 import { DEFAULT_SYNTHETIC_RATES_PER_HOUR, generateSyntheticMatches, type MatchEventDraft, type Roster } from '@inplay/domain';
 import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type RecordSender } from '@inplay/kafka';
-import { formatTable, latencyChartSvg, percentiles, type BenchPricingReport, type RatePhase, type ThroughputPhase } from './bench-report';
+import { formatTable, latencyChartSvg, percentiles, type BenchPricingReport, type ModeReport, type RatePhase, type ThroughputPhase } from './bench-report';
 import { EVENT_HEADER, createBenchDatabase, createLogAppendTimeTopics, dropBenchTopicsAndDatabase, observe, spawnPricing, waitUntil, type Observer } from './bench-harness';
-import { DEFAULT_DELIVERY } from './delivery';
+import { DEFAULT_DELIVERY, PRICING_DELIVERIES, type PricingDelivery } from './delivery';
 import { writeRoster } from './roster-store';
 
 export type { BenchPricingReport };
@@ -27,8 +30,10 @@ export interface BenchPricingOptions {
   json: string;
   /** Events of the flat-out throughput phase. */
   throughputEvents?: number;
-  /** Extra environment of the pricing process, e.g. PRICING_FETCH_MAX_WAIT_MS. */
+  /** Extra environment of the pricing process, e.g. PRICING_FETCH_MAX_WAIT_MS (PRICING_DELIVERY is set per mode). */
   pricingEnv?: Record<string, string>;
+  /** Delivery modes to measure, the first being the one reported on top (default: idempotent, then its transactional baseline). */
+  deliveries?: PricingDelivery[];
   log?: (line: string) => void;
 }
 
@@ -44,6 +49,25 @@ const DRAIN_TIMEOUT_MS = 120_000;
 
 export async function benchPricing(o: BenchPricingOptions): Promise<BenchPricingReport> {
   const log = o.log ?? ((line: string) => console.log(line));
+  const deliveries = [...new Set(o.deliveries ?? [DEFAULT_DELIVERY.mode, ...PRICING_DELIVERIES.filter((d) => d !== DEFAULT_DELIVERY.mode)])];
+  if (deliveries.length === 0) throw new Error('benchPricing needs at least one delivery mode');
+  const modes: Partial<Record<PricingDelivery, ModeReport>> = {};
+  for (const delivery of deliveries) {
+    log(`delivery ${delivery}:`);
+    modes[delivery] = await benchOneDelivery(o, delivery, log);
+  }
+  const first = modes[deliveries[0]!]!;
+  const report: BenchPricingReport = {
+    delivery: first.delivery, eventsPerSec: first.eventsPerSec, latencyMs: first.latencyMs, modes,
+    setup: { deliveries, pricingEnv: o.pricingEnv ?? {}, loadAverage: loadavg(), durationMsPerRate: o.durationMs, brokers: o.brokers, cpus: cpus().length },
+  };
+  await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(o.json.replace(/(\.json)?$/, '.svg'), latencyChartSvg(report));
+  log(formatTable(report));
+  return report;
+}
+
+async function benchOneDelivery(o: BenchPricingOptions, delivery: PricingDelivery, log: (line: string) => void): Promise<ModeReport> {
   const rates = o.eventsPerSec ?? DEFAULT_BENCH_RATES;
   const throughputEvents = o.throughputEvents ?? DEFAULT_THROUGHPUT_EVENTS;
   const id = randomBytes(3).toString('hex');
@@ -62,7 +86,7 @@ export async function benchPricing(o: BenchPricingOptions): Promise<BenchPricing
     await pool.end();
     log(`bench ${prefix}: ${load.rosters.length} matches, ${load.players} players, ${load.events.length} events generated`);
 
-    const pricing = await spawnPricing({ ...o, databaseUrl, prefix, ...(o.pricingEnv ? { env: o.pricingEnv } : {}) });
+    const pricing = await spawnPricing({ ...o, databaseUrl, prefix, env: { ...o.pricingEnv, PRICING_DELIVERY: delivery } });
     cleanups.unshift(() => pricing.stop());
     const serde = createSerde(o.registryUrl, prefix);
     const observer = await observe(kafka, serde, prefix);
@@ -83,17 +107,14 @@ export async function benchPricing(o: BenchPricingOptions): Promise<BenchPricing
     }
     const throughput = await runFlatOut(sender, observer, load.events.slice(cursor, cursor + throughputEvents));
     const reference = phases.find((p) => p.targetEventsPerSec === 1_000) ?? phases[0];
-    const report: BenchPricingReport = {
+    return {
+      delivery,
       eventsPerSec: Math.round(throughput.eventsPerSec),
       latencyMs: { p50: reference?.appendToAppendMs.p50 ?? Number.NaN, p99: reference?.appendToAppendMs.p99 ?? Number.NaN, atEventsPerSec: reference?.targetEventsPerSec ?? 0 },
       rates: phases,
       throughput,
-      setup: { delivery: o.pricingEnv?.['PRICING_DELIVERY'] ?? process.env['PRICING_DELIVERY'] ?? DEFAULT_DELIVERY.mode, pricingEnv: o.pricingEnv ?? {}, loadAverage: loadavg(), matches: load.rosters.length, players: load.players, durationMsPerRate: o.durationMs, brokers: o.brokers, topicPrefix: prefix, cpus: cpus().length },
+      setup: { matches: load.rosters.length, players: load.players, topicPrefix: prefix },
     };
-    await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(o.json.replace(/(\.json)?$/, '.svg'), latencyChartSvg(report));
-    log(formatTable(report));
-    return report;
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`cleanup failed: ${(err as Error).message}`));
   }

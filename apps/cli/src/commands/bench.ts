@@ -10,8 +10,11 @@ function jsonPath(file: string | undefined, name: string): string {
   return resolve(file ?? `bench-results/${name}.json`);
 }
 
-export async function benchPricingCommand(options: { json?: string; durationS?: string; rates?: string }): Promise<void> {
-  const { benchPricing } = await import('@inplay/pricing');
+export async function benchPricingCommand(options: { json?: string; durationS?: string; rates?: string; deliveries?: string }): Promise<void> {
+  const { benchPricing, PRICING_DELIVERIES } = await import('@inplay/pricing');
+  const deliveries = options.deliveries?.split(',').map((d) => d.trim()).filter(Boolean);
+  const unknown = deliveries?.filter((d) => !(PRICING_DELIVERIES as readonly string[]).includes(d)) ?? [];
+  if (deliveries && (deliveries.length === 0 || unknown.length > 0)) throw new Error(`--deliveries takes a comma-separated list of ${PRICING_DELIVERIES.join(', ')}; got ${JSON.stringify(options.deliveries)}`);
   const e = runningEndpoints(loadSettings());
   const rates = options.rates ? options.rates.split(',').map(Number) : undefined;
   if (rates?.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`--rates must be a comma-separated list of events/s, got ${options.rates}`);
@@ -21,6 +24,7 @@ export async function benchPricingCommand(options: { json?: string; durationS?: 
   await benchPricing({
     brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.adminDatabaseUrl ?? e.databaseUrl,
     durationMs: durationS * 1000, json, ...(rates ? { eventsPerSec: rates } : {}), log: (line) => console.log(line),
+    ...(deliveries ? { deliveries: deliveries as (typeof PRICING_DELIVERIES)[number][] } : {}),
   });
   console.log(`wrote ${json} and its chart`);
 }

@@ -23,9 +23,14 @@ export const WS_PATH = '/ws';
 export const OVERSIZE_FRAME_CAP_FACTOR = 16;
 /**
  * uWS's own limit (it silently drops publishes past it) sits well above our hard
- * limit, so the sweep closes a socket with our code before uWS ever drops.
+ * limit, so the sweep closes a socket with our code before uWS ever drops. The
+ * close frame is a send like any other: past uWS's limit it is dropped too, and
+ * the client would only see the TCP connection die later (1006). Between two
+ * sweeps a burst of ticks lands in the buffer at once, so the headroom must hold
+ * a burst, not just the hard limit (2x was measured too small: a 1.4 MB round of
+ * ticks jumped a 256 KiB hard limit past 512 KiB and the 4001 never arrived).
  */
-export const UWS_BACKPRESSURE_HEADROOM_FACTOR = 2;
+export const UWS_BACKPRESSURE_HEADROOM_FACTOR = 8;
 export const RETRY_AFTER_SECONDS = 1;
 
 export interface SocketServerOptions {
@@ -181,6 +186,12 @@ export class SocketServer {
     switch (action) {
       case 'close-hard':
         metrics.backpressureCloses.inc({ code: String(CLOSE.BACKPRESSURE_LIMIT) });
+        if (ws.getBufferedAmount() > config.limits.hardBackpressureBytes * UWS_BACKPRESSURE_HEADROOM_FACTOR) {
+          // uWS would drop the close frame: drop the connection now rather than leave a dead socket until its timeout.
+          metrics.closes.inc({ code: '1006' });
+          ws.close();
+          return;
+        }
         closeWith(conn, CLOSE.BACKPRESSURE_LIMIT, 'too far behind: reconnect and resume', metrics);
         return;
       case 'close-slow':

@@ -104,6 +104,9 @@ export async function up(options: UpOptions): Promise<void> {
   for (const c of infra.components) console.log(`  ${c.name.padEnd(16)} ${c.address.padEnd(34)} ${c.version}`);
   for (const s of running.services) console.log(`  ${s.info.name.padEnd(16)} ${s.info.address}`);
   const entry = running.services.find((s) => s.info.name.startsWith('gateway'));
-  if (entry) console.log(`\nOpen the web client: ${entry.info.address}/  (log in as ${DEMO_USERS[0]}; data: StatsBomb Open Data)`);
+  if (entry) {
+    console.log(`\nOpen the web client: ${entry.info.address}/  (log in as ${DEMO_USERS[0]}; data: StatsBomb Open Data)`);
+    console.log(`Who trades before the feed: npx inplay anomalies, or GET ${entry.info.address}/admin/anomalies with GATEWAY_ADMIN_TOKEN as bearer token (yours if set, else the one generated in ${join(settings.stateDir, 'secrets.json')})`);
+  }
   console.log('\nPress Ctrl-C to stop everything (or run `npx inplay down` from another terminal).');
 }

@@ -8,6 +8,15 @@ import { anomalyReport, runReplayAudit } from '@inplay/audit';
 import { experimentPolicies, EXPERIMENT_DELAY_MS, EXPERIMENT_FEED_JITTER_MS, EXPERIMENT_FEED_LAG_MS } from '../commands/fairness';
 import { runFairnessExperiment } from './experiment';
 
+/**
+ * Simulated ms per wall ms. The policies are timed in match time, so a stall of
+ * the box stretches by this factor: the goal's tick must reach settlement
+ * within 10 s of match time after the feed (delayed: 40 s delay minus 30 s
+ * front-run) and within 15 s (event-time void: 45 s horizon), i.e. within
+ * 250 / 375 ms of wall time at 40x.
+ */
+const EXPERIMENT_TEST_SPEED = 40;
+
 describe('inplay fairness (first 20 minutes of the real match)', () => {
   it('front-running pays with no policy and is voided under delayed execution and event-time void', async () => {
     const infra = inject('infra');
@@ -15,7 +24,7 @@ describe('inplay fairness (first 20 minutes of the real match)', () => {
     const report = await runFairnessExperiment({
       brokers: infra.kafkaBrokers, registryUrl: infra.schemaRegistryUrl, adminDatabaseUrl: infra.adminDatabaseUrl,
       policies: experimentPolicies('none,delayed,event-time-void', EXPERIMENT_DELAY_MS),
-      speed: 80, honestUsers: 20, honestMeanIntervalMs: 60_000, frontRunMs: 30_000, sellAfterFeedMs: 5_000,
+      speed: EXPERIMENT_TEST_SPEED, honestUsers: 20, honestMeanIntervalMs: 60_000, frontRunMs: 30_000, sellAfterFeedMs: 5_000,
       feedLagMs: EXPERIMENT_FEED_LAG_MS, feedLagJitterMs: EXPERIMENT_FEED_JITTER_MS, untilMinute: 20, afterMatchMs: 120_000, seed: 3,
       audit: async (run) => {
         const r = await runReplayAudit({ ...run, adminDatabaseUrl: infra.adminDatabaseUrl!, liveDatabaseUrl: run.databaseUrl, dropRebuiltDatabase: true, progressOut: null, verdictOut: null });

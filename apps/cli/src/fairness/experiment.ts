@@ -25,6 +25,8 @@ export const EXPERIMENT_CASH_CENTS = 100_000;
 export const FRONT_RUN_BUDGET_CENTS = 50_000;
 /** How often the front-runner looks again at a position he could not sell yet (lock, pending or provisional). */
 export const FRONT_RUN_RECHECK_MS = 20_000;
+/** He sells once he has seen the price jump; until then he looks again this often. */
+export const FRONT_RUN_PRICE_WATCH_MS = 1_000;
 /** Simulated time after full time for the last orders and sells to settle. */
 export const AFTER_FULL_TIME_MS = 5 * 60_000;
 /** Wall-clock bound on waiting for the last results once the match is over. */
@@ -189,6 +191,9 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
 
     // What the traders learn: every order result.
     const book = tradeBook();
+    // What the front-runner watches: which events have moved prices (their EVENT ticks reached settlement).
+    const pricedEvents = new Set<string>();
+    settlement.prices.onTick((tick) => { if (tick.causeEventId) pricedEvents.add(tick.causeEventId); });
     const consumer = kafka.consumer({ groupId: `${prefix}experiment-results`, maxWaitTimeInMs: 50 });
     await consumer.connect();
     await consumer.subscribe({ topic: topicName(prefix, 'order.results'), fromBeginning: true });
@@ -229,6 +234,11 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
       if (quantity > 0) await placeOrder(FRONT_RUNNER_ID, run.playerId, 'BUY', quantity, 'front-run-buy');
     }
     async function frontRunSell(run: FrontRun) {
+      // Selling before the price has jumped would only give back the spread: he waits for the jump.
+      if (!pricedEvents.has(run.eventId) && clock.now() + FRONT_RUN_PRICE_WATCH_MS < endAt) {
+        schedule({ at: clock.now() + FRONT_RUN_PRICE_WATCH_MS, run: () => frontRunSell(run) });
+        return;
+      }
       const held = await heldInDb(FRONT_RUNNER_ID, run.playerId);
       if (held > 0 && !book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'SELL')) await placeOrder(FRONT_RUNNER_ID, run.playerId, 'SELL', held, 'front-run-sell');
       const unresolved = held > 0 || book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'BUY') || book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'SELL');

@@ -1,5 +1,6 @@
 // The pricing benchmark's report, pure: percentiles, the printed table, the
 // JSON document and a hand-written SVG chart of latency against event rate.
+import { textTable } from '@inplay/telemetry';
 
 export interface RatePhase {
   targetEventsPerSec: number;
@@ -63,14 +64,12 @@ export function formatTable(report: BenchPricingReport): string {
     r.appendToAppendMs.p50, r.appendToAppendMs.p90, r.appendToAppendMs.p99, r.appendToAppendMs.max,
     r.appendToVisibleMs.p50, r.appendToVisibleMs.p99,
   ].map(String)));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const throughput = modes.map((m) => `${m.delivery}: ${m.throughput.events} events as fast as possible -> ${Math.round(m.throughput.eventsPerSec)} events/s priced (appended at ${Math.round(m.throughput.appendedEventsPerSec)}/s, ${m.throughput.durationMs} ms)`);
   const [main, baseline] = modes;
   const versus = main && baseline
     ? [`${main.delivery} vs ${baseline.delivery}: p99 ${main.latencyMs.p99} vs ${baseline.latencyMs.p99} ms at ${main.latencyMs.atEventsPerSec} ev/s (${ratio(baseline.latencyMs.p99, main.latencyMs.p99)} lower), ${main.eventsPerSec} vs ${baseline.eventsPerSec} events/s flat out (${ratio(main.eventsPerSec, baseline.eventsPerSec)})`]
     : [];
-  return ['pricing: event append -> tick append (LogAppendTime), by delivery and offered rate', line(header), ...rows.map(line), '', ...throughput, ...versus].join('\n');
+  return ['pricing: event append -> tick append (LogAppendTime), by delivery and offered rate', ...textTable(header, rows), '', ...throughput, ...versus].join('\n');
 }
 
 function ratio(a: number, b: number): string {

@@ -1,5 +1,6 @@
 // The settlement benchmark's numbers, pure: percentiles, the sustained rate
 // over a steady window, Prometheus text sums, and the printed table.
+import { textTable } from '@inplay/telemetry';
 
 export interface Percentiles {
   count: number;
@@ -72,7 +73,5 @@ export function formatTable(rows: readonly TableRow[], atOrdersPerSec: number): 
     r.correct ? r.strategy : `${r.strategy} (incorrect)`, String(r.ordersPerSec), String(r.p50), String(r.p99), String(r.p999),
     String(r.violations), String(r.contentionOrdersPerSec), String(r.contentionRetries),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-  return [line(header), ...cells.map(line)].join('\n');
+  return textTable(header, cells).join('\n');
 }

@@ -38,3 +38,4 @@ export async function startMetricsServer(registry: Registry, port: number, host 
   });
   return server;
 }
+export { textTable, type TextTableOptions } from './text-table';

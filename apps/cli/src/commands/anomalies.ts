@@ -1,12 +1,15 @@
 // `inplay anomalies [--json]`: who trades in the window before price-moving
 // events (between occurredAt − ε and the feed's ingestedAt), ranked by what it
 // earned them, with the evidence. The same report is GET /admin/anomalies.
-import { DEFAULT_ANOMALY_EPSILON_MS, DEFAULT_ANOMALY_MIN_MOVE_BP, type AnomalyReport } from '@inplay/domain';
+import { ANOMALY_LIMITS, DEFAULT_ANOMALY_EPSILON_MS, DEFAULT_ANOMALY_MIN_MOVE_BP, type AnomalyReport } from '@inplay/domain';
+import { textTable } from '@inplay/telemetry';
 import { runningEndpoints } from '../endpoints';
+import { intOption } from '../options';
 import { loadSettings } from '../settings';
 
 /** Users listed unless --limit says otherwise. */
 export const DEFAULT_ANOMALY_LIMIT = 20;
+export const MAX_ANOMALY_LIMIT = 10_000;
 
 export interface AnomaliesCommandOptions {
   json?: boolean;
@@ -16,17 +19,10 @@ export interface AnomaliesCommandOptions {
   match?: string;
 }
 
-function intOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
 export async function anomaliesCommand(options: AnomaliesCommandOptions): Promise<void> {
-  const limit = intOption('limit', options.limit) ?? DEFAULT_ANOMALY_LIMIT;
-  const epsilonMs = intOption('epsilon-ms', options.epsilonMs);
-  const minMoveBp = intOption('min-move-bp', options.minMoveBp);
+  const limit = intOption('limit', options.limit, { min: 0, max: MAX_ANOMALY_LIMIT }) ?? DEFAULT_ANOMALY_LIMIT;
+  const epsilonMs = intOption('epsilon-ms', options.epsilonMs, ANOMALY_LIMITS.epsilonMs);
+  const minMoveBp = intOption('min-move-bp', options.minMoveBp, ANOMALY_LIMITS.minMoveBp);
   const { anomalyReport } = await import('@inplay/audit');
   const settings = loadSettings();
   const e = runningEndpoints(settings);
@@ -50,9 +46,7 @@ export function formatAnomalyTable(report: AnomalyReport): string {
       : '';
     return [String(u.rank), u.userId, euros(u.edgeCents), String(u.windowOrders), String(u.withMove), String(u.voidedFills), `${(u.windowShare * 100).toFixed(1)} %`, evidence];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [head, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [head, ...textTable(header, rows, { rule: true, left: (i, n) => i === 1 || i === n - 1 })].join('\n');
 }
 
 export const ANOMALY_HELP = {

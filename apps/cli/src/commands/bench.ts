@@ -3,6 +3,7 @@
 // use the running infrastructure (`inplay up --infra-only` is enough) with
 // topics and databases of their own.
 import { resolve } from 'node:path';
+import { intOption } from '../options';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
 
@@ -29,13 +30,6 @@ export async function benchPricingCommand(options: { json?: string; durationS?: 
   console.log(`wrote ${json} and its chart`);
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`--${name} must be an integer in [1, ${max}], got ${JSON.stringify(value)}`);
-  return n;
-}
-
 export async function benchSettlementCommand(options: { json?: string; users?: string; durationS?: string }): Promise<void> {
   const { benchSettlement } = await import('@inplay/settlement');
   const e = runningEndpoints(loadSettings());
@@ -43,8 +37,8 @@ export async function benchSettlementCommand(options: { json?: string; users?: s
   const json = jsonPath(options.json, 'settlement');
   await benchSettlement({
     brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
-    ...(options.users ? { users: positiveInt('users', options.users, 200, 10_000) } : {}),
-    ...(options.durationS ? { durationMs: positiveInt('duration-s', options.durationS, 6, 600) * 1000 } : {}),
+    ...(options.users ? { users: intOption('users', options.users, { min: 1, max: 10_000 })! } : {}),
+    ...(options.durationS ? { durationMs: intOption('duration-s', options.durationS, { min: 1, max: 600 })! * 1000 } : {}),
     log: (line) => console.log(line),
   });
   console.log(`wrote ${json} and its chart`);
@@ -56,10 +50,10 @@ export async function benchFanoutCommand(options: { connections?: string; json?:
   const json = jsonPath(options.json, 'fanout');
   await benchFanout({
     brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, json,
-    connections: positiveInt('connections', options.connections, 10_000, 100_000),
-    ...(options.players ? { players: positiveInt('players', options.players, 500, 100_000) } : {}),
-    ...(options.ticksPerSec ? { ticksPerSec: positiveInt('ticks-per-sec', options.ticksPerSec, 2_000, 100_000) } : {}),
-    ...(options.durationS ? { durationMs: positiveInt('duration-s', options.durationS, 20, 600) * 1000 } : {}),
+    connections: intOption('connections', options.connections, { min: 1, max: 100_000 }) ?? 10_000,
+    ...(options.players ? { players: intOption('players', options.players, { min: 1, max: 100_000 })! } : {}),
+    ...(options.ticksPerSec ? { ticksPerSec: intOption('ticks-per-sec', options.ticksPerSec, { min: 1, max: 100_000 })! } : {}),
+    ...(options.durationS ? { durationMs: intOption('duration-s', options.durationS, { min: 1, max: 600 })! * 1000 } : {}),
     ...(options.only ? { only: options.only } : {}),
   });
   console.log(`wrote ${json} and its chart`);
@@ -72,7 +66,7 @@ export async function benchReplayCommand(options: { json?: string; orders?: stri
   const json = jsonPath(options.json, 'replay');
   await benchReplay({
     brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
-    ...(options.orders ? { orders: positiveInt('orders', options.orders, 60_000, 1_000_000) } : {}),
+    ...(options.orders ? { orders: intOption('orders', options.orders, { min: 1, max: 1_000_000 })! } : {}),
   });
   console.log(`wrote ${json}`);
 }

@@ -8,8 +8,10 @@ import {
   FAIRNESS_POLICY_NAMES, type FairnessPolicyConfig, type FairnessPolicyName,
 } from '@inplay/domain';
 import { runningEndpoints } from '../endpoints';
+import { textTable } from '@inplay/telemetry';
 import { fairnessChartSvg } from '../fairness/chart';
 import { runFairnessExperiment, type ExperimentReport } from '../fairness/experiment';
+import { intOption } from '../options';
 import { loadSettings } from '../settings';
 
 /** The experiment's feed: 30 s lag plus up to 10 s jitter, inside the 15–40 s that real feeds show. */
@@ -30,13 +32,6 @@ export interface FairnessCommandOptions {
   keep?: boolean;
 }
 
-function intOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
-  return n;
-}
-
 export function experimentPolicies(list: string | undefined, delayMs: number): { name: FairnessPolicyName; config: FairnessPolicyConfig }[] {
   const names = (list ?? FAIRNESS_POLICY_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !(FAIRNESS_POLICY_NAMES as readonly string[]).includes(n));
@@ -52,13 +47,13 @@ export function experimentPolicies(list: string | undefined, delayMs: number): {
 }
 
 export async function fairnessCommand(options: FairnessCommandOptions): Promise<void> {
-  const delayMs = intOption('delay-ms', options.delayMs, EXPERIMENT_DELAY_MS, 1, 600_000);
+  const delayMs = intOption('delay-ms', options.delayMs, { min: 1, max: 600_000 }) ?? EXPERIMENT_DELAY_MS;
   const policies = experimentPolicies(options.policies, delayMs);
-  const speed = intOption('speed', options.speed, 60, 1, 200);
-  const honestUsers = intOption('honest-users', options.honestUsers, 200, 1, 5_000);
-  const frontRunMs = intOption('front-run-ms', options.frontRunMs, DEFAULT_FRONT_RUN_MS, 0, 600_000);
-  const seed = intOption('seed', options.seed, 1, 0, 2 ** 31 - 1);
-  const untilMinute = options.untilMinute === undefined ? undefined : intOption('until-minute', options.untilMinute, 0, 1, 200);
+  const speed = intOption('speed', options.speed, { min: 1, max: 200 }) ?? 60;
+  const honestUsers = intOption('honest-users', options.honestUsers, { min: 1, max: 5_000 }) ?? 200;
+  const frontRunMs = intOption('front-run-ms', options.frontRunMs, { min: 0, max: 600_000 }) ?? DEFAULT_FRONT_RUN_MS;
+  const seed = intOption('seed', options.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1;
+  const untilMinute = intOption('until-minute', options.untilMinute, { min: 1, max: 200 });
   const json = resolve(options.json ?? 'bench-results/fairness.json');
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('inplay fairness creates a database per run: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
@@ -95,10 +90,8 @@ export function formatFairnessTable(report: ExperimentReport): string {
     p.honest.medianPnlCents === null ? '-' : (p.honest.medianPnlCents / 100).toFixed(2),
     p.ledgerViolations === 0 ? 'ok' : `${p.ledgerViolations} violations`, p.auditEqual === null ? '-' : p.auditEqual ? 'equal' : 'DIFFERS',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
     `${report.match.provider} match ${report.match.providerMatchId}: ${report.match.events} events, ${report.match.goals} goals, ${report.match.minutes} min; ${report.setup.honestUsers} honest users, front-runner ${report.setup.frontRunMs / 1000} s ahead of the feed`,
-    line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line),
+    ...textTable(header, rows, { rule: true }),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 // `inplay feed replay|synthetic`: put a recorded match or synthetic load on match.events.
 import { replayStatsBombMatch, runSynthetic, formatReplaySummary } from '@inplay/feed-ingest';
+import { intOption } from '../options';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
 
@@ -16,18 +17,12 @@ function positive(name: string, value: string | undefined, fallback: number, max
   return n;
 }
 
-function nonNegative(name: string, value: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`--${name} must be an integer in [0, ${max}], got ${JSON.stringify(value)}`);
-  return n;
-}
-
 export async function feedReplay(options: { speed?: string; lagMs?: string; jitterMs?: string; matchId?: string }): Promise<void> {
   const handle = replayStatsBombMatch({
     infra: infraOf(),
     speed: positive('speed', options.speed, 10, 1_000),
-    ...(options.lagMs !== undefined ? { lagMs: nonNegative('lag-ms', options.lagMs, 600_000) } : {}),
-    ...(options.jitterMs !== undefined ? { lagJitterMs: nonNegative('jitter-ms', options.jitterMs, 600_000) } : {}),
+    ...(options.lagMs !== undefined ? { lagMs: intOption('lag-ms', options.lagMs, { min: 0, max: 600_000 })! } : {}),
+    ...(options.jitterMs !== undefined ? { lagJitterMs: intOption('jitter-ms', options.jitterMs, { min: 0, max: 600_000 })! } : {}),
     ...(options.matchId ? { matchId: options.matchId } : {}),
   });
   process.once('SIGINT', () => handle.stop());

@@ -1,6 +1,7 @@
 // The fan-out bench's results, pure: one run's numbers from what the children
 // reported, the JSON document (uws vs ws at the largest load, the ratio, every
 // run as a series), the printed table and the chart's series.
+import { textTable } from '@inplay/telemetry';
 import type { ChartSeries } from './chart';
 import { LatencyHistogram, type LatencySummaryMs } from './histogram';
 import type { GatewaySample, LoadReport } from './messages';
@@ -167,12 +168,10 @@ export function formatTable(report: FanoutReport): string {
     `${(r.deliveredRatio * 100).toFixed(1)}%`, r.latencyMs.p50, r.latencyMs.p99, r.latencyMs.p999, r.latencyMs.max, `${r.gatewayPublishLagMs.p50}/${r.gatewayPublishLagMs.p99}`, r.bytesPerConnection,
     `${r.gatewayCpuPercent}%`, `${r.loadCpuPercent}%`, `${r.machineCpuPercent}% of ${r.machineCores}`, r.seqGaps, r.failedConnections + r.closedUnexpectedly,
   ].map(String));
-  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]?.length ?? 0)));
-  const line = (cells: string[]): string => cells.map((c, k) => c.padStart(widths[k] ?? 0)).join('  ');
   const ratio = report.ratio
     ? `uws / ws at ${report.ratio.atConnections} connections: ${report.ratio.messagesPerSec}x messages/s, ws p99 ${report.ratio.latencyP99}x uws, ws memory ${report.ratio.bytesPerConnection}x uws per connection`
     : 'no uws/ws pair at the same load';
-  return ['fan-out: tick append (LogAppendTime) -> client receipt; CPU in % of one core', line(header), ...rows.map(line), '', ratio].join('\n');
+  return ['fan-out: tick append (LogAppendTime) -> client receipt; CPU in % of one core', ...textTable(header, rows, { left: () => false }), '', ratio].join('\n');
 }
 
 export function chartSeries(report: FanoutReport): ChartSeries[] {

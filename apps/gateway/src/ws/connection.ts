@@ -21,6 +21,8 @@ export interface Connection {
   /** A token was offered and failed: the socket is told why and closed on open. */
   readonly authFailure: AuthFailure | null;
   ws: WebSocket<Connection> | null;
+  /** uWS's maxBackpressure for this socket: past it uWS drops every send, the close frame included. */
+  readonly maxBufferedBytes: number;
   closed: boolean;
   readonly players: Set<string>;
   mode: SocketMode;
@@ -35,13 +37,14 @@ export interface Connection {
 
 let nextConnectionId = 1;
 
-export function newConnection(identity: { userId: string; expiresAtMs: number } | null, authFailure: AuthFailure | null, bucket: TokenBucket): Connection {
+export function newConnection(identity: { userId: string; expiresAtMs: number } | null, authFailure: AuthFailure | null, bucket: TokenBucket, maxBufferedBytes: number): Connection {
   return {
     id: nextConnectionId++,
     userId: identity?.userId ?? null,
     tokenExpiresAtMs: identity?.expiresAtMs ?? null,
     authFailure,
     ws: null,
+    maxBufferedBytes,
     closed: false,
     players: new Set(),
     mode: { kind: 'live' },
@@ -71,9 +74,18 @@ export function sendError(conn: Connection, name: ErrorName, message: string, me
   sendTo(conn, errorMessage(name, message, op), 'error', metrics);
 }
 
-/** Closes with a close frame (sent after anything still buffered). Close reasons are at most 123 bytes. */
+/**
+ * Closes with a close frame (sent after anything still buffered). Close reasons
+ * are at most 123 bytes. A socket already past uWS's limit would have its close
+ * frame dropped and linger until uWS's timeout: it is dropped at once (1006).
+ */
 export function closeWith(conn: Connection, code: CloseCode, reason: string, metrics: GatewayMetrics): void {
   if (conn.closed || !conn.ws) return;
+  if (conn.ws.getBufferedAmount() > conn.maxBufferedBytes) {
+    metrics.closes.inc({ code: '1006' });
+    conn.ws.close();
+    return;
+  }
   metrics.closes.inc({ code: String(code) });
   conn.ws.end(code, reason.slice(0, 123));
 }

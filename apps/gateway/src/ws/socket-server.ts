@@ -51,16 +51,18 @@ export class SocketServer {
   private slowCount = 0;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly session: SessionContext;
+  private readonly maxBufferedBytes: number;
 
   constructor(private readonly options: SocketServerOptions) {
     const { config, book, metrics, now } = options;
     const limits = config.limits;
     this.session = { book, limits, metrics, now };
+    this.maxBufferedBytes = limits.hardBackpressureBytes * UWS_BACKPRESSURE_HEADROOM_FACTOR;
     options.app.ws<Connection>(WS_PATH, {
       maxPayloadLength: limits.maxFrameBytes * OVERSIZE_FRAME_CAP_FACTOR,
       idleTimeout: limits.idleTimeoutSeconds,
       sendPingsAutomatically: true,
-      maxBackpressure: limits.hardBackpressureBytes * UWS_BACKPRESSURE_HEADROOM_FACTOR,
+      maxBackpressure: this.maxBufferedBytes,
       // Off (uWS types this flag as a number): the sweep closes with our own code instead.
       closeOnBackpressureLimit: 0,
       compression: uWS.DISABLED,
@@ -103,7 +105,7 @@ export class SocketServer {
     }
     const bucket = fullBucket(config.limits, this.options.now());
     if (!token) {
-      res.upgrade(newConnection(null, null, bucket), key, protocol, extensions, context);
+      res.upgrade(newConnection(null, null, bucket, this.maxBufferedBytes), key, protocol, extensions, context);
       return;
     }
     let aborted = false;
@@ -114,7 +116,7 @@ export class SocketServer {
         this.pendingUpgrades -= 1;
         if (aborted) return;
         const { identity, failure } = authOutcome(result);
-        res.cork(() => res.upgrade(newConnection(identity, failure, bucket), key, protocol, extensions, context));
+        res.cork(() => res.upgrade(newConnection(identity, failure, bucket, this.maxBufferedBytes), key, protocol, extensions, context));
       },
       (err: unknown) => {
         this.pendingUpgrades -= 1;
@@ -186,12 +188,6 @@ export class SocketServer {
     switch (action) {
       case 'close-hard':
         metrics.backpressureCloses.inc({ code: String(CLOSE.BACKPRESSURE_LIMIT) });
-        if (ws.getBufferedAmount() > config.limits.hardBackpressureBytes * UWS_BACKPRESSURE_HEADROOM_FACTOR) {
-          // uWS would drop the close frame: drop the connection now rather than leave a dead socket until its timeout.
-          metrics.closes.inc({ code: '1006' });
-          ws.close();
-          return;
-        }
         closeWith(conn, CLOSE.BACKPRESSURE_LIMIT, 'too far behind: reconnect and resume', metrics);
         return;
       case 'close-slow':

@@ -3,11 +3,11 @@
 // and bad configuration stops start-up within seconds, naming the setting.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@inplay/infra';
+import { freePort, freePortRange } from '@inplay/infra';
 import { eventually } from '@inplay/testing';
 
 const BIN = fileURLToPath(new URL('../bin/inplay.mjs', import.meta.url));
@@ -76,6 +76,58 @@ describe('inplay up / status / down', () => {
     expect(after.code).toBe(3);
     expect(JSON.parse(after.out).components.filter((c: { status: string }) => c.status !== "down")).toEqual([]);
   }, 200_000);
+});
+
+describe('inplay up tells the truth', () => {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => cleanups.forEach((c) => c()));
+
+  it('says up only once the demo\'s first prices reached the gateway, then reports a killed service on its console and in status', async () => {
+    const env: Record<string, string> = {
+      ...(await isolatedEnv()),
+      INPLAY_GATEWAY_PORT: String(await freePort()),
+      INPLAY_FEED_PORT: String(await freePort()),
+      INPLAY_METRICS_BASE_PORT: String(await freePortRange(6)),
+      FEED_LAG_MS: '1000',
+      FEED_LAG_JITTER_MS: '0',
+    };
+    const up = spawn(process.execPath, [BIN, 'up', '--speed', '100'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(() => up.kill('SIGKILL'));
+    let output = '';
+    up.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    up.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    try {
+      await eventually('inplay up to finish starting', () => output.includes('inplay is up') || output.includes('NOT flowing') || up.exitCode !== null, 240_000, 250);
+      expect(output).toMatch(/Demo match: waiting for the first prices on the gateway.* first prices after \d+\.\d s/s);
+      expect(output).toContain('inplay is up');
+      // "up" came after the first prices, and the gateway really holds some.
+      expect(output.indexOf('first prices after')).toBeLessThan(output.indexOf('inplay is up'));
+      const prices = await (await fetch(`http://127.0.0.1:${env['INPLAY_GATEWAY_PORT']}/prices`)).json() as { prices: unknown[] };
+      expect(prices.prices.length).toBeGreaterThan(0);
+
+      const before = await inplay(['status', '--json'], env);
+      expect(before.code, before.out).toBe(0);
+      const settlement = (JSON.parse(readFileSync(join(env['INPLAY_STATE_DIR'] as string, 'run', 'stack.json'), 'utf8')) as { services: { name: string; pid: number }[] }).services.find((s) => s.name === 'settlement');
+      expect(settlement?.pid).toBeGreaterThan(0);
+      const killedAt = Date.now();
+      process.kill(settlement!.pid, 'SIGKILL');
+      await eventually('inplay up to report the killed service', () => output.includes('✗ settlement exited (killed by SIGKILL)'), 10_000, 100);
+      expect(Date.now() - killedAt).toBeLessThan(10_000);
+      expect(output).toMatch(/✗ settlement exited \(killed by SIGKILL\)\. Last lines of .*settlement\.log:\n {4}\S/);
+
+      const after = await inplay(['status', '--json'], env);
+      expect(after.code).toBe(3);
+      const byName = Object.fromEntries((JSON.parse(after.out) as { components: { name: string; status: string; error?: string }[] }).components.map((c) => [c.name, c]));
+      expect(byName['settlement']).toMatchObject({ status: 'down', error: expect.stringMatching(/^exited \(killed by SIGKILL\) at .*; log: .*settlement\.log$/) });
+      expect(byName['pricing']?.status).toBe('up');
+      const text = await inplay(['status'], env);
+      expect(text.out).toMatch(/^down\s+settlement\s/m);
+    } finally {
+      await inplay(['down'], env, 90_000);
+    }
+    await eventually('up exited', () => up.exitCode !== null, 60_000);
+    expect(leftRunning(env)).toEqual([]);
+  }, 400_000);
 });
 
 describe('bad configuration stops start-up within seconds and names the setting', () => {

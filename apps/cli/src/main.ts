@@ -123,11 +123,25 @@ program
 const feed = program.command('feed').description('put match events on match.events');
 feed
   .command('replay')
-  .description('replay the recorded StatsBomb match (Barcelona 2-2 Girona) with a feed lag')
+  .description('replay a StatsBomb Open Data match onto match.events with a feed lag: the demo match (Barcelona 2-2 Girona, in data/statsbomb) by default, or any match whose files you have')
+  .option('--events <file>', 'the match\'s StatsBomb events JSON (with --lineups)')
+  .option('--lineups <file>', 'the match\'s StatsBomb lineups JSON (with --events)')
+  .option('--matches <file>', 'a StatsBomb matches JSON (matches/<competition>/<season>.json) with the match\'s entry: home and away are taken from it')
+  .option('--statsbomb-dir <dir>', 'a StatsBomb Open Data folder (events/<id>.json, lineups/<id>.json, matches/<competition>/<season>.json), with --match')
+  .option('--match <id>', 'the StatsBomb match id in --statsbomb-dir')
   .option('--speed <factor>', 'replay speed, 1 (real time) to 1000', '10')
   .option('--lag-ms <ms>', 'feed lag added to every event, wall-clock ms (default 20000)')
   .option('--jitter-ms <ms>', 'uniform jitter added to the lag (default 5000)')
   .option('--match-id <id>', 'match instance id (the same id twice dedupes)')
+  .addHelpText('after', `
+Home and away come from the matches file where given, else from the order of the two Starting XI
+events (StatsBomb writes the home team first), never from the lineups file's order. Every file is
+checked before anything is produced; a bad one is refused with its path and what is wrong.
+
+Examples:
+  npx inplay feed replay --speed 100
+  npx inplay feed replay --events 3788741.json --lineups 3788741-lineups.json
+  npx inplay feed replay --statsbomb-dir ~/open-data/data --match 3788741 --speed 60`)
   .action(feedReplay);
 feed
   .command('synthetic')

@@ -2,15 +2,15 @@
 // Node process. Services register here as they are built.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagedProcess, waitUntil, type RunningInfra } from '@inplay/infra';
-import { DEFAULT_PORTS } from '@inplay/config';
+import { ManagedProcess, waitUntil, type RunningInfra, type ServiceState } from '@inplay/infra';
 import type { CliSettings } from './settings';
 import { devSecrets } from './secrets';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RunningService {
-  info: { name: string; pid?: number; address: string; healthUrl?: string };
+  info: ServiceState;
+  process: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -35,8 +35,9 @@ const local = (port: number): string => `http://127.0.0.1:${port}`;
 /** Specs of the services, in start order: consumers first, the demo feed last, so nothing is missed. */
 export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, options: ServiceOptions): ServiceSpec[] {
   const secrets = devSecrets(settings.stateDir);
-  const metrics = (offset: number): number => DEFAULT_PORTS.metricsBase + offset;
-  const gatewayPort = DEFAULT_PORTS.gateway;
+  const metrics = (offset: number): number => settings.INPLAY_METRICS_BASE_PORT + offset;
+  const gatewayPort = settings.INPLAY_GATEWAY_PORT;
+  const feedPort = settings.INPLAY_FEED_PORT;
   return [
     { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { METRICS_PORT: String(metrics(2)) }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
     { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { METRICS_PORT: String(metrics(3)) }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
@@ -54,11 +55,12 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
       env: {
         FEED_WEBHOOK_SECRET: secrets.FEED_WEBHOOK_SECRET,
         METRICS_PORT: String(metrics(1)),
+        FEED_HTTP_PORT: String(feedPort),
         FEED_DEMO_REPLAY: options.demoSpeed > 0 ? 'true' : 'false',
         FEED_DEMO_SPEED: String(options.demoSpeed || 10),
       },
-      address: `webhook ${local(DEFAULT_PORTS.feedWebhook)}/feed/events`,
-      healthUrl: `${local(DEFAULT_PORTS.feedWebhook)}/health`,
+      address: `webhook ${local(feedPort)}/feed/events`,
+      healthUrl: `${local(feedPort)}/health`,
     },
   ];
 }
@@ -73,9 +75,13 @@ export async function startServices(infra: RunningInfra, settings: CliSettings, 
   };
   try {
     for (const spec of serviceSpecs(infra, settings, options)) {
-      const child = new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)],
-        join(settings.stateDir, 'logs', `${spec.name}.log`), { env: { ...baseEnv, ...spec.env }, cwd: REPO_ROOT });
-      started.push({ info: { name: spec.name, address: spec.address, ...(child.pid ? { pid: child.pid } : {}), ...(spec.healthUrl ? { healthUrl: spec.healthUrl } : {}) }, stop: () => child.stop() });
+      const logFile = join(settings.stateDir, 'logs', `${spec.name}.log`);
+      const child = new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...baseEnv, ...spec.env }, cwd: REPO_ROOT });
+      started.push({
+        info: { name: spec.name, address: spec.address, logFile, ...(child.pid ? { pid: child.pid } : {}), ...(spec.healthUrl ? { healthUrl: spec.healthUrl } : {}) },
+        process: child,
+        stop: () => child.stop(),
+      });
       if (spec.healthUrl) {
         const url = spec.healthUrl;
         await waitUntil(spec.name, async () => {

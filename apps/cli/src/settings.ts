@@ -12,6 +12,9 @@ export const cliShape = {
   INPLAY_POSTGRES_PORT: port.default(DEFAULT_PORTS.postgres),
   INPLAY_REGISTRY_PORT: port.default(DEFAULT_PORTS.registry),
   INPLAY_KAFKA_HEAP_MB: positiveInt.max(8192).default(512),
+  INPLAY_GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
+  INPLAY_FEED_PORT: port.default(DEFAULT_PORTS.feedWebhook),
+  INPLAY_METRICS_BASE_PORT: port.max(65_000).default(DEFAULT_PORTS.metricsBase),
 };
 
 export const cliHints = {
@@ -20,6 +23,9 @@ export const cliHints = {
   INPLAY_KAFKA_PORT: 'A free TCP port for the local broker',
   INPLAY_POSTGRES_PORT: 'A free TCP port for the embedded Postgres',
   INPLAY_REGISTRY_PORT: 'A free TCP port for the schema registry',
+  INPLAY_GATEWAY_PORT: 'A free TCP port for the gateway(s): the web page, HTTP API and WebSocket',
+  INPLAY_FEED_PORT: 'A free TCP port for feed-ingest\'s webhook',
+  INPLAY_METRICS_BASE_PORT: 'The first of the services\' metrics ports (base+1 feed-ingest, +2 pricing, +3 settlement, +5 leaderboard)',
   INPLAY_KAFKA_HEAP_MB: 'Heap of the local broker in MiB (it shares 2 cores and memory with everything else)',
 };
 

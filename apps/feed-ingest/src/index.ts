@@ -6,7 +6,10 @@ export { createFeedMetrics, type FeedMetrics } from './metrics';
 export { OUTBOX_BATCH_MAX, createFeedOutbox, type FeedOutbox } from './outbox';
 export { registerMatch } from './match-registry';
 export { STATSBOMB_PROVIDER, formatReplaySummary, replayStatsBombMatch, utcMinuteStamp, type ReplayHandle, type ReplayOptions, type ReplaySummary } from './replay';
-export { DEFAULT_STATSBOMB_DIR, DEFAULT_STATSBOMB_MATCH, loadStatsBombFiles } from './statsbomb-files';
+export {
+  DEMO_STATSBOMB_DIR, DEMO_STATSBOMB_MATCH, DEMO_STATSBOMB_SOURCE, StatsBombFileError, loadStatsBombMatch, statsBombSourceInDir,
+  type StatsBombMatchFiles, type StatsBombSource,
+} from './statsbomb-files';
 export { SYNTHETIC_MAX_RATE_PER_SECOND, runSynthetic, type SyntheticOptions, type SyntheticSummary } from './synthetic';
 export { DEFAULT_DEMO_SPEED, DEFAULT_METRICS_PORT, loadFeedSettings, type FeedSettings, type InfraSettings } from './settings';
 export { MAX_SIGNATURE_AGE_MS, signWebhook, verifyWebhookSignature } from './signature';

@@ -7,6 +7,7 @@ import { connectFeedAdapters } from './adapters';
 import { createFeedMetrics } from './metrics';
 import { formatReplaySummary, replayStatsBombMatch, type ReplayHandle } from './replay';
 import { loadFeedSettings } from './settings';
+import { DEMO_STATSBOMB_MATCH, DEMO_STATSBOMB_SOURCE, statsBombSourceInDir } from './statsbomb-files';
 import { startWebhookServer } from './webhook';
 
 let settings;
@@ -22,14 +23,20 @@ const logger = createLogger('feed-ingest', settings.logLevel);
 const metrics = createFeedMetrics();
 const adapters = await connectFeedAdapters(settings.infra, { logger, metrics });
 const metricsServer = await startMetricsServer(metrics.registry, settings.metricsPort);
-const webhook = await startWebhookServer({ adapters, secret: settings.webhookSecret, port: settings.httpPort });
+// A failed demo replay leaves the webhook serving but turns /health to 503 with the reason, so `inplay up` and `inplay status` say so.
+let demoFailure: string | null = null;
+const webhook = await startWebhookServer({ adapters, secret: settings.webhookSecret, port: settings.httpPort, health: () => ({ failed: demoFailure }) });
 
 let replay: ReplayHandle | undefined;
 if (settings.demoReplay) {
-  replay = replayStatsBombMatch({ adapters, speed: settings.demoSpeed, lagMs: settings.lagMs, lagJitterMs: settings.lagJitterMs, ...(settings.dataDir ? { dataDir: settings.dataDir } : {}) });
+  const source = settings.dataDir ? await statsBombSourceInDir(settings.dataDir, settings.demoMatch ?? DEMO_STATSBOMB_MATCH) : DEMO_STATSBOMB_SOURCE;
+  replay = replayStatsBombMatch({ adapters, speed: settings.demoSpeed, lagMs: settings.lagMs, lagJitterMs: settings.lagJitterMs, source });
   replay.done.then(
     (summary) => logger.info({ summary }, `demo replay done\n${formatReplaySummary(summary)}`),
-    (err: Error) => logger.error({ err }, 'demo replay failed'),
+    (err: Error) => {
+      demoFailure = `demo replay failed: ${err.message}`;
+      logger.error({ err }, demoFailure);
+    },
   );
 }
 

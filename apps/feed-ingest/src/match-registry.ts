@@ -8,11 +8,15 @@ export interface MatchRegistration {
   provider: string;
   /** Epoch ms; kept from the first registration when the match exists. */
   kickOffAt: number;
+  /** Team names as the data states them; default: the name the roster's players carry. */
+  teamNames?: { home: string; away: string };
 }
 
 /** Upserts the match and its roster in one transaction; returns the match's kick-off as stored. */
 export async function registerMatch(pool: Pool, roster: Roster, registration: MatchRegistration): Promise<{ kickOffAt: number }> {
   const teamName = (teamId: string): string => roster.players.find((p) => p.teamId === teamId)?.teamName ?? teamId;
+  const homeTeam = registration.teamNames?.home ?? teamName(roster.homeTeamId);
+  const awayTeam = registration.teamNames?.away ?? teamName(roster.awayTeamId);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -21,7 +25,7 @@ export async function registerMatch(pool: Pool, roster: Roster, registration: Ma
        VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7::double precision / 1000))
        ON CONFLICT (match_id) DO UPDATE SET provider = EXCLUDED.provider
        RETURNING (extract(epoch FROM kick_off_at) * 1000)::bigint AS kick_off_ms`,
-      [roster.matchId, registration.provider, roster.homeTeamId, teamName(roster.homeTeamId), roster.awayTeamId, teamName(roster.awayTeamId), registration.kickOffAt],
+      [roster.matchId, registration.provider, roster.homeTeamId, homeTeam, roster.awayTeamId, awayTeam, registration.kickOffAt],
     );
     const players = roster.players.map((p) => ({
       player_id: p.playerId, name: p.name, team_id: p.teamId, team_name: p.teamName, position: p.position, jersey: p.jersey, initial_price_cents: p.initialPriceCents,

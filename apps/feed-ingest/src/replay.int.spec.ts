@@ -5,7 +5,7 @@ import { feedTestEnv, type FeedTestEnv } from './feed.fixtures';
 import { registerMatch } from './match-registry';
 import { createFeedOutbox } from './outbox';
 import { replayStatsBombMatch } from './replay';
-import { DEFAULT_STATSBOMB_DIR, loadStatsBombFiles } from './statsbomb-files';
+import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch } from './statsbomb-files';
 
 const KICK_OFF_AT = Date.UTC(2026, 0, 10, 18, 30);
 const MESSI = '5503';
@@ -17,8 +17,8 @@ let expectedEvents: number;
 
 beforeAll(async () => {
   t = await feedTestEnv();
-  const raw = await loadStatsBombFiles(DEFAULT_STATSBOMB_DIR, '15986');
-  expectedEvents = mapStatsBombEvents(raw.events, raw.lineups, { matchId: 'x', kickOffAt: 0 }).events.length;
+  const raw = await loadStatsBombMatch(DEMO_STATSBOMB_SOURCE);
+  expectedEvents = mapStatsBombEvents(raw.events, { matchId: 'x', kickOffAt: 0, teams: raw.teams }).events.length;
 });
 afterAll(async () => t?.close());
 
@@ -60,9 +60,9 @@ describe('StatsBomb replay', () => {
 
   it('resends an event left pending by a crash between record and produce, and produces the rest once', async () => {
     const matchId = 'statsbomb-15986-crashed';
-    const raw = await loadStatsBombFiles(DEFAULT_STATSBOMB_DIR, '15986');
-    await registerMatch(t.adapters.pool, rosterFromLineups(raw.lineups, raw.events, { matchId }), { provider: 'statsbomb', kickOffAt: KICK_OFF_AT });
-    const kickOff = mapStatsBombEvents(raw.events, raw.lineups, { matchId, kickOffAt: KICK_OFF_AT }).events[0]!;
+    const raw = await loadStatsBombMatch(DEMO_STATSBOMB_SOURCE);
+    await registerMatch(t.adapters.pool, rosterFromLineups(raw.lineups, raw.events, { matchId, teams: raw.teams }), { provider: 'statsbomb', kickOffAt: KICK_OFF_AT });
+    const kickOff = mapStatsBombEvents(raw.events, { matchId, kickOffAt: KICK_OFF_AT, teams: raw.teams }).events[0]!;
     const pending = { ...kickOff, eventId: `statsbomb:${matchId}:${kickOff.providerEventId}`, ingestedAt: KICK_OFF_AT };
     await createFeedOutbox(t.adapters.pool, t.adapters.sender, t.adapters.metrics).record(t.adapters.pool, [pending]);
 

@@ -12,7 +12,7 @@ import { systemClock, type Clock } from './clock';
 import { registerMatch } from './match-registry';
 import { OUTBOX_BATCH_MAX, createFeedOutbox } from './outbox';
 import type { InfraSettings } from './settings';
-import { DEFAULT_STATSBOMB_DIR, DEFAULT_STATSBOMB_MATCH, loadStatsBombFiles } from './statsbomb-files';
+import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, type StatsBombSource } from './statsbomb-files';
 
 export const STATSBOMB_PROVIDER = 'statsbomb';
 
@@ -20,9 +20,8 @@ export interface ReplayOptions {
   /** Shared adapters (closed by the caller); else built from `infra` and closed at the end. */
   adapters?: FeedAdapters;
   infra?: InfraSettings;
-  dataDir?: string;
-  /** StatsBomb match id of the files, e.g. "15986". */
-  providerMatchId?: string;
+  /** The match's files; default the demo match shipped in data/statsbomb. */
+  source?: StatsBombSource;
   /** Our match instance id; default statsbomb-<providerMatchId>-<kick-off yyyyMMddHHmm UTC>. */
   matchId?: string;
   speed: number;
@@ -82,17 +81,17 @@ async function runReplay(options: ReplayOptions, adapters: FeedAdapters, signal:
   const invalid = validateReplayTiming(timing);
   if (invalid.length > 0) throw new Error(`invalid replay options: ${invalid.join('; ')}`);
 
-  const providerMatchId = options.providerMatchId ?? DEFAULT_STATSBOMB_MATCH;
-  const raw = await loadStatsBombFiles(options.dataDir ?? DEFAULT_STATSBOMB_DIR, providerMatchId);
-  const matchId = options.matchId ?? `${STATSBOMB_PROVIDER}-${providerMatchId}-${utcMinuteStamp(replayStartAt)}`;
+  // Every file is read and checked before anything is written or produced.
+  const raw = await loadStatsBombMatch(options.source ?? DEMO_STATSBOMB_SOURCE);
+  const matchId = options.matchId ?? `${STATSBOMB_PROVIDER}-${raw.providerMatchId}-${utcMinuteStamp(replayStartAt)}`;
 
   // The roster goes in before the first event; an existing instance keeps its kick-off, so times stay consistent on resume.
-  const roster = rosterFromLineups(raw.lineups, raw.events, { matchId });
-  const { kickOffAt } = await registerMatch(pool, roster, { provider: STATSBOMB_PROVIDER, kickOffAt: replayStartAt });
+  const roster = rosterFromLineups(raw.lineups, raw.events, { matchId, teams: raw.teams });
+  const { kickOffAt } = await registerMatch(pool, roster, { provider: STATSBOMB_PROVIDER, kickOffAt: replayStartAt, teamNames: { home: raw.teams.homeTeamName, away: raw.teams.awayTeamName } });
   const outbox = createFeedOutbox(pool, sender, metrics);
   const resentPending = await outbox.resendPending({ matchId });
 
-  const feed = mapStatsBombEvents(raw.events, raw.lineups, { matchId, kickOffAt: 0, provider: STATSBOMB_PROVIDER });
+  const feed = mapStatsBombEvents(raw.events, { matchId, kickOffAt: 0, provider: STATSBOMB_PROVIDER, teams: raw.teams });
   const drafts = feed.events.map((d) => ({ ...d, eventId: scopeEventIdToMatch(d) }));
   const rng = createRandom(rngStateFromSeed(options.seed ?? seedFromText(matchId)));
   const scheduled = scheduleReplay(drafts, { ...timing, replayStartAt: kickOffAt }, rng);

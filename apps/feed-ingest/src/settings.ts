@@ -18,6 +18,7 @@ const settingsShape = {
   FEED_DEMO_REPLAY: bool.default(false),
   FEED_DEMO_SPEED: z.coerce.number().min(REPLAY_LIMITS.minSpeed).max(REPLAY_LIMITS.maxSpeed).default(DEFAULT_DEMO_SPEED),
   FEED_DATA_DIR: z.string().min(1).optional(),
+  FEED_DEMO_MATCH: z.string().regex(/^\d+$/, 'must be a StatsBomb match id (digits)').optional(),
 };
 
 const settingsHints = {
@@ -26,6 +27,8 @@ const settingsHints = {
   FEED_WEBHOOK_SECRET: 'The shared HMAC-SHA256 secret of the live provider\'s webhook; e.g. `openssl rand -hex 32`',
   FEED_DEMO_SPEED: `Replay speed factor, ${REPLAY_LIMITS.minSpeed}..${REPLAY_LIMITS.maxSpeed} (100 plays 90 minutes in 54 s)`,
   FEED_LAG_MS: 'Wall-clock feed lag added to each replayed event, in ms',
+  FEED_DATA_DIR: 'A StatsBomb Open Data folder (events/, lineups/, matches/) to take the demo match from; default the repository\'s data/statsbomb',
+  FEED_DEMO_MATCH: 'The StatsBomb match id of the demo replay in FEED_DATA_DIR, e.g. 15986',
 };
 
 export interface InfraSettings {
@@ -46,6 +49,7 @@ export interface FeedSettings {
   demoReplay: boolean;
   demoSpeed: number;
   dataDir: string | undefined;
+  demoMatch: string | undefined;
 }
 
 /** Throws a ConfigError listing every bad setting with a hint. */
@@ -65,5 +69,6 @@ export function loadFeedSettings(env: Record<string, string | undefined> = proce
     demoReplay: c.FEED_DEMO_REPLAY,
     demoSpeed: c.FEED_DEMO_SPEED,
     dataDir: c.FEED_DATA_DIR,
+    demoMatch: c.FEED_DEMO_MATCH,
   };
 }

@@ -41,6 +41,8 @@ export interface WebhookServerOptions {
   clock?: Clock;
   maxBodyBytes?: number;
   maxSignatureAgeMs?: number;
+  /** What GET /health says beyond "ok": a failed step (the demo replay) makes it 503 with the reason. */
+  health?: () => { failed: string | null };
 }
 
 export interface WebhookServer {
@@ -111,7 +113,11 @@ interface RouteContext extends WebhookServerOptions {
 
 async function route(req: IncomingMessage, ctx: RouteContext): Promise<Reply> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (path === '/health') return req.method === 'GET' || req.method === 'HEAD' ? { status: 200, body: { status: 'ok' } } : refuse(405, 'METHOD_NOT_ALLOWED', 'use GET', { allow: 'GET' });
+  if (path === '/health') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'METHOD_NOT_ALLOWED', 'use GET', { allow: 'GET' });
+    const failed = ctx.health?.().failed ?? null;
+    return failed === null ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'failed', reason: failed } };
+  }
   if (path !== FEED_EVENTS_PATH) return refuse(404, 'NOT_FOUND', `no route ${path}; events go to POST ${FEED_EVENTS_PATH}`);
   if (req.method !== 'POST') return refuse(405, 'METHOD_NOT_ALLOWED', `use POST ${FEED_EVENTS_PATH}`, { allow: 'POST' });
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();

@@ -16,7 +16,7 @@ interface RosterRow {
   name: string;
   team_id: string;
   team_name: string;
-  position: Position;
+  position: Position | null;
   jersey: number | null;
   initial_price_cents: string;
   starting_xi: boolean | null;

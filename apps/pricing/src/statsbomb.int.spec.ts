@@ -4,14 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatchEvent, PriceTick } from '@inplay/contracts';
-import { DEFAULT_PRICING_CONFIG, mapStatsBombEvents, rosterFromLineups, type SbEvent, type SbLineup } from '@inplay/domain';
+import { DEFAULT_PRICING_CONFIG, mapStatsBombEvents, rosterFromLineups, statsBombTeams, type SbEvent, type SbLineup } from '@inplay/domain';
 import { createProducer, recordSender, topicName, type Producer } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
 import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
 import { collect, insertRoster, playersWithSeqGaps, type Collected } from './int.fixtures';
 import { startPricing, type PricingHandle } from './pricing';
 
-const DATA_DIR = new URL('../../../../shared/data/statsbomb/', import.meta.url);
+const DATA_DIR = new URL('../../../data/statsbomb/', import.meta.url);
 const MATCH_ID = '15986';
 const SCORING_TYPES = ['GOAL', 'PENALTY_SCORED'];
 
@@ -28,10 +28,12 @@ async function loadJson<T>(file: string): Promise<T> {
 
 beforeAll(async () => {
   env = await isolate();
-  const [sbEvents, lineups] = await Promise.all([loadJson<SbEvent[]>(`${MATCH_ID}_events.json`), loadJson<SbLineup[]>(`${MATCH_ID}_lineups.json`)]);
-  const roster = rosterFromLineups(lineups, sbEvents, { matchId: MATCH_ID });
+  const [sbEvents, lineups] = await Promise.all([loadJson<SbEvent[]>(`events/${MATCH_ID}.json`), loadJson<SbLineup[]>(`lineups/${MATCH_ID}.json`)]);
+  const teams = statsBombTeams(sbEvents);
+  if (!teams.ok) throw new Error(teams.reason);
+  const roster = rosterFromLineups(lineups, sbEvents, { matchId: MATCH_ID, teams: teams.teams });
   await insertRoster(env.databaseUrl, roster);
-  const feed = mapStatsBombEvents(sbEvents, lineups, { matchId: MATCH_ID, kickOffAt: Date.now() - 3 * 3_600_000 });
+  const feed = mapStatsBombEvents(sbEvents, { matchId: MATCH_ID, kickOffAt: Date.now() - 3 * 3_600_000, teams: teams.teams });
   const ingestedFrom = Date.now();
   events = feed.events.map((e, i) => ({ ...e, ingestedAt: ingestedFrom + i }));
   pricing = await startPricing({

@@ -26,7 +26,7 @@ export function loadSettlementSettings(env: Record<string, string | undefined> =
   });
   const fairness = parseFairnessSettings(raw.FAIRNESS_POLICY, raw.FAIRNESS_POLICY_BY_MATCH);
   if (!fairness.ok) {
-    throw new ConfigError([...fairness.errors, `FAIRNESS_POLICY is one of ${FAIRNESS_POLICY_NAMES.join(', ')} (default trade-lock) or JSON such as {"policy":"delayed","delayMs":30000,"onEvent":"void"}`]);
+    throw new ConfigError([...fairness.errors, `FAIRNESS_POLICY is one of ${FAIRNESS_POLICY_NAMES.join(', ')} (default event-time-void) or JSON such as {"policy":"delayed","delayMs":30000,"onEvent":"void"}`]);
   }
   return {
     brokers: raw.KAFKA_BROKERS,

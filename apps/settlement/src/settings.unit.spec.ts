@@ -5,14 +5,15 @@ import { loadSettlementSettings } from './settings';
 const env = { KAFKA_BROKERS: '127.0.0.1:19092', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081', DATABASE_URL: 'postgres://u:p@127.0.0.1:15432/inplay' };
 
 describe('settlement settings', () => {
-  it('defaults to the trade lock everywhere', () => {
-    expect(loadSettlementSettings(env).fairness).toEqual({ default: { policy: 'trade-lock' }, byMatch: {} });
+  it('defaults to event-time void everywhere, and keeps the trade lock selectable', () => {
+    expect(loadSettlementSettings(env).fairness).toEqual({ default: { policy: 'event-time-void', voidHorizonMs: 45_000 }, byMatch: {} });
+    expect(loadSettlementSettings({ ...env, FAIRNESS_POLICY: 'trade-lock' }).fairness).toEqual({ default: { policy: 'trade-lock' }, byMatch: {} });
   });
 
   it('takes a policy per deployment and per match', () => {
-    const settings = loadSettlementSettings({ ...env, FAIRNESS_POLICY: 'event-time-void', FAIRNESS_POLICY_BY_MATCH: '{"m9":{"policy":"delayed","delayMs":40000}}' });
+    const settings = loadSettlementSettings({ ...env, FAIRNESS_POLICY: 'sealed-batch', FAIRNESS_POLICY_BY_MATCH: '{"m9":{"policy":"delayed","delayMs":40000}}' });
     expect(settings.fairness).toEqual({
-      default: { policy: 'event-time-void', voidHorizonMs: 45_000 },
+      default: { policy: 'sealed-batch', batchWindowMs: 10_000 },
       byMatch: { m9: { policy: 'delayed', delayMs: 40_000, onEvent: 'void' } },
     });
   });

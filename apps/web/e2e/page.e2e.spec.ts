@@ -32,7 +32,7 @@ beforeAll(async () => {
   await buildWeb(LOGS);
   const created = await createUser(env.databaseUrl, { userId: USER, displayName: 'E2E Fan', cashCents: 100_000 });
   expect(created.ok).toBe(true);
-  stack = await startStack(env, LOGS, { gateways: 2, replaySpeed: 30 });
+  stack = await startStack(env, LOGS, { gateways: 2, replaySpeed: 30, feed: 'later' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 240_000);
@@ -48,11 +48,22 @@ async function priceTexts(): Promise<string[]> {
 }
 
 describe('the fan page', () => {
-  it('logs in, shows moving prices, fills a buy, updates portfolio and leaderboard, and explains a refusal', async () => {
+  it('says in words that no match is live, then shows the match and its players when it kicks off', async () => {
     await page.goto(stack.url);
     await page.fill('#login-user', USER);
     await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#players tbody tr', { timeout: 30_000 });
+    await expect.poll(async () => page.locator('#match').innerText(), { timeout: 20_000 }).toContain('No match is live right now');
+    expect(await page.locator('#players tbody').innerText()).toContain('No match is live right now');
+    await page.screenshot({ path: join(ARTEFACTS, 'no-match.png') });
+
+    await stack.startFeed();
+    await expect.poll(async () => page.locator('#match').innerText(), { timeout: 30_000 }).toMatch(/^Barcelona\s*\d – \d\s*Girona/);
+    await expect.poll(async () => page.locator('#players tbody tr[data-player]').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(36);
+    expect(await page.locator('#players tbody').innerText()).not.toContain('No match is live');
+  }, 120_000);
+
+  it('shows moving prices, fills a buy, updates portfolio and leaderboard, and explains a refusal', async () => {
+    await page.waitForSelector('#players tbody tr[data-player]', { timeout: 30_000 });
     await expect.poll(async () => page.locator('#connection').innerText(), { timeout: 20_000 }).toBe('live');
 
     const before = await priceTexts();

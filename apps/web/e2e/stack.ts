@@ -14,6 +14,8 @@ export interface Service { name: string; process: ManagedProcess; serverId?: str
 export interface Stack {
   url: string;
   gateways: Service[];
+  /** Starts feed-ingest with the demo replay (when startStack was told `feed: 'later'`). */
+  startFeed(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ export async function buildWeb(logDir: string): Promise<void> {
   if ((await build.whenExited()) !== 0) throw new Error(`vite build failed:\n${build.lastLines()}`);
 }
 
-export async function startStack(env: IsolatedEnv, logDir: string, options: { gateways: number; replaySpeed: number }): Promise<Stack> {
+export async function startStack(env: IsolatedEnv, logDir: string, options: { gateways: number; replaySpeed: number; feed?: 'now' | 'later' }): Promise<Stack> {
   const gatewayPort = await freePort();
   const url = `http://127.0.0.1:${gatewayPort}`;
   const base = {
@@ -57,13 +59,16 @@ export async function startStack(env: IsolatedEnv, logDir: string, options: { ga
         GATEWAY_PORT: String(gatewayPort), GATEWAY_SERVER_ID: `e2e-gw-${i}`, GATEWAY_DEV_LOGIN: 'true', GATEWAY_ALLOWED_ORIGINS: url,
       }, `${url}/health`));
     }
-    const feedPort = await freePort();
-    const feedMetrics = await metrics();
-    await start('feed-ingest', 'apps/feed-ingest/src/main.ts', {
-      FEED_HTTP_PORT: String(feedPort), METRICS_PORT: feedMetrics.port, FEED_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789',
-      FEED_DEMO_REPLAY: 'true', FEED_DEMO_SPEED: String(options.replaySpeed), FEED_LAG_MS: '0', FEED_LAG_JITTER_MS: '0',
-    }, `http://127.0.0.1:${feedPort}/health`);
-    return { url, gateways, stop: () => stopAll(started) };
+    const startFeed = async (): Promise<void> => {
+      const feedPort = await freePort();
+      const feedMetrics = await metrics();
+      await start('feed-ingest', 'apps/feed-ingest/src/main.ts', {
+        FEED_HTTP_PORT: String(feedPort), METRICS_PORT: feedMetrics.port, FEED_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789',
+        FEED_DEMO_REPLAY: 'true', FEED_DEMO_SPEED: String(options.replaySpeed), FEED_LAG_MS: '0', FEED_LAG_JITTER_MS: '0',
+      }, `http://127.0.0.1:${feedPort}/health`);
+    };
+    if (options.feed !== 'later') await startFeed();
+    return { url, gateways, startFeed, stop: () => stopAll(started) };
   } catch (err) {
     await stopAll(started);
     throw err;

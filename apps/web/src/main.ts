@@ -68,6 +68,12 @@ function onMessage(m: ServerMessage): void {
 }
 
 function onMatchEvent(m: ServerMessage): void {
+  // A new match kicked off: its teams and players come from the gateway.
+  if (m['matchId'] && m['matchId'] !== match.matchId) {
+    Object.assign(match, { matchId: String(m['matchId']), home: '', away: '', finished: false });
+    void loadMatchAndPlayers(String(m['matchId']));
+  }
+  match.finished = Boolean(match.finished) || m['eventType'] === 'FULL_TIME';
   match.homeScore = Number(m['homeScore'] ?? match.homeScore);
   match.awayScore = Number(m['awayScore'] ?? match.awayScore);
   match.period = Number(m['period'] ?? match.period);
@@ -138,19 +144,13 @@ async function enterMarket(): Promise<void> {
   $('login').hidden = true;
   $('market').hidden = false;
   $('who').textContent = me ? `Logged in as ${me}` : '';
-  const res = await call<{ players: MarketPlayer[] }>('GET', '/players');
-  if (res.ok) {
-    for (const p of res.value.players) {
-      players.set(p.playerId, p);
-      if (p.priceCents !== undefined && p.seq !== undefined) book.snapshot(p.playerId, p.priceCents, p.seq, p.lockedUntil ?? null, Date.now());
-    }
-    const teams = [...new Set(res.value.players.map((p) => p.teamName))].sort();
-    $('team-filter').append(...teams.map((t) => new Option(t, t)));
-  }
+  await loadPlayers();
   const live = await call<{ matches: (MatchView & { recent: ServerMessage[] })[] }>('GET', '/matches');
-  const current = live.ok ? live.value.matches[0] : undefined;
+  // The most recent match that has not ended; else the last one, which shows its final score.
+  const all = live.ok ? live.value.matches : [];
+  const current = all.find((m) => !m.finished) ?? all[0];
   if (current) {
-    Object.assign(match, { matchId: current.matchId, home: current.home ?? 'Home', away: current.away ?? 'Away' });
+    Object.assign(match, { matchId: current.matchId, home: current.home ?? 'Home', away: current.away ?? 'Away', finished: current.finished });
     for (const event of current.recent) onMatchEvent(event);
   }
   renderMatch($('match'), match);
@@ -158,6 +158,42 @@ async function enterMarket(): Promise<void> {
   schedulePlayers();
   void refreshPortfolio();
   void refreshLeaderboard();
+}
+
+/** Loads the players table; true when it holds players of `matchId` (any players when not given). */
+async function loadPlayers(matchId?: string): Promise<boolean> {
+  const res = await call<{ players: (MarketPlayer & { matchId?: string })[] }>('GET', '/players');
+  if (!res.ok) return false;
+  const fresh = res.value.players.filter((p) => !players.has(p.playerId));
+  for (const p of res.value.players) {
+    players.set(p.playerId, p);
+    if (p.priceCents !== undefined && p.seq !== undefined && !book.get(p.playerId)) book.snapshot(p.playerId, p.priceCents, p.seq, p.lockedUntil ?? null, Date.now());
+  }
+  const filter = $('team-filter') as HTMLSelectElement;
+  const known = new Set([...filter.options].map((o) => o.value));
+  const teams = [...new Set(res.value.players.map((p) => p.teamName))].filter((t) => !known.has(t)).sort();
+  filter.append(...teams.map((t) => new Option(t, t)));
+  if (fresh.length) socket.send({ op: 'subscribe', players: fresh.map((p) => p.playerId) });
+  schedulePlayers();
+  return res.value.players.some((p) => matchId === undefined || p.matchId === matchId);
+}
+
+/** Tries of loading a new match's players (the gateway caches the table for a couple of seconds). */
+const NEW_MATCH_PLAYER_TRIES = 10;
+const NEW_MATCH_RETRY_MS = 1_500;
+
+/** A match seen for the first time on the socket: its team names, and its players (the roster is registered before kick-off). */
+async function loadMatchAndPlayers(matchId: string): Promise<void> {
+  const live = await call<{ matches: MatchView[] }>('GET', '/matches');
+  const found = live.ok ? live.value.matches.find((m) => m.matchId === matchId) : undefined;
+  if (found && match.matchId === matchId) {
+    Object.assign(match, { home: found.home ?? 'Home', away: found.away ?? 'Away' });
+    renderMatch($('match'), match);
+  }
+  for (let i = 0; i < NEW_MATCH_PLAYER_TRIES && match.matchId === matchId; i++) {
+    if (await loadPlayers(matchId)) return;
+    await new Promise((r) => setTimeout(r, NEW_MATCH_RETRY_MS));
+  }
 }
 
 function wire(): void {

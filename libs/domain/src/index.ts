@@ -15,6 +15,7 @@ export {
 } from './match/match-event';
 export {
   DEFAULT_INITIAL_PRICE_CENTS_BY_POSITION,
+  initialPriceCentsOf,
   POSITIONS,
   keeperOf,
   opponentOf,
@@ -57,10 +58,11 @@ export {
 } from './pricing/pricing-decider';
 export { concedingKeeperId, rolesFor, type PlayerCommand } from './pricing/roles';
 
-export { BIG_CHANCE_MIN_XG, mapStatsBombEvents, statsBombTeamIds, type StatsBombFeed, type StatsBombFeedOptions } from './feed/statsbomb-events';
+export { BIG_CHANCE_MIN_XG, mapStatsBombEvents, type StatsBombFeed, type StatsBombFeedOptions } from './feed/statsbomb-events';
+export { statsBombTeams, type StatsBombTeams, type StatsBombTeamsResult } from './feed/statsbomb-teams';
 export { MIN_PERIOD_BREAK_MS, PERIOD_NOMINAL_START_MS, parsePeriodTimestampMs, periodStartsMs } from './feed/statsbomb-clock';
-export { UNKNOWN_POSITION_FALLBACK, positionFromStatsBomb, rosterFromLineups, type StatsBombRosterOptions } from './feed/statsbomb-roster';
-export type { SbEvent, SbLineup, SbLineupPlayer, SbRef } from './feed/statsbomb-types';
+export { positionFromStatsBomb, rosterFromLineups, type StatsBombRosterOptions } from './feed/statsbomb-roster';
+export type { SbEvent, SbLineup, SbLineupPlayer, SbMatch, SbRef } from './feed/statsbomb-types';
 export {
   ASSISTED_GOAL_SHARE,
   DEFAULT_SYNTHETIC_RATES_PER_HOUR,
@@ -107,7 +109,7 @@ export {
 } from './leaderboard/standings';
 
 export {
-  batchWindowOf, DEFAULT_BATCH_WINDOW_MS, DEFAULT_DELAY_MS, DEFAULT_FAIRNESS_SETTINGS, DEFAULT_VOID_HORIZON_MS, executeAt, FAIRNESS_POLICY_NAMES,
+  batchWindowOf, DEFAULT_BATCH_WINDOW_MS, DEFAULT_DELAY_MS, DEFAULT_FAIRNESS_POLICY, DEFAULT_FAIRNESS_SETTINGS, EVENT_TIME_VOID, DEFAULT_VOID_HORIZON_MS, executeAt, FAIRNESS_POLICY_NAMES,
   fairnessVerdict, isEventTick, lowerMedian, MAX_POLICY_WINDOW_MS, NO_FAIRNESS, parseFairnessPolicy, parseFairnessSettings, policyForMatch, medianTick, priceAt, TRADE_LOCK, windowPrices, windowTicks,
   type DelayedOnEvent, type FairnessInput, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FairnessVerdict, type ParsedPolicy, type PriceInForce,
 } from './fairness/fairness-policy';

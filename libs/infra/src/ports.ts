@@ -37,3 +37,13 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/** The first of `count` consecutive free ports (for tests that start services at base + offset). */
+export async function freePortRange(count: number, host = '127.0.0.1', attempts = 50): Promise<number> {
+  for (let i = 0; i < attempts; i++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const free = await Promise.all(Array.from({ length: count }, (_, k) => isPortFree(base + k, host)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found in ${attempts} attempts`);
+}

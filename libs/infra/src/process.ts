@@ -11,6 +11,7 @@ export class ManagedProcess {
   readonly child: ChildProcess;
   private exited: Promise<number | null>;
   private exitCode: number | null | undefined;
+  private signal: NodeJS.Signals | null = null;
   private tail: string[] = [];
 
   constructor(
@@ -32,6 +33,7 @@ export class ManagedProcess {
     this.child.stderr?.on('data', keepTail);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
+        this.signal = signal;
         this.exitCode = code ?? (signal ? 128 : null);
         log.end();
         if (options.pidFile) rmSync(options.pidFile, { force: true });
@@ -64,6 +66,12 @@ export class ManagedProcess {
 
   whenExited(): Promise<number | null> {
     return this.exited;
+  }
+
+  /** How it ended, in words ("exit code 1", "killed by SIGKILL"); null while it runs. */
+  get exitDescription(): string | null {
+    if (this.running) return null;
+    return this.signal ? `killed by ${this.signal}` : `exit code ${this.exitCode}`;
   }
 
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {

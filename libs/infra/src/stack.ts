@@ -183,8 +183,18 @@ export interface StackState extends Endpoints {
   startedAt: string;
   mode: InfraMode;
   components: ComponentInfo[];
-  services: { name: string; pid?: number; address: string; healthUrl?: string }[];
+  services: ServiceState[];
   webUrl?: string;
+}
+
+/** A service as `inplay up` last saw it; `exited` is set when it ended while the stack was up. */
+export interface ServiceState {
+  name: string;
+  pid?: number;
+  address: string;
+  healthUrl?: string;
+  logFile?: string;
+  exited?: { how: string; at: string };
 }
 
 export function stackStateFile(stateDir: string): string {

@@ -1,5 +1,5 @@
 // `inplay feed replay|synthetic`: put a recorded match or synthetic load on match.events.
-import { replayStatsBombMatch, runSynthetic, formatReplaySummary } from '@inplay/feed-ingest';
+import { replayStatsBombMatch, runSynthetic, formatReplaySummary, statsBombSourceInDir, DEMO_STATSBOMB_SOURCE, type StatsBombSource } from '@inplay/feed-ingest';
 import { intOption } from '../options';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
@@ -17,9 +17,39 @@ function positive(name: string, value: string | undefined, fallback: number, max
   return n;
 }
 
-export async function feedReplay(options: { speed?: string; lagMs?: string; jitterMs?: string; matchId?: string }): Promise<void> {
+export interface FeedReplayOptions {
+  speed?: string;
+  lagMs?: string;
+  jitterMs?: string;
+  matchId?: string;
+  events?: string;
+  lineups?: string;
+  matches?: string;
+  statsbombDir?: string;
+  match?: string;
+}
+
+/** Which files to replay: --statsbomb-dir + --match for the open-data layout, --events/--lineups/--matches for files anywhere (these win). */
+export async function replaySource(o: FeedReplayOptions): Promise<StatsBombSource> {
+  if ((o.statsbombDir === undefined) !== (o.match === undefined)) throw new Error('--statsbomb-dir and --match go together: the open-data folder and the StatsBomb match id in it');
+  if ((o.events === undefined) !== (o.lineups === undefined) && o.statsbombDir === undefined) throw new Error('--events and --lineups go together (or add --statsbomb-dir DIR --match ID for the one not given)');
+  if (o.matches !== undefined && o.events === undefined && o.statsbombDir === undefined) throw new Error('--matches needs the match\'s files: --events FILE --lineups FILE, or --statsbomb-dir DIR --match ID');
+  const base = o.statsbombDir !== undefined && o.match !== undefined ? await statsBombSourceInDir(o.statsbombDir, o.match) : o.events === undefined ? DEMO_STATSBOMB_SOURCE : undefined;
+  const matchesFile = o.matches ?? base?.matchesFile;
+  const providerMatchId = o.match ?? (o.events === undefined ? base?.providerMatchId : undefined);
+  return {
+    eventsFile: o.events ?? base!.eventsFile,
+    lineupsFile: o.lineups ?? base!.lineupsFile,
+    ...(matchesFile ? { matchesFile } : {}),
+    ...(providerMatchId ? { providerMatchId } : {}),
+  };
+}
+
+export async function feedReplay(options: FeedReplayOptions): Promise<void> {
+  const source = await replaySource(options);
   const handle = replayStatsBombMatch({
     infra: infraOf(),
+    source,
     speed: positive('speed', options.speed, 10, 1_000),
     ...(options.lagMs !== undefined ? { lagMs: intOption('lag-ms', options.lagMs, { min: 0, max: 600_000 })! } : {}),
     ...(options.jitterMs !== undefined ? { lagJitterMs: intOption('jitter-ms', options.jitterMs, { min: 0, max: 600_000 })! } : {}),

@@ -4,10 +4,12 @@ import { readStackState, probeRegistry, LOCAL_PG_USER, LOCAL_PG_PASSWORD, LOCAL_
 import { probeKafka } from '@inplay/kafka';
 import { probePostgres, redact } from '@inplay/db';
 import { loadSettings } from '../settings';
+import { probeHealth } from '../supervisor';
 
 export interface ComponentStatus {
   name: string;
-  status: 'up' | 'down';
+  /** failed: running, but its health says a step of it failed (the demo replay, say). */
+  status: 'up' | 'down' | 'failed';
   address: string;
   version: string | null;
   error?: string;
@@ -33,12 +35,14 @@ export async function collectStatus(): Promise<{ running: boolean; upPid: number
     probe('kafka', brokers.join(','), async () => { await probeKafka(brokers, 3_000); return known('kafka') ?? 'unknown'; }),
     probe('postgres', redact(databaseUrl), () => probePostgres(databaseUrl)),
     probe('schema-registry', registryUrl, () => probeRegistry(registryUrl)),
-    ...(state?.services ?? []).map((s) => probe(s.name, s.address, async () => {
-      if (!s.healthUrl) return 'unknown';
-      const res = await fetch(s.healthUrl, { signal: AbortSignal.timeout(2_000) });
-      if (!res.ok) throw new Error(`health answered ${res.status}`);
-      return 'ok';
-    })),
+    ...(state?.services ?? []).map(async (s): Promise<ComponentStatus> => {
+      if (!s.healthUrl) return { name: s.name, status: 'up', address: s.address, version: 'unknown' };
+      const health = await probeHealth(s.healthUrl, 2_000);
+      if (health.state === 'ok') return { name: s.name, status: 'up', address: s.address, version: 'ok' };
+      const exited = s.exited ? `exited (${s.exited.how}) at ${s.exited.at}` : health.reason;
+      const log = s.logFile ? `; log: ${s.logFile}` : '';
+      return { name: s.name, status: health.state === 'failed' ? 'failed' : 'down', address: s.address, version: null, error: `${health.state === 'failed' ? health.reason : exited}${log}` };
+    }),
   ]);
   return { running: Boolean(state), upPid: state?.upPid ?? null, components };
 }
@@ -49,8 +53,8 @@ export async function status(options: { json?: boolean }): Promise<void> {
     console.log(JSON.stringify(report, null, 2));
   } else {
     for (const c of report.components) {
-      console.log(`${c.status === 'up' ? 'up  ' : 'down'}  ${c.name.padEnd(16)} ${c.address.padEnd(40)} ${c.version ?? c.error ?? ''}`);
+      console.log(`${c.status.padEnd(6)}  ${c.name.padEnd(16)} ${c.address.padEnd(40)} ${c.version ?? c.error ?? ''}`);
     }
   }
-  if (report.components.some((c) => c.status === 'down')) process.exitCode = 3;
+  if (report.components.some((c) => c.status !== 'up')) process.exitCode = 3;
 }

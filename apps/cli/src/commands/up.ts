@@ -3,6 +3,8 @@
 import { progress, startInfra, writeStackState, readStackState, clearStackState, isAlive, type RunningInfra } from '@inplay/infra';
 import { loadSettings, externalEndpoints } from '../settings';
 import { startServices, buildWebClient, createDemoUsers, DEMO_USERS, DEMO_CASH_CENTS, type RunningService, type ServiceOptions } from '../services';
+import { supervise, type Supervisor } from '../supervisor';
+import { waitForDemoPrices } from '../demo-flow';
 import { join } from 'node:path';
 
 export interface UpOptions {
@@ -32,7 +34,7 @@ export async function up(options: UpOptions): Promise<void> {
   }
   const startedAt = Date.now();
   // What is running, for the shutdown handler (set as things start).
-  const running: { infra?: RunningInfra; services: RunningService[] } = { services: [] };
+  const running: { infra?: RunningInfra; services: RunningService[]; supervisor?: Supervisor } = { services: [] };
   let stopping = false;
   let starting = true;
   const shutdown = async (signal: string): Promise<void> => {
@@ -41,6 +43,7 @@ export async function up(options: UpOptions): Promise<void> {
     // Mid-start, the start-up path itself stops what it started once its current step ends.
     if (starting) { console.error(`\n${signal}: stopping once the current start-up step ends...`); return; }
     console.error(`\n${signal}: stopping services, then the registry, Kafka and Postgres...`);
+    running.supervisor?.stop();
     for (const service of [...running.services].reverse()) await service.stop().catch(() => undefined);
     await running.infra?.stop();
     clearStackState(settings.stateDir);
@@ -75,7 +78,7 @@ export async function up(options: UpOptions): Promise<void> {
     ...(infra.adminDatabaseUrl ? { adminDatabaseUrl: infra.adminDatabaseUrl } : {}),
     schemaRegistryUrl: infra.schemaRegistryUrl,
     components: infra.components,
-    services: [] as { name: string; pid?: number; address: string; healthUrl?: string }[],
+    services: [] as RunningService['info'][],
   };
   writeStackState(settings.stateDir, state);
 
@@ -95,12 +98,34 @@ export async function up(options: UpOptions): Promise<void> {
     }
     state.services = running.services.map((s) => s.info);
     writeStackState(settings.stateDir, state);
+    // From here on, a service that exits or reports a failure is said on this console and recorded for `inplay status`.
+    running.supervisor = supervise(running.services.map((s) => ({ name: s.info.name, process: s.process, ...(s.info.healthUrl ? { healthUrl: s.info.healthUrl } : {}) })), {
+      report: (text) => console.error(text),
+      exited: (name, how) => {
+        const service = state.services.find((s) => s.name === name);
+        if (service) service.exited = { how, at: new Date().toISOString() };
+        writeStackState(settings.stateDir, state);
+      },
+    });
+  }
+  let demoProblem: string | null = null;
+  const gateway = running.services.find((s) => s.info.name.startsWith('gateway'));
+  if (!options.infraOnly && gateway && serviceOptions(options).demoSpeed > 0 && !stopping) {
+    const demo = progress('Demo match: waiting for the first prices on the gateway');
+    const flow = await waitForDemoPrices({ gatewayUrl: gateway.info.address, services: running.services });
+    if (flow.ok) demo.done(`first prices after ${(flow.ms / 1000).toFixed(1)} s`);
+    else { demoProblem = flow.problem; demo.done('not flowing'); }
   }
   starting = false;
   if (stopping) { stopping = false; return shutdown('SIGINT'); }
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  console.log(`\ninplay is up in ${seconds} s (${mode} infrastructure${options.infraOnly ? ', infrastructure only' : ''}).`);
+  if (demoProblem) {
+    console.error(`\n✗ inplay started in ${seconds} s, but the demo match is NOT flowing: ${demoProblem}`);
+    console.error('  Services keep running for a look (`npx inplay status`, the logs above); Ctrl-C stops everything.');
+  } else {
+    console.log(`\ninplay is up in ${seconds} s (${mode} infrastructure${options.infraOnly ? ', infrastructure only' : ''}).`);
+  }
   for (const c of infra.components) console.log(`  ${c.name.padEnd(16)} ${c.address.padEnd(34)} ${c.version}`);
   for (const s of running.services) console.log(`  ${s.info.name.padEnd(16)} ${s.info.address}`);
   const entry = running.services.find((s) => s.info.name.startsWith('gateway'));

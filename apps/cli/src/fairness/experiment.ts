@@ -12,7 +12,7 @@ import {
   DEFAULT_PRICING_CONFIG, createRandom, mapStatsBombEvents, medianOf, planFrontRuns, planHonestOrders, rngStateFromSeed, rosterFromLineups,
   scheduleReplay, scopeEventIdToMatch, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FrontRun, type HonestOrderPlan,
 } from '@inplay/domain';
-import { DEFAULT_STATSBOMB_DIR, DEFAULT_STATSBOMB_MATCH, loadStatsBombFiles } from '@inplay/feed-ingest';
+import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, type StatsBombMatchFiles, type StatsBombSource } from '@inplay/feed-ingest';
 import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator } from '@inplay/kafka';
 import { startPricing, writeRoster } from '@inplay/pricing';
 import { checkLedgerInvariants, createUser, startSettlement } from '@inplay/settlement';
@@ -48,8 +48,8 @@ export interface ExperimentOptions {
   /** Replay only the first N minutes of match time (tests); default the whole match. */
   untilMinute?: number;
   seed: number;
-  dataDir?: string;
-  providerMatchId?: string;
+  /** The match's files; default the demo match shipped in data/statsbomb. */
+  source?: StatsBombSource;
   /** Simulated time after the last event for the last orders and sells (default AFTER_FULL_TIME_MS). */
   afterMatchMs?: number;
   /** Keeps each run's topics and database for inspection. */
@@ -107,7 +107,7 @@ export function simClock(startAt: number, speed: number): SimClock {
 
 export async function runFairnessExperiment(o: ExperimentOptions): Promise<ExperimentReport> {
   const log = o.log ?? (() => undefined);
-  const raw = await loadStatsBombFiles(o.dataDir ?? DEFAULT_STATSBOMB_DIR, o.providerMatchId ?? DEFAULT_STATSBOMB_MATCH);
+  const raw = await loadStatsBombMatch(o.source ?? DEMO_STATSBOMB_SOURCE);
   const pendingGraceMs = Math.max(1_000, 100 * o.speed);
   const pricingDriftIntervalMs = 100;
   const policies: Record<string, PolicyOutcome> = {};
@@ -124,7 +124,7 @@ export async function runFairnessExperiment(o: ExperimentOptions): Promise<Exper
   return { match: matchInfo!, setup: { ...setup, pendingGraceMs, pricingDriftIntervalMs }, policies };
 }
 
-type RawMatch = Awaited<ReturnType<typeof loadStatsBombFiles>>;
+type RawMatch = StatsBombMatchFiles;
 
 async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicyConfig, raw: RawMatch, tuning: { pendingGraceMs: number; pricingDriftIntervalMs: number }) {
   const id = randomBytes(3).toString('hex');
@@ -152,9 +152,9 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     // The match on simulated time: kick-off a minute after the clock starts.
     const clock = simClock(Math.ceil(Date.now() / 60_000) * 60_000, o.speed);
     const kickOffAt = clock.now() + 60_000;
-    const matchId = `statsbomb-${o.providerMatchId ?? DEFAULT_STATSBOMB_MATCH}-${prefix.slice(0, -1)}`;
-    const roster = rosterFromLineups(raw.lineups, raw.events, { matchId });
-    const feed = mapStatsBombEvents(raw.events, raw.lineups, { matchId, kickOffAt: 0, provider: 'statsbomb' });
+    const matchId = `statsbomb-${raw.providerMatchId}-${prefix.slice(0, -1)}`;
+    const roster = rosterFromLineups(raw.lineups, raw.events, { matchId, teams: raw.teams });
+    const feed = mapStatsBombEvents(raw.events, { matchId, kickOffAt: 0, provider: 'statsbomb', teams: raw.teams });
     const untilOffset = o.untilMinute === undefined ? Infinity : o.untilMinute * 60_000;
     const drafts = feed.events.filter((d) => d.occurredAt <= untilOffset).map((d) => ({ ...d, eventId: scopeEventIdToMatch(d) }));
     const events = scheduleReplay(drafts, { replayStartAt: kickOffAt, speed: 1, lagMs: o.feedLagMs, lagJitterMs: o.feedLagJitterMs }, createRandom(rngStateFromSeed(o.seed)));
@@ -165,7 +165,7 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     const honestPlan = planHonestOrders({ seed: o.seed, userIds: honestIds, playerIds: roster.players.map((p) => p.playerId), from: firstTradeAt, until: lastIngestedAt, meanIntervalMs: o.honestMeanIntervalMs });
     const frontRuns = planFrontRuns(events, { frontRunMs: o.frontRunMs, sellAfterFeedMs: o.sellAfterFeedMs });
     const match = {
-      provider: 'StatsBomb Open Data', providerMatchId: o.providerMatchId ?? DEFAULT_STATSBOMB_MATCH, credit: 'Data: StatsBomb Open Data (https://github.com/statsbomb/open-data)',
+      provider: 'StatsBomb Open Data', providerMatchId: raw.providerMatchId, credit: 'Data: StatsBomb Open Data (https://github.com/statsbomb/open-data)',
       events: events.length, goals: events.filter((e) => e.type === 'GOAL').length, minutes: Math.round((lastIngestedAt - kickOffAt) / 60_000),
     };
 

@@ -12,7 +12,7 @@ interface PlayerRow {
   name: string;
   team_id: string;
   team_name: string;
-  position: string;
+  position: string | null;
   jersey: number | null;
   initial_price_cents: string;
 }

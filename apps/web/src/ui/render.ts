@@ -7,20 +7,24 @@ export interface MarketPlayer {
   playerId: string;
   name: string;
   teamName: string;
-  position: string;
+  /** null when the provider's data gives none (shown as "unknown"). */
+  position: string | null;
   jersey?: number | null;
   priceCents?: number;
   seq?: number;
   lockedUntil?: number | null;
 }
 
-export interface MatchView { matchId: string | null; home: string; away: string; homeScore: number; awayScore: number; clock: string; period: number; clockMs?: number }
+export interface MatchView { matchId: string | null; home: string; away: string; homeScore: number; awayScore: number; clock: string; period: number; clockMs?: number; finished?: boolean }
 export interface Holding { playerId: string; quantity: number; averageCostCents: number | null; latestPriceCents: number | null; valueCents: number; unrealisedPnlCents: number; realisedPnlCents: number }
 export interface Portfolio { cashCents: number; holdings: Holding[]; totalValueCents?: number; realisedPnlCents?: number }
 export interface Board { boardId: string; totalUsers: number; entries: { rank: number; userId: string; valueCents: number }[]; you?: { rank: number; valueCents: number } | null; beyondTop?: boolean }
 export interface OrderView { orderId: string; playerId: string; side: string; quantity: number; status: 'pending' | 'filled' | 'rejected'; fillPriceCents?: number; reason?: string; message?: string; retryAfterMs?: number }
 
 const FLASH_MS = 800;
+const PLAYER_COLUMNS = 5;
+export const UNKNOWN_POSITION = 'unknown';
+export const NO_MATCH_TEXT = 'No match is live right now. Prices appear here as soon as one kicks off.';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -39,9 +43,15 @@ export function renderPlayers(
 ): void {
   const search = filter.search.trim().toLowerCase();
   const rows = players
-    .filter((p) => (!search || p.name.toLowerCase().includes(search)) && (!filter.team || p.teamName === filter.team) && (!filter.position || p.position === filter.position))
+    .filter((p) => (!search || p.name.toLowerCase().includes(search)) && (!filter.team || p.teamName === filter.team) && (!filter.position || (p.position ?? UNKNOWN_POSITION) === filter.position))
     .sort((a, b) => (book.get(b.playerId)?.priceCents ?? 0) - (book.get(a.playerId)?.priceCents ?? 0) || a.name.localeCompare(b.name));
   const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.['player'];
+  if (rows.length === 0) {
+    const empty = el('td', { colspan: String(PLAYER_COLUMNS), class: 'muted empty' }, players.length === 0 ? NO_MATCH_TEXT : 'No player matches these filters.');
+    tbody.replaceChildren(el('tr', {}, ''));
+    tbody.firstElementChild?.append(empty);
+    return;
+  }
   tbody.replaceChildren(...rows.map((p) => {
     const price = book.get(p.playerId);
     const tr = el('tr', { 'data-player': p.playerId, tabindex: '0', 'aria-selected': String(p.playerId === selected) });
@@ -68,18 +78,22 @@ export function renderPlayers(
     trend.append(svg);
     const trade = el('td');
     trade.append(el('button', { type: 'button', class: 'secondary', 'aria-label': `Trade ${p.name}`, tabindex: '-1' }, 'Trade'));
-    tr.append(name, el('td', {}, p.position), priceCell, trend, trade);
+    tr.append(name, el('td', p.position ? {} : { class: 'muted' }, p.position ?? UNKNOWN_POSITION), priceCell, trend, trade);
     return tr;
   }));
   if (focusedId) (tbody.querySelector(`tr[data-player="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
 }
 
 export function renderMatch(target: HTMLElement, m: MatchView): void {
+  if (!m.matchId) {
+    target.replaceChildren(el('span', { class: 'muted' }, NO_MATCH_TEXT));
+    return;
+  }
   target.replaceChildren(
     el('span', {}, m.home || 'Home'),
     el('span', { class: 'score', 'aria-label': `score ${m.homeScore} to ${m.awayScore}` }, `${m.homeScore} – ${m.awayScore}`),
     el('span', {}, m.away || 'Away'),
-    el('span', { class: 'clock' }, m.clockMs !== undefined && m.period ? `  ${matchClock(m.clockMs, m.period)}` : ''),
+    el('span', { class: 'clock' }, m.finished ? '  full time' : m.clockMs !== undefined && m.period ? `  ${matchClock(m.clockMs, m.period)}` : ''),
   );
 }
 

@@ -51,6 +51,7 @@ export type FairnessPolicyConfig =
 
 export const NO_FAIRNESS: FairnessPolicyConfig = { policy: 'none' };
 export const TRADE_LOCK: FairnessPolicyConfig = { policy: 'trade-lock' };
+export const EVENT_TIME_VOID: FairnessPolicyConfig = { policy: 'event-time-void', voidHorizonMs: DEFAULT_VOID_HORIZON_MS };
 
 /** Per deployment: one default, and per match overrides (key: matchId). */
 export interface FairnessSettings {
@@ -58,7 +59,13 @@ export interface FairnessSettings {
   byMatch: Readonly<Record<string, FairnessPolicyConfig>>;
 }
 
-export const DEFAULT_FAIRNESS_SETTINGS: FairnessSettings = { default: TRADE_LOCK, byMatch: {} };
+/**
+ * Event-time void by default: measured on the real match (docs/fairness.md) it took the
+ * front-runner's profit to zero with honest fills as fast as with no policy, while the trade
+ * lock did not stop him (the lock starts when the feed arrives, after he has bought).
+ */
+export const DEFAULT_FAIRNESS_POLICY: FairnessPolicyConfig = EVENT_TIME_VOID;
+export const DEFAULT_FAIRNESS_SETTINGS: FairnessSettings = { default: DEFAULT_FAIRNESS_POLICY, byMatch: {} };
 
 export function policyForMatch(settings: FairnessSettings, matchId: string | null | undefined): FairnessPolicyConfig {
   return (matchId !== null && matchId !== undefined ? settings.byMatch[matchId] : undefined) ?? settings.default;

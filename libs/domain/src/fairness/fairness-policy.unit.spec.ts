@@ -138,8 +138,9 @@ describe('policy configuration', () => {
     expect(parseFairnessPolicy('delayed')).toMatchObject({ ok: false });
   });
 
-  it('reads the deployment default and per-match overrides from configuration strings', () => {
-    expect(parseFairnessSettings(undefined, undefined)).toEqual({ ok: true, settings: { default: TRADE_LOCK, byMatch: {} } });
+  it('defaults to event-time void and reads the deployment default and per-match overrides from configuration strings', () => {
+    expect(parseFairnessSettings(undefined, undefined)).toEqual({ ok: true, settings: { default: { policy: 'event-time-void', voidHorizonMs: 45_000 }, byMatch: {} } });
+    expect(parseFairnessSettings('trade-lock', undefined)).toEqual({ ok: true, settings: { default: TRADE_LOCK, byMatch: {} } });
     expect(parseFairnessSettings('sealed-batch', '{"m1":"none","m2":{"policy":"event-time-void","voidHorizonMs":50000}}')).toEqual({ ok: true, settings: {
       default: { policy: 'sealed-batch', batchWindowMs: 10_000 },
       byMatch: { m1: { policy: 'none' }, m2: { policy: 'event-time-void', voidHorizonMs: 50_000 } },

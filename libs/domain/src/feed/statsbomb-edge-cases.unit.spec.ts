@@ -2,14 +2,10 @@
 // second yellows, extra time.
 import { describe, expect, it } from 'vitest';
 import { mapStatsBombEvents } from './statsbomb-events';
-import type { SbEvent, SbLineup } from './statsbomb-types';
+import type { SbEvent } from './statsbomb-types';
 
 const HOME = { id: 1, name: 'Home' };
 const AWAY = { id: 2, name: 'Away' };
-const lineups: SbLineup[] = [
-  { team_id: 1, team_name: 'Home', lineup: [] },
-  { team_id: 2, team_name: 'Away', lineup: [] },
-];
 
 let index = 0;
 function sb(type: string, fields: Partial<SbEvent> = {}): SbEvent {
@@ -17,7 +13,7 @@ function sb(type: string, fields: Partial<SbEvent> = {}): SbEvent {
   return { id: `ev${index}`, index, period: 1, timestamp: `00:${String(10 + index).padStart(2, '0')}:00.000`, minute: 10 + index, second: 0, type: { id: 0, name: type }, team: HOME, player: { id: 10, name: 'Ten' }, ...fields };
 }
 
-const map = (events: SbEvent[]) => mapStatsBombEvents(events, lineups, { matchId: 'm', kickOffAt: 0 });
+const map = (events: SbEvent[]) => mapStatsBombEvents(events, { matchId: 'm', kickOffAt: 0, teams: { homeTeamId: '1', awayTeamId: '2' } });
 
 describe('StatsBomb feed edge cases', () => {
   it('maps Own Goal Against to OWN_GOAL on the player and scores it for the other side, ignoring Own Goal For', () => {

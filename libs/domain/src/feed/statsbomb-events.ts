@@ -5,7 +5,7 @@
 import type { MatchEventType } from '@inplay/contracts';
 import { CONCEDING_KEEPER_ATTRIBUTE, type MatchEventDraft } from '../match/match-event';
 import { parsePeriodTimestampMs, periodStartsMs } from './statsbomb-clock';
-import type { SbEvent, SbLineup } from './statsbomb-types';
+import type { SbEvent } from './statsbomb-types';
 
 /** A shot that did not score with at least this expected-goals value is also a BIG_CHANCE (Opta's "big chance" is roughly 0.3-0.4; 0.2 keeps the close misses). */
 export const BIG_CHANCE_MIN_XG = 0.2;
@@ -15,8 +15,8 @@ export interface StatsBombFeedOptions {
   /** Epoch ms of the first kick-off; occurredAt is placed relative to it. */
   kickOffAt: number;
   provider?: string;
-  /** Defaults to the first team of the lineups file (StatsBomb lists the home team first). */
-  homeTeamId?: string;
+  /** Home and away, as the data states them (statsBombTeams). */
+  teams: { homeTeamId: string; awayTeamId: string };
   bigChanceMinXg?: number;
 }
 
@@ -47,11 +47,10 @@ const CARD_TYPES: Readonly<Record<string, MatchEventType>> = { 'Yellow Card': 'Y
 
 const idOf = (ref: { id: number } | undefined): string | null => (ref === undefined ? null : String(ref.id));
 
-export function mapStatsBombEvents(events: readonly SbEvent[], lineups: readonly SbLineup[], options: StatsBombFeedOptions): StatsBombFeed {
+export function mapStatsBombEvents(events: readonly SbEvent[], options: StatsBombFeedOptions): StatsBombFeed {
   const provider = options.provider ?? 'statsbomb';
   const bigChanceMinXg = options.bigChanceMinXg ?? BIG_CHANCE_MIN_XG;
-  const teamIds = statsBombTeamIds(events, lineups);
-  const homeTeamId = options.homeTeamId ?? teamIds[0] ?? null;
+  const { homeTeamId, awayTeamId } = options.teams;
   const result: StatsBombFeed = { events: [], ignored: {}, mappedProviderEvents: 0, unreadable: [] };
 
   const timed: { event: SbEvent; clockMs: number }[] = [];
@@ -82,7 +81,7 @@ export function mapStatsBombEvents(events: readonly SbEvent[], lineups: readonly
     }
     result.mappedProviderEvents += 1;
     for (const t of translations) {
-      const scoringTeamId = t.type === 'OWN_GOAL' ? (teamIds.find((id) => id !== t.teamId) ?? null) : t.type === 'GOAL' || t.type === 'PENALTY_SCORED' ? t.teamId : null;
+      const scoringTeamId = t.type === 'OWN_GOAL' ? (t.teamId === homeTeamId ? awayTeamId : t.teamId === awayTeamId ? homeTeamId : null) : t.type === 'GOAL' || t.type === 'PENALTY_SCORED' ? t.teamId : null;
       if (scoringTeamId !== null) {
         if (scoringTeamId === homeTeamId) homeScore += 1;
         else awayScore += 1;
@@ -106,12 +105,6 @@ export function mapStatsBombEvents(events: readonly SbEvent[], lineups: readonly
     }
   }
   return result;
-}
-
-/** The two teams, home first: the lineups file's order, else the order of the Starting XI events. */
-export function statsBombTeamIds(events: readonly SbEvent[], lineups: readonly SbLineup[]): string[] {
-  if (lineups.length > 0) return lineups.map((l) => String(l.team_id));
-  return events.filter((e) => e.type.name === 'Starting XI' && e.team !== undefined).map((e) => String(e.team?.id));
 }
 
 interface TranslateContext {

@@ -1,16 +1,15 @@
 // The roster of a StatsBomb match: every player of both lineups with team,
-// position and starting price. Lineups files of this vintage carry no
+// position and starting price. Lineups files of some vintages carry no
 // positions, so they come from the Starting XI events and, for substitutes,
-// from the first event they appear in.
-import { DEFAULT_INITIAL_PRICE_CENTS_BY_POSITION, type InitialPriceTable, type Position, type Roster, type RosterPlayer } from '../match/roster';
-import { statsBombTeamIds } from './statsbomb-events';
+// from the first event they appear in. A player with none of these (an unused
+// substitute) has no known position and keeps none.
+import { initialPriceCentsOf, type InitialPriceTable, type Position, type Roster, type RosterPlayer } from '../match/roster';
 import type { SbEvent, SbLineup } from './statsbomb-types';
-
-/** Players who never took the field have no known position; they are priced as midfielders. */
-export const UNKNOWN_POSITION_FALLBACK: Position = 'MID';
 
 export interface StatsBombRosterOptions {
   matchId: string;
+  /** Home and away, as the data states them (statsBombTeams). */
+  teams: { homeTeamId: string; awayTeamId: string };
   initialPriceCentsByPosition?: InitialPriceTable;
 }
 
@@ -23,7 +22,6 @@ export function positionFromStatsBomb(name: string): Position {
 }
 
 export function rosterFromLineups(lineups: readonly SbLineup[], events: readonly SbEvent[], options: StatsBombRosterOptions): Roster {
-  const prices = options.initialPriceCentsByPosition ?? DEFAULT_INITIAL_PRICE_CENTS_BY_POSITION;
   const starters = new Map<number, string>();
   for (const event of events) {
     if (event.type.name !== 'Starting XI') continue;
@@ -38,7 +36,7 @@ export function rosterFromLineups(lineups: readonly SbLineup[], events: readonly
     team.lineup.map((p) => {
       const listed = p.positions?.[0];
       const positionName = listed?.position ?? starters.get(p.player_id) ?? firstSeenPosition.get(p.player_id);
-      const position = positionName === undefined ? UNKNOWN_POSITION_FALLBACK : positionFromStatsBomb(positionName);
+      const position = positionName === undefined ? null : positionFromStatsBomb(positionName);
       return {
         playerId: String(p.player_id),
         name: p.player_nickname ?? p.player_name,
@@ -47,10 +45,9 @@ export function rosterFromLineups(lineups: readonly SbLineup[], events: readonly
         teamName: team.team_name,
         position,
         startingXi: starters.has(p.player_id) || listed?.start_reason === 'Starting XI',
-        initialPriceCents: prices[position],
+        initialPriceCents: initialPriceCentsOf(position, options.initialPriceCentsByPosition),
       };
     }),
   );
-  const [homeTeamId = '', awayTeamId = ''] = statsBombTeamIds(events, lineups);
-  return { matchId: options.matchId, homeTeamId, awayTeamId, players };
+  return { matchId: options.matchId, homeTeamId: options.teams.homeTeamId, awayTeamId: options.teams.awayTeamId, players };
 }

@@ -49,3 +49,14 @@ export interface SbLineup {
   team_name: string;
   lineup: SbLineupPlayer[];
 }
+
+/** One entry of a matches file (`matches/<competition>/<season>.json`). */
+export interface SbMatch {
+  match_id: number;
+  match_date?: string;
+  kick_off?: string | null;
+  home_team: { home_team_id: number; home_team_name: string };
+  away_team: { away_team_id: number; away_team_name: string };
+  home_score?: number | null;
+  away_score?: number | null;
+}

@@ -4,6 +4,7 @@ import { mapStatsBombEvents, type StatsBombFeed } from './statsbomb-events';
 import { positionFromStatsBomb, rosterFromLineups } from './statsbomb-roster';
 import { loadStatsBombMatch, STATSBOMB_MATCH_ID } from './statsbomb.fixtures';
 import type { SbEvent, SbLineup } from './statsbomb-types';
+import type { StatsBombTeams } from './statsbomb-teams';
 import { parsePeriodTimestampMs } from './statsbomb-clock';
 
 const KICK_OFF_AT = 1_537_728_300_000; // 2018-09-23T18:45:00Z
@@ -16,13 +17,13 @@ const VIDAL = '8206';
 const AARON = '6578'; // Aday Benítez, assisted Stuani
 const LENGLET = '6826';
 
-let raw: { events: SbEvent[]; lineups: SbLineup[] };
+let raw: { events: SbEvent[]; lineups: SbLineup[]; teams: StatsBombTeams };
 let feed: StatsBombFeed;
 const ofType = (...types: MatchEventType[]) => feed.events.filter((e) => types.includes(e.type));
 
 beforeAll(async () => {
   raw = await loadStatsBombMatch();
-  feed = mapStatsBombEvents(raw.events, raw.lineups, { matchId: STATSBOMB_MATCH_ID, kickOffAt: KICK_OFF_AT });
+  feed = mapStatsBombEvents(raw.events, { matchId: STATSBOMB_MATCH_ID, kickOffAt: KICK_OFF_AT, teams: raw.teams });
 });
 
 describe('StatsBomb feed: Barcelona 2-2 Girona', () => {
@@ -94,14 +95,14 @@ describe('StatsBomb feed: Barcelona 2-2 Girona', () => {
 
   it('counts an unreadable timestamp instead of dropping the event', () => {
     const broken = { ...raw.events[5]!, timestamp: 'soon' };
-    const result = mapStatsBombEvents([broken], raw.lineups, { matchId: 'x', kickOffAt: 0 });
+    const result = mapStatsBombEvents([broken], { matchId: 'x', kickOffAt: 0, teams: raw.teams });
     expect(result.unreadable).toEqual([{ providerEventId: broken.id, reason: expect.stringContaining('soon') }]);
   });
 });
 
 describe('StatsBomb roster', () => {
   it('lists all 36 players of both squads with team and a position-based starting price', () => {
-    const roster = rosterFromLineups(raw.lineups, raw.events, { matchId: STATSBOMB_MATCH_ID });
+    const roster = rosterFromLineups(raw.lineups, raw.events, { matchId: STATSBOMB_MATCH_ID, teams: raw.teams });
     expect([roster.homeTeamId, roster.awayTeamId]).toEqual([BARCELONA, GIRONA]);
     expect(roster.players).toHaveLength(36);
     expect(roster.players.filter((p) => p.startingXi)).toHaveLength(22);
@@ -113,7 +114,7 @@ describe('StatsBomb roster', () => {
   });
 
   it('takes the starting prices from the table it is given', () => {
-    const roster = rosterFromLineups(raw.lineups, raw.events, { matchId: 'x', initialPriceCentsByPosition: { GK: 1, DEF: 2, MID: 3, FWD: 4 } });
+    const roster = rosterFromLineups(raw.lineups, raw.events, { matchId: 'x', teams: raw.teams, initialPriceCentsByPosition: { GK: 1, DEF: 2, MID: 3, FWD: 4 } });
     expect(new Set(roster.players.map((p) => p.initialPriceCents))).toEqual(new Set([1, 2, 3, 4]));
   });
 

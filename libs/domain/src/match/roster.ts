@@ -10,7 +10,8 @@ export interface RosterPlayer {
   jersey: number | null;
   teamId: string;
   teamName: string;
-  position: Position;
+  /** null when the data records none (an unused substitute): shown as unknown, priced by initialPriceCentsOf. */
+  position: Position | null;
   /** In the starting XI (the keeper who starts is the default conceding keeper). */
   startingXi: boolean;
   initialPriceCents: number;
@@ -26,6 +27,20 @@ export interface Roster {
 export type InitialPriceTable = Record<Position, number>;
 
 export const DEFAULT_INITIAL_PRICE_CENTS_BY_POSITION: InitialPriceTable = { FWD: 1200, MID: 1000, DEF: 800, GK: 700 };
+
+/**
+ * A player's opening price: his position's entry in the table; with no known
+ * position, the median of the table's four prices (€9.00 by default, between
+ * the defender's and the midfielder's), so
+ * an unknown player is neither the cheapest nor the dearest share.
+ */
+export function initialPriceCentsOf(position: Position | null, table: InitialPriceTable = DEFAULT_INITIAL_PRICE_CENTS_BY_POSITION): number {
+  if (position !== null) return table[position];
+  const sorted = POSITIONS.map((p) => table[p]).sort((a, b) => a - b);
+  const upper = sorted[sorted.length / 2] ?? 0;
+  const lower = sorted[sorted.length / 2 - 1] ?? upper;
+  return Math.round((lower + upper) / 2);
+}
 
 /** The other team of the match, or null when teamId is not one of its teams. */
 export function opponentOf(roster: Roster, teamId: string): string | null {

@@ -5,7 +5,7 @@
 import { fillPostings } from '../ledger/postings';
 import { invariant } from '../invariant';
 import { available } from '../fairness/event-time-void';
-import { executeAt, fairnessVerdict, TRADE_LOCK, type FairnessPolicyConfig, type PriceInForce } from '../fairness/fairness-policy';
+import { DEFAULT_FAIRNESS_POLICY, executeAt, fairnessVerdict, type FairnessPolicyConfig, type PriceInForce } from '../fairness/fairness-policy';
 import {
   evolve,
   initialState,
@@ -29,7 +29,7 @@ export interface SettlementConfig {
   fairness: FairnessSelector;
 }
 
-export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = { maxPriceAgeMs: DEFAULT_MAX_PRICE_AGE_MS, fairness: TRADE_LOCK };
+export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = { maxPriceAgeMs: DEFAULT_MAX_PRICE_AGE_MS, fairness: DEFAULT_FAIRNESS_POLICY };
 
 export type PriceInForceLookup = (playerId: string) => PriceInForce | undefined;
 /** A player's recent ticks, ascending by seq (delayed execution and sealed batches price from them). */

@@ -38,9 +38,9 @@ function priceMatch(events: MatchEvent[], roster: ReturnType<typeof rosterFromLi
 let ticksByPlayer: Map<string, PriceTick[]>;
 let fullTimeIngestedAt: number;
 beforeAll(async () => {
-  const { events, lineups } = await loadStatsBombMatch();
-  const roster = rosterFromLineups(lineups, events, { matchId: '15986' });
-  const feed = mapStatsBombEvents(events, lineups, { matchId: '15986', kickOffAt: KICK_OFF_AT });
+  const { events, lineups, teams } = await loadStatsBombMatch();
+  const roster = rosterFromLineups(lineups, events, { matchId: '15986', teams });
+  const feed = mapStatsBombEvents(events, { matchId: '15986', kickOffAt: KICK_OFF_AT, teams });
   const ingested = feed.events.map((e) => ({ ...e, ingestedAt: e.occurredAt + FEED_LAG_MS }));
   fullTimeIngestedAt = ingested.find((e) => e.type === 'FULL_TIME')?.ingestedAt ?? Number.NaN;
   ticksByPlayer = priceMatch(ingested, roster);

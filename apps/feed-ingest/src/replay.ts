@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock';
 import { registerMatch } from './match-registry';
 import { OUTBOX_BATCH_MAX, createFeedOutbox } from './outbox';
 import type { InfraSettings } from './settings';
+import type { Logger } from '@inplay/telemetry';
 import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, type StatsBombSource } from './statsbomb-files';
 
 export const STATSBOMB_PROVIDER = 'statsbomb';
@@ -20,6 +21,8 @@ export interface ReplayOptions {
   /** Shared adapters (closed by the caller); else built from `infra` and closed at the end. */
   adapters?: FeedAdapters;
   infra?: InfraSettings;
+  /** The logger of adapters built from `infra` (default: feed-ingest's, at info). */
+  logger?: Logger;
   /** The match's files; default the demo match shipped in data/statsbomb. */
   source?: StatsBombSource;
   /** Our match instance id; default statsbomb-<providerMatchId>-<kick-off yyyyMMddHHmm UTC>. */
@@ -30,6 +33,8 @@ export interface ReplayOptions {
   /** Seed of the lag jitter; default derived from the match id. */
   seed?: number;
   clock?: Clock;
+  /** Called after each batch produced: events produced of those due, and the match clock reached. */
+  onProgress?: (p: { produced: number; due: number; period: number; matchClockMs: number }) => void;
 }
 
 export interface ReplaySummary {
@@ -62,7 +67,7 @@ export function utcMinuteStamp(epochMs: number): string {
 export function replayStatsBombMatch(options: ReplayOptions): ReplayHandle {
   const abort = new AbortController();
   const done = (async () => {
-    const adapters = options.adapters ?? (options.infra ? await connectFeedAdapters(options.infra) : undefined);
+    const adapters = options.adapters ?? (options.infra ? await connectFeedAdapters(options.infra, options.logger ? { logger: options.logger } : {}) : undefined);
     if (!adapters) throw new Error('replayStatsBombMatch needs adapters or infra settings');
     try {
       return await runReplay(options, adapters, abort.signal);
@@ -122,6 +127,8 @@ async function runReplay(options: ReplayOptions, adapters: FeedAdapters, signal:
     summary.duplicates += result.duplicates;
     for (const e of result.produced) summary.producedByType[e.type] = (summary.producedByType[e.type] ?? 0) + 1;
     summary.produced += result.produced.length;
+    const last = batch.at(-1);
+    if (last) options.onProgress?.({ produced: next, due: due.length, period: last.period, matchClockMs: last.matchClockMs });
   }
   logger.info({ ...summary }, summary.stopped ? 'replay stopped' : 'replay finished');
   return summary;

@@ -68,9 +68,12 @@ function onMessage(m: ServerMessage): void {
 }
 
 function onMatchEvent(m: ServerMessage): void {
-  // A new match kicked off: its teams and players come from the gateway.
   if (m['matchId'] && m['matchId'] !== match.matchId) {
+    // The header follows a match that kicks off (or any, when ours is over); other matches' events stay off it.
+    const kickOff = m['eventType'] === 'KICK_OFF' && Number(m['period']) === 1;
+    if (!kickOff && match.matchId && !match.finished) return;
     Object.assign(match, { matchId: String(m['matchId']), home: '', away: '', finished: false });
+    $('ticker').replaceChildren();
     void loadMatchAndPlayers(String(m['matchId']));
   }
   match.finished = Boolean(match.finished) || m['eventType'] === 'FULL_TIME';

@@ -1,5 +1,7 @@
 // `inplay feed replay|synthetic`: put a recorded match or synthetic load on match.events.
 import { replayStatsBombMatch, runSynthetic, formatReplaySummary, statsBombSourceInDir, DEMO_STATSBOMB_SOURCE, type StatsBombSource } from '@inplay/feed-ingest';
+import { progress } from '@inplay/infra';
+import { createLogger } from '@inplay/telemetry';
 import { intOption } from '../options';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
@@ -47,16 +49,27 @@ export async function replaySource(o: FeedReplayOptions): Promise<StatsBombSourc
 
 export async function feedReplay(options: FeedReplayOptions): Promise<void> {
   const source = await replaySource(options);
+  const bar = progress('Replaying');
   const handle = replayStatsBombMatch({
     infra: infraOf(),
     source,
+    // The console shows progress and the summary; the service's own log lines only when something is wrong.
+    logger: createLogger('feed-replay', process.env['LOG_LEVEL'] ?? 'warn'),
+    onProgress: (p) => bar.update(`${p.produced}/${p.due} events, ${matchMinute(p.period, p.matchClockMs)}`),
     speed: positive('speed', options.speed, 10, 1_000),
     ...(options.lagMs !== undefined ? { lagMs: intOption('lag-ms', options.lagMs, { min: 0, max: 600_000 })! } : {}),
     ...(options.jitterMs !== undefined ? { lagJitterMs: intOption('jitter-ms', options.jitterMs, { min: 0, max: 600_000 })! } : {}),
     ...(options.matchId ? { matchId: options.matchId } : {}),
   });
   process.once('SIGINT', () => handle.stop());
-  console.log(formatReplaySummary(await handle.done));
+  const summary = await handle.done.finally(() => bar.done());
+  console.log(formatReplaySummary(summary));
+}
+
+/** The match minute as a fan says it (57'), from the clock within the period. */
+function matchMinute(period: number, matchClockMs: number): string {
+  const periodStartMinute = [0, 45, 90, 105, 120][period - 1] ?? 0;
+  return `${periodStartMinute + Math.floor(matchClockMs / 60_000)}'`;
 }
 
 export async function feedSynthetic(options: { matches?: string; players?: string; seed?: string; rate?: string; durationS?: string }): Promise<void> {

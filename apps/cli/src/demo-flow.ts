@@ -1,7 +1,8 @@
 // `inplay up` says "up" only when the demo match really flows: the gateway
-// holds prices that pricing computed from the replayed events. Until then it
-// watches the services, so a replay that fails or a service that dies is
-// named at once instead of after a silent timeout.
+// has seen the replayed match's events and holds prices pricing computed
+// after the first of them (prices kept from an earlier run do not count).
+// Until then it watches the services, so a replay that fails or a service
+// that dies is named at once instead of after a silent timeout.
 import type { ManagedProcess } from '@inplay/infra';
 import { failureReport, probeHealth } from './supervisor';
 
@@ -11,6 +12,8 @@ export const DEMO_POLL_INTERVAL_MS = 500;
 
 export interface DemoFlowOptions {
   gatewayUrl: string;
+  /** Epoch ms the demo replay was started at: events and prices from before it are an earlier run's. */
+  sinceMs: number;
   services: readonly { info: { name: string; healthUrl?: string }; process: ManagedProcess }[];
   timeoutMs?: number;
 }
@@ -28,7 +31,7 @@ export async function waitForDemoPrices(o: DemoFlowOptions): Promise<DemoFlow> {
       const health = await probeHealth(feed.info.healthUrl);
       if (health.state === 'failed') return { ok: false, problem: failureReport('feed-ingest', `reports a failure: ${health.reason}`, feed.process) };
     }
-    if (await gatewayHasPrices(o.gatewayUrl)) return { ok: true, ms: Date.now() - started };
+    if (await demoReachedGateway(o.gatewayUrl, o.sinceMs)) return { ok: true, ms: Date.now() - started };
     if (Date.now() > deadline) {
       const pricing = o.services.find((s) => s.info.name === 'pricing');
       const culprit = pricing ?? feed;
@@ -39,12 +42,19 @@ export async function waitForDemoPrices(o: DemoFlowOptions): Promise<DemoFlow> {
   }
 }
 
-async function gatewayHasPrices(gatewayUrl: string): Promise<boolean> {
+/** True once the gateway saw an event ingested since `sinceMs` and holds a price ticked after it. */
+export async function demoReachedGateway(gatewayUrl: string, sinceMs: number): Promise<boolean> {
   try {
-    const res = await fetch(`${gatewayUrl}/prices`, { signal: AbortSignal.timeout(2_000) });
-    if (!res.ok) return false;
-    const body = (await res.json()) as { prices?: unknown[] };
-    return (body.prices?.length ?? 0) > 0;
+    const get = async <T>(path: string): Promise<T> => {
+      const res = await fetch(`${gatewayUrl}${path}`, { signal: AbortSignal.timeout(2_000) });
+      if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+      return (await res.json()) as T;
+    };
+    const { matches } = await get<{ matches: { recent: { ingestedAt: number }[] }[] }>('/matches');
+    const firstEventAt = Math.min(...matches.flatMap((m) => m.recent.map((e) => e.ingestedAt)).filter((t) => t >= sinceMs));
+    if (!Number.isFinite(firstEventAt)) return false;
+    const { prices } = await get<{ prices: { updatedAt: number }[] }>('/prices');
+    return prices.some((p) => p.updatedAt >= firstEventAt);
   } catch {
     return false;
   }

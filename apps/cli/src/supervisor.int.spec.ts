@@ -55,7 +55,7 @@ describe('the supervisor of inplay up', () => {
   it('stops waiting for the demo at once when feed-ingest reports a failure, naming it', async () => {
     const feed = await service('feed-ingest', 503, { status: 'failed', reason: 'demo replay failed: bad file' });
     const started = Date.now();
-    const flow = await waitForDemoPrices({ gatewayUrl: `http://127.0.0.1:${await freePort()}`, services: [{ info: { name: 'feed-ingest', healthUrl: feed.healthUrl }, process: feed.process }], timeoutMs: 30_000 });
+    const flow = await waitForDemoPrices({ gatewayUrl: `http://127.0.0.1:${await freePort()}`, sinceMs: Date.now(), services: [{ info: { name: 'feed-ingest', healthUrl: feed.healthUrl }, process: feed.process }], timeoutMs: 30_000 });
     expect(flow).toEqual({ ok: false, problem: expect.stringContaining('feed-ingest reports a failure: demo replay failed: bad file') });
     expect(Date.now() - started).toBeLessThan(10_000);
   });

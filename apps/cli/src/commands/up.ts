@@ -82,12 +82,14 @@ export async function up(options: UpOptions): Promise<void> {
   };
   writeStackState(settings.stateDir, state);
 
+  let servicesStartedAt = Date.now();
   if (!options.infraOnly) {
     try {
       const web = progress('Web client (Vite build) and demo users');
       await buildWebClient(join(settings.stateDir, 'logs', 'web-build.log'));
       await createDemoUsers(infra.databaseUrl);
       web.done(`apps/web/dist; users ${DEMO_USERS.join(', ')} with €${DEMO_CASH_CENTS / 100} each`);
+      servicesStartedAt = Date.now();
       const services = progress('Services');
       running.services = await startServices(infra, settings, serviceOptions(options));
       services.done(running.services.map((s) => s.info.name).join(', '));
@@ -112,7 +114,7 @@ export async function up(options: UpOptions): Promise<void> {
   const gateway = running.services.find((s) => s.info.name.startsWith('gateway'));
   if (!options.infraOnly && gateway && serviceOptions(options).demoSpeed > 0 && !stopping) {
     const demo = progress('Demo match: waiting for the first prices on the gateway');
-    const flow = await waitForDemoPrices({ gatewayUrl: gateway.info.address, services: running.services });
+    const flow = await waitForDemoPrices({ gatewayUrl: gateway.info.address, sinceMs: servicesStartedAt, services: running.services });
     if (flow.ok) demo.done(`first prices after ${(flow.ms / 1000).toFixed(1)} s`);
     else { demoProblem = flow.problem; demo.done('not flowing'); }
   }

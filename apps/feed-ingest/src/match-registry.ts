@@ -1,7 +1,7 @@
 // Registers a match and its players (the markets) before its first event.
 // A player's share persists across matches: a known player moves to the new
 // match with his latest name, team and position but keeps his initial price.
-import type { Pool } from '@inplay/db';
+import { inTransaction, type Pool } from '@inplay/db';
 import type { Roster } from '@inplay/domain';
 
 export interface MatchRegistration {
@@ -17,9 +17,7 @@ export async function registerMatch(pool: Pool, roster: Roster, registration: Ma
   const teamName = (teamId: string): string => roster.players.find((p) => p.teamId === teamId)?.teamName ?? teamId;
   const homeTeam = registration.teamNames?.home ?? teamName(roster.homeTeamId);
   const awayTeam = registration.teamNames?.away ?? teamName(roster.awayTeamId);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ kick_off_ms: string }>(
       `INSERT INTO matches (match_id, provider, home_team_id, home_team, away_team_id, away_team, kick_off_at)
        VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7::double precision / 1000))
@@ -38,12 +36,6 @@ export async function registerMatch(pool: Pool, roster: Roster, registration: Ma
          team_name = EXCLUDED.team_name, position = EXCLUDED.position, jersey = EXCLUDED.jersey`,
       [roster.matchId, JSON.stringify(players)],
     );
-    await client.query('COMMIT');
     return { kickOffAt: Number(rows[0]?.kick_off_ms ?? registration.kickOffAt) };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

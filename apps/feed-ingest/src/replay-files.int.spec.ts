@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SbEvent, SbLineup, SbMatch } from '@inplay/domain';
 import { jumpingClock } from './clock';
-import { feedTestEnv, type FeedTestEnv } from './feed.fixtures';
+import { feedTestEnv, type FeedTestEnv } from '../test/feed.fixtures';
 import { replayStatsBombMatch } from './replay';
 import { statsBombSourceInDir, type StatsBombSource } from './statsbomb-files';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapStatsBombEvents, rosterFromLineups } from '@inplay/domain';
 import { jumpingClock } from './clock';
-import { feedTestEnv, type FeedTestEnv } from './feed.fixtures';
+import { feedTestEnv, type FeedTestEnv } from '../test/feed.fixtures';
 import { registerMatch } from './match-registry';
 import { createFeedOutbox } from './outbox';
 import { replayStatsBombMatch } from './replay';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jumpingClock } from './clock';
-import { feedTestEnv, type FeedTestEnv } from './feed.fixtures';
+import { feedTestEnv, type FeedTestEnv } from '../test/feed.fixtures';
 import { runSynthetic } from './synthetic';
 
 let t: FeedTestEnv;

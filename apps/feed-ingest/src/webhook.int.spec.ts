@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Roster } from '@inplay/domain';
-import { feedTestEnv, type FeedTestEnv } from './feed.fixtures';
+import { feedTestEnv, type FeedTestEnv } from '../test/feed.fixtures';
 import { registerMatch } from './match-registry';
 import { MAX_SIGNATURE_AGE_MS, signWebhook } from './signature';
 import { MAX_BODY_BYTES, startWebhookServer, type WebhookServer } from './webhook';

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MatchEvent } from '@inplay/contracts';
-import type { PoolClient } from '@inplay/db';
+import { inTransaction, type PoolClient } from '@inplay/db';
 import { connectFeedAdapters, type FeedAdapters } from './adapters';
 import { systemClock, type Clock } from './clock';
 import { createFeedOutbox, type FeedOutbox } from './outbox';
@@ -175,23 +175,13 @@ function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer | 
 }
 
 async function accept(event: MatchEvent, deliveryId: string, ctx: RouteContext): Promise<Reply> {
-  const client = await ctx.adapters.pool.connect();
-  let fresh: MatchEvent[];
-  try {
-    await client.query('BEGIN');
+  // A refusal rolls back the delivery id too: nothing of a refused request stays.
+  const outcome = await inTransaction(ctx.adapters.pool, async (client): Promise<{ refusal: Reply } | { fresh: MatchEvent[] }> => {
     const refusal = await checkDelivery(client, event, deliveryId);
-    if (refusal) {
-      await client.query('ROLLBACK');
-      return refusal;
-    }
-    fresh = await ctx.outbox.record(client, [event]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return refusal ? { refusal } : { fresh: await ctx.outbox.record(client, [event]) };
+  }, { rollbackWhen: (o) => 'refusal' in o });
+  if ('refusal' in outcome) return outcome.refusal;
+  const { fresh } = outcome;
   if (fresh.length === 0) {
     ctx.adapters.metrics.duplicatesSkipped.inc({ source: 'webhook' });
     return { status: 200, body: { eventId: event.eventId, duplicate: true } };

@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderResult } from '@inplay/contracts';
 import { eventually } from '@inplay/testing';
 import { CLOSE, ERROR, SUBPROTOCOL } from './protocol/codes';
-import { T0, ticks } from './fanout/fixtures';
-import { gatewayHarness, seqsOf, type GatewayHarness, type TestGateway } from './testing/harness';
-import { TestWsClient, UpgradeRefused } from './testing/ws-client';
+import { T0, ticks } from '../test/fanout.fixtures';
+import { gatewayHarness, seqsOf, type GatewayHarness, type TestGateway } from '../test/harness';
+import { TestWsClient, UpgradeRefused } from '../test/ws-client';
 
 const MAX_FRAME_BYTES = 512;
 const MAX_CONNECTIONS = 12;

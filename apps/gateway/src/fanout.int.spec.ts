@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@inplay/db';
 import { CLOSE, PROTOCOL_VERSION } from './protocol/codes';
-import { latest, ticks } from './fanout/fixtures';
-import { gatewayAt, gatewayHarness, range, seqsOf, type GatewayHarness, type TestGateway } from './testing/harness';
-import type { TestWsClient } from './testing/ws-client';
+import { latest, ticks } from '../test/fanout.fixtures';
+import { gatewayAt, gatewayHarness, range, seqsOf, type GatewayHarness, type TestGateway } from '../test/harness';
+import type { TestWsClient } from '../test/ws-client';
 
 const RING = 16;
 let h: GatewayHarness;

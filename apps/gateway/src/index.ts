@@ -7,3 +7,12 @@ export { WS_PATH } from './ws/socket-server';
 export { priceTopic, userTopic } from './fanout/fanout';
 export type { GatewayDeps, GatewayStatus, RouteModule } from './http/routes';
 export { writeAnswer, errorAnswer, serveAsync, type HttpAnswer } from './http/respond';
+// For tools (benchmarks, the ws baseline) that run the gateway's parts in processes of their own.
+export { createGatewayMetrics, type GatewayMetrics } from './metrics';
+export { PriceBook } from './fanout/price-book';
+export { startKafkaFeed, type FeedHandlers, type KafkaFeed } from './feed/kafka-feed';
+export { parseClientMessage } from './protocol/client-messages';
+export { errorMessage, helloMessage, pongMessage, snapshotMessage, tickMessage } from './protocol/server-messages';
+export { createOrderIntake, registerOrderRoutes, type OrderIntakeOptions, type OrderRoutesDeps } from './orders';
+export { registerLeaderboardRoutes, startLeaderboardFeed, type LeaderboardFeed } from './leaderboard';
+export { registerPortfolioRoutes } from './portfolio';

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PriceTick } from '@inplay/contracts';
 import { eventually } from '@inplay/testing';
 import { CLOSE, shouldReconnect } from './protocol/codes';
-import { tick } from './fanout/fixtures';
-import { gatewayHarness, range, seqsOf, type GatewayHarness, type TestGateway } from './testing/harness';
-import type { TestWsClient } from './testing/ws-client';
+import { tick } from '../test/fanout.fixtures';
+import { gatewayHarness, range, seqsOf, type GatewayHarness, type TestGateway } from '../test/harness';
+import type { TestWsClient } from '../test/ws-client';
 
 const PLAYERS = Array.from({ length: 10 }, (_, i) => `s${i}`);
 /** One round is about 1.4 MB per subscriber; a paused reader's kernel buffers took about 4 MB on loopback here. */

@@ -9,14 +9,13 @@
 // snapshot would need offsets consistent with it, which the outbox relay
 // (publishing after commit) cannot give. Results are deduplicated by orderId.
 import type { OrderResult, PriceTick } from '@inplay/contracts';
-import { createPool } from '@inplay/db';
-import { applyResult, applyTick, initialStandings, openAccount } from '@inplay/domain';
+import { createPool, openingBalances, playersOfMatches } from '@inplay/db';
+import { applyResult, applyTick, computeAllBoards, DEFAULT_TOP_ENTRIES, initialStandings, openAccount, playersOfAllMatches, snapshotOf } from '@inplay/domain';
 import { connectServiceKafka, recordSender } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
-import { computeAllBoards, DEFAULT_TOP_ENTRIES, playersOfAllMatches, snapshotOf } from './boards';
 import { followTopic } from './follow';
 import { createLeaderboardMetrics, type LeaderboardMetrics } from './metrics';
-import { openingBalances, playersOfMatches, saveSnapshots } from './store';
+import { saveSnapshots } from './store';
 
 export const DEFAULT_RECOMPUTE_MS = 1_000;
 /** New users and matches are looked up in Postgres this often. */

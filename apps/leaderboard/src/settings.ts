@@ -1,6 +1,6 @@
 // The leaderboard's configuration, read once from the environment and validated.
 import { infraHints, infraShape, loadConfig, port, positiveInt, postgresUrl } from '@inplay/config';
-import { DEFAULT_TOP_ENTRIES } from './boards';
+import { DEFAULT_TOP_ENTRIES } from '@inplay/domain';
 import { DEFAULT_RECOMPUTE_MS } from './leaderboard';
 import { DEFAULT_LEADERBOARD_METRICS_PORT } from './metrics';
 

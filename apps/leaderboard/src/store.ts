@@ -1,22 +1,7 @@
-// The leaderboard's Postgres side: opening balances of users (the genesis of
-// their ledger chains), the match of each player, and the latest snapshot of
-// each board (upserted, one row per board).
+// The leaderboard's own table: the latest snapshot of each board (upserted,
+// one row per board). The user and match directory comes from @inplay/db.
 import type { LeaderboardSnapshot } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
-
-export async function openingBalances(pool: Pool): Promise<{ userId: string; cashCents: number }[]> {
-  const { rows } = await pool.query<{ user_id: string; amount_cents: string }>(
-    `SELECT user_id, amount_cents FROM ledger_entries
-      WHERE chain_seq = 1 AND transaction_id = 'issue:' || user_id AND account = 'cash:' || user_id`);
-  return rows.map((r) => ({ userId: r.user_id, cashCents: Number(r.amount_cents) }));
-}
-
-export async function playersOfMatches(pool: Pool): Promise<Map<string, Set<string>>> {
-  const { rows } = await pool.query<{ match_id: string; player_id: string }>('SELECT match_id, player_id FROM players');
-  const byMatch = new Map<string, Set<string>>();
-  for (const r of rows) byMatch.set(r.match_id, (byMatch.get(r.match_id) ?? new Set()).add(r.player_id));
-  return byMatch;
-}
 
 export async function saveSnapshots(pool: Pool, snapshots: readonly LeaderboardSnapshot[]): Promise<void> {
   if (snapshots.length === 0) return;

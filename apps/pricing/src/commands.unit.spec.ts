@@ -1,9 +1,9 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { schemaOf } from '@inplay/contracts';
+import { schemaOf } from '@inplay/contracts/schemas';
 import { POSITIONS } from '@inplay/domain';
 import { DRIFT_KEY, driftCommand, matchEventCommands, readCommand, tradeCommand, type PricingCommandRecord } from './commands';
-import { KICK_OFF_AT, kickOff, matchEvent, roster, trade } from './pricing.fixtures';
+import { KICK_OFF_AT, kickOff, matchEvent, roster, trade } from '../test/pricing.fixtures';
 
 const commandType = avro.Type.forSchema(schemaOf('PricingCommand') as avro.Schema);
 const fieldType = (schema: { fields: { name: string; type: unknown }[] }, name: string): unknown => schema.fields.find((f) => f.name === name)?.type;

@@ -9,12 +9,12 @@ import { DEFAULT_PRICING_CONFIG, pricingDecider } from '@inplay/domain';
 import { createProducer, createSerde, ensureTopics, recordSender, topicName, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger, Registry } from '@inplay/telemetry';
 import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
-import { spawnPricing, type PricingProcess } from './bench-harness';
+import { spawnPricing, type PricingProcess } from '../test/pricing-process';
 import { DEFAULT_DELIVERY } from './delivery';
-import { collect, insertRoster, ticksByPlayer, type Collected } from './int.fixtures';
+import { collect, insertRoster, ticksByPlayer, type Collected } from '../test/int.fixtures';
 import { createPricingMetrics } from './metrics';
 import { startPricing, type PricingHandle } from './pricing';
-import { kickOff, matchEvent, rosterFor } from './pricing.fixtures';
+import { kickOff, matchEvent, rosterFor } from '../test/pricing.fixtures';
 import { startProcessor } from './processor';
 import { DEFAULT_CONSUMER_TUNING } from './tuning';
 

@@ -1,11 +1,11 @@
 import avro from 'avsc';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { schemaOf } from '@inplay/contracts';
+import { schemaOf } from '@inplay/contracts/schemas';
 import { DEFAULT_PRICING_CONFIG, pricingDecider, type PlayerPriceState } from '@inplay/domain';
 import { driftCommand, matchEventCommands, tradeCommand, type KeyedCommand } from './commands';
 import { foldCommands, type CommandAt } from './fold';
-import { KICK_OFF_AT, kickOff, matchEvent, roster, trade } from './pricing.fixtures';
+import { KICK_OFF_AT, kickOff, matchEvent, roster, trade } from '../test/pricing.fixtures';
 import { fromSnapshot, toSnapshot, type PricingSnapshot } from './snapshot-codec';
 
 const decider = pricingDecider(DEFAULT_PRICING_CONFIG);

@@ -5,5 +5,4 @@ export { startSequencer, RosterMissingError, ROSTER_CACHE_LIMIT, type SequencerO
 export { loadPricingSettings, pricingConfigFrom, PricingConfigError, DEFAULT_METRICS_PORT, type PricingSettings } from './settings';
 export { DEFAULT_CONSUMER_TUNING, type ConsumerTuning } from './tuning';
 export { DEFAULT_DELIVERY, PRICING_DELIVERIES, type DeliveryTuning, type PricingDelivery } from './delivery';
-export { benchPricing, DEFAULT_BENCH_RATES, DEFAULT_THROUGHPUT_EVENTS, type BenchPricingOptions, type BenchPricingReport } from './bench';
 export { writeRoster, postgresRosterStore } from './roster-store';

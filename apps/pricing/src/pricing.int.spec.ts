@@ -8,11 +8,11 @@ import { DEFAULT_PRICING_CONFIG, pricingDecider } from '@inplay/domain';
 import { createProducer, createSerde, ensureTopics, recordSender, topicName, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger, Registry } from '@inplay/telemetry';
 import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
-import { collect, insertRoster, playersWithSeqGaps, ticksByPlayer, type Collected } from './int.fixtures';
+import { collect, insertRoster, playersWithSeqGaps, ticksByPlayer, type Collected } from '../test/int.fixtures';
 import { DEFAULT_DELIVERY, PRICING_DELIVERIES, type PricingDelivery } from './delivery';
 import { createPricingMetrics } from './metrics';
 import { startPricing, type PricingHandle } from './pricing';
-import { kickOff, matchEvent, roster, trade } from './pricing.fixtures';
+import { kickOff, matchEvent, roster, trade } from '../test/pricing.fixtures';
 import { startProcessor } from './processor';
 import { DEFAULT_CONSUMER_TUNING } from './tuning';
 

@@ -8,7 +8,7 @@ import { DEFAULT_PRICING_CONFIG, mapStatsBombEvents, rosterFromLineups, statsBom
 import { createProducer, recordSender, topicName, type Producer } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
 import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
-import { collect, insertRoster, playersWithSeqGaps, type Collected } from './int.fixtures';
+import { collect, insertRoster, playersWithSeqGaps, type Collected } from '../test/int.fixtures';
 import { startPricing, type PricingHandle } from './pricing';
 
 const DATA_DIR = new URL('../../../data/statsbomb/', import.meta.url);

@@ -1,7 +1,7 @@
 // Registering a schema under a subject: one transaction holding an advisory
 // lock on the subject, so concurrent registrations get distinct consecutive
 // versions, and the same schema registered twice gets the same id and version.
-import type { Pool, PoolClient } from '@inplay/db';
+import { inTransaction, type Pool, type PoolClient } from '@inplay/db';
 import type { CanonicalSchema } from './avro';
 import { checkCompatibility } from './compatibility';
 import { effectiveLevel } from './config-store';
@@ -17,19 +17,8 @@ export interface Registered {
 }
 
 /** Runs `work` in a transaction; commits unless it returns a failure or throws. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T | RegistryFailure>): Promise<T | RegistryFailure> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query(isFailure(result) ? 'ROLLBACK' : 'COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export function inRegistryTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T | RegistryFailure>): Promise<T | RegistryFailure> {
+  return inTransaction(pool, work, { rollbackWhen: isFailure });
 }
 
 async function insertSchema(client: PoolClient, schema: CanonicalSchema): Promise<number> {
@@ -58,7 +47,7 @@ async function appendVersion(client: PoolClient, subject: string, schemaId: numb
 }
 
 export function registerSchema(pool: Pool, subject: string, schema: CanonicalSchema): Promise<Registered | RegistryFailure> {
-  return inTransaction(pool, async (client) => {
+  return inRegistryTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SUBJECT_LOCK_NAMESPACE, subject]);
     const existing = await findSchemaInSubject(client, subject, schema.hash, false);
     if (!isFailure(existing)) return { id: existing.id, version: existing.version };

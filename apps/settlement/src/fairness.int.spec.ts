@@ -12,7 +12,7 @@ import { createLogger } from '@inplay/telemetry';
 import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
 import { checkLedgerInvariants } from './audit';
 import { startSettlement, type RunningSettlement } from './settlement';
-import { newUser, testPool } from './settlement.fixtures';
+import { newUser, testPool } from '../test/settlement.fixtures';
 
 const FAIRNESS: FairnessSettings = {
   default: { policy: 'trade-lock' },

@@ -4,6 +4,5 @@ export { settlementStrategy, STRATEGY_NAMES, SettlementDivergence, type Settleme
 export { settleOrders, inTransactionWithRetry, MAX_ORDERS_PER_TRANSACTION, type SettleContext, type SettledBatch } from './settle-orders';
 export { loadSettlementSettings } from './settings';
 export { checkLedgerInvariants, type LedgerAudit } from './audit';
-export { benchSettlement, BENCH_DEFAULTS, type BenchSettlementOptions, type StrategyReport } from './bench';
 export { createSettlementMetrics, DEFAULT_SETTLEMENT_METRICS_PORT, type SettlementMetrics } from './metrics';
 export type { OutboxBacklog } from './settlement';

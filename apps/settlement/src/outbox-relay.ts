@@ -3,7 +3,7 @@
 // sent. At least once: a crash between send and mark re-sends, and readers
 // dedupe by orderId / tradeId. Rows are claimed with SKIP LOCKED so several
 // settlement processes can relay side by side.
-import type { Pool } from '@inplay/db';
+import { inTransaction, type Pool } from '@inplay/db';
 import type { Producer, Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 
@@ -19,12 +19,10 @@ export interface OutboxRelay {
 }
 
 export async function relayOnce(pool: Pool, producer: Producer, serde: Serde, schemaTopicOf: (topic: string) => 'order.results' | 'trades'): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ outbox_id: string; topic: string; record_key: string; payload: unknown }>(
       `SELECT outbox_id, topic, record_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED`, [OUTBOX_BATCH_ROWS]);
-    if (rows.length === 0) { await client.query('COMMIT'); return 0; }
+    if (rows.length === 0) return 0;
     const byTopic = new Map<string, { key: string; value: Buffer }[]>();
     for (const row of rows) {
       const value = await serde.encode(schemaTopicOf(row.topic), row.payload as never);
@@ -32,14 +30,8 @@ export async function relayOnce(pool: Pool, producer: Producer, serde: Serde, sc
     }
     await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     await client.query('UPDATE outbox SET sent_at = now() WHERE outbox_id = ANY($1::bigint[])', [rows.map((r) => r.outbox_id)]);
-    await client.query('COMMIT');
     return rows.length;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export function startOutboxRelay(options: { pool: Pool; producer: Producer; serde: Serde; prefix: string; logger: Logger; onError: (err: Error) => void }): OutboxRelay {

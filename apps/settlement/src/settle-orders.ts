@@ -3,7 +3,7 @@
 // set-based statements (one per table): cash and holdings behind the
 // strategy's guards, order rows (unique user + idempotency key), ledger
 // entries (hash-chained per user) and outbox rows for order.results and trades.
-import { insertChainedEntries, readChainHeads, sha256Hex, type Pool, type PoolClient } from '@inplay/db';
+import { inTransaction, insertChainedEntries, insertOrderRows, readChainHeads, sha256Hex, type Pool, type PoolClient } from '@inplay/db';
 import type { OrderResult, Trade } from '@inplay/contracts';
 import {
   chainPostings, guardsOf, orderKey, resultOf, tradeOf, unbalancedTransactions,
@@ -149,20 +149,13 @@ async function insertPending(client: PoolClient, events: SettlementEvent[]): Pro
 async function insertOrders(client: PoolClient, events: SettlementEvent[], results: OrderResult[]): Promise<void> {
   if (results.length === 0) return;
   const limits = new Map(events.map((e) => [e.order.orderId, e.order.limitPriceCents]));
-  const col = <T>(f: (r: OrderResult) => T) => results.map(f);
-  const { rowCount } = await client.query(
-    `INSERT INTO orders (order_id, user_id, idempotency_key, player_id, side, quantity, limit_price_cents, placed_at, status, reason,
-                         fill_price_cents, tick_seq, cost_cents, retry_after_ms, cash_after_cents, settled_at)
-     SELECT o, u, k, p, s, q, l, to_timestamp(pa / 1000.0), st, r, f, t, c, ra, ca, to_timestamp(sa / 1000.0)
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::text[],
-                   $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
-         AS x(o, u, k, p, s, q, l, pa, st, r, f, t, c, ra, ca, sa)
-     ON CONFLICT DO NOTHING`,
-    [col((r) => r.orderId), col((r) => r.userId), col((r) => r.idempotencyKey), col((r) => r.playerId), col((r) => r.side), col((r) => r.quantity),
-      col((r) => limits.get(r.orderId) ?? null), col((r) => r.placedAt), col((r) => r.status), col((r) => r.reason), col((r) => r.fillPriceCents),
-      col((r) => r.tickSeq), col((r) => r.costCents), col((r) => r.retryAfterMs), col((r) => r.cashAfterCents), col((r) => r.settledAt)]);
+  const inserted = await insertOrderRows(client, results.map((r) => ({
+    orderId: r.orderId, userId: r.userId, idempotencyKey: r.idempotencyKey, playerId: r.playerId, side: r.side, quantity: r.quantity,
+    limitPriceCents: limits.get(r.orderId) ?? null, placedAt: r.placedAt, status: r.status, reason: r.reason, fillPriceCents: r.fillPriceCents,
+    tickSeq: r.tickSeq, costCents: r.costCents, retryAfterMs: r.retryAfterMs, cashAfterCents: r.cashAfterCents, settledAt: r.settledAt,
+  })));
   // Another writer settled one of these keys since we looked: our decision is stale.
-  if (rowCount !== results.length) throw new SettlementDivergence(`${results.length - (rowCount ?? 0)} order rows already existed`);
+  if (inserted !== results.length) throw new SettlementDivergence(`${results.length - inserted} order rows already existed`);
 }
 
 /**
@@ -197,21 +190,14 @@ async function insertOutbox(client: PoolClient, ctx: SettleContext, results: Ord
  */
 export async function inTransactionWithRetry<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, onRetry: (err: Error, attempt: number) => void = () => undefined): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      const value = await work(client);
-      await client.query('COMMIT');
-      return value;
+      return await inTransaction(pool, work);
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
       const code = (err as { code?: string }).code;
       const retryable = err instanceof SettlementDivergence || (code !== undefined && RETRYABLE_PG_CODES.has(code));
       if (!retryable || attempt >= MAX_BATCH_ATTEMPTS) throw err;
       onRetry(err as Error, attempt);
       await new Promise((r) => setTimeout(r, Math.random() * RETRY_JITTER_MS_PER_ATTEMPT * attempt));
-    } finally {
-      client.release();
     }
   }
 }

@@ -9,7 +9,7 @@ import { isolate, type IsolatedEnv } from '@inplay/testing';
 import { checkLedgerInvariants } from './audit';
 import { inTransactionWithRetry, settleOrders } from './settle-orders';
 import { settlementStrategy, type StrategyName } from './strategies';
-import { concurrently, newUser, testPool } from './settlement.fixtures';
+import { concurrently, newUser, testPool } from '../test/settlement.fixtures';
 
 const ORDERS = 2_000;
 const CLIENTS = 50;

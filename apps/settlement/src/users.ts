@@ -2,7 +2,7 @@
 // (debit the user's cash, credit issuance) so the ledger always explains every
 // cent; and a dev-only token for them. `inplay users create` calls these.
 import { issueToken, signingKey } from '@inplay/auth';
-import { createPool, insertChainedEntries, sha256Hex, type Pool } from '@inplay/db';
+import { createPool, inTransaction, insertChainedEntries, sha256Hex, type Pool } from '@inplay/db';
 import { chainPostings, issuancePostings } from '@inplay/domain';
 
 /** Largest starting cash of a demo user: one billion cents. */
@@ -24,23 +24,18 @@ export async function createUser(db: Pool | string, user: NewUser): Promise<Crea
     return { ok: false, code: 'CASH_INVALID', message: `cash must be integer cents in 0..${MAX_STARTING_CASH_CENTS}` };
   }
   const pool = typeof db === 'string' ? createPool(db, { max: 1, applicationName: 'inplay-users' }) : db;
-  const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const { rowCount } = await client.query('INSERT INTO users (user_id, display_name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [user.userId, user.displayName]);
-    if (rowCount === 1) {
-      await client.query('INSERT INTO accounts (user_id, cash_cents) VALUES ($1, $2)', [user.userId, user.cashCents]);
-      const postings = issuancePostings(`issue:${user.userId}`, user.userId, user.cashCents);
-      // The genesis of the user's hash chain: nobody can settle for a user whose row we have just inserted.
-      await insertChainedEntries(client, chainPostings(new Map(), postings.map((posting) => ({ userId: user.userId, posting })), sha256Hex).entries);
-    }
-    await client.query('COMMIT');
-    return { ok: true, created: rowCount === 1 };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    return await inTransaction(pool, async (client) => {
+      const { rowCount } = await client.query('INSERT INTO users (user_id, display_name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [user.userId, user.displayName]);
+      if (rowCount === 1) {
+        await client.query('INSERT INTO accounts (user_id, cash_cents) VALUES ($1, $2)', [user.userId, user.cashCents]);
+        const postings = issuancePostings(`issue:${user.userId}`, user.userId, user.cashCents);
+        // The genesis of the user's hash chain: nobody can settle for a user whose row we have just inserted.
+        await insertChainedEntries(client, chainPostings(new Map(), postings.map((posting) => ({ userId: user.userId, posting })), sha256Hex).entries);
+      }
+      return { ok: true, created: rowCount === 1 };
+    });
   } finally {
-    client.release();
     if (typeof db === 'string') await pool.end();
   }
 }

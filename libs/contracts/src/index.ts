@@ -1,6 +1,7 @@
+// The contract of every record: TypeScript types generated from schemas/ and the
+// topic table. Pure (no I/O); the .avsc files are read through '@inplay/contracts/schemas'.
 export * from './generated';
 export * from './topics';
-export * from './schemas';
 export type { SchemaName as RecordName } from './topics';
 import type * as G from './generated';
 import type { SchemaName } from './topics';

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolate, type IsolatedEnv } from '@inplay/testing';
+import { freshDatabase } from '../test/database-env';
 import { createPool, migrate, probePostgres, redact, type Pool } from './index';
 
-let env: IsolatedEnv;
+let env: Awaited<ReturnType<typeof freshDatabase>>;
 let pool: Pool;
 
 beforeAll(async () => {
-  env = await isolate({ topics: false });
+  env = await freshDatabase();
   pool = createPool(env.databaseUrl, { max: 2 });
 });
 afterAll(async () => {
   await pool.end();
-  await env.cleanup();
+  await env.drop();
 });
 
 describe('Postgres adapter', () => {

@@ -20,11 +20,16 @@ export async function readChainHeads(client: Pick<PoolClient, 'query'>, userIds:
   return new Map(rows.map((r) => [r.user_id, { chainSeq: Number(r.chain_seq), hash: r.hash }]));
 }
 
+/** Ledger rows per INSERT statement. */
+export const LEDGER_ROWS_PER_STATEMENT = 10_000;
+
 export async function insertChainedEntries(client: Pick<PoolClient, 'query'>, entries: readonly ChainedEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await client.query(
-    `INSERT INTO ledger_entries (transaction_id, account, amount_cents, user_id, chain_seq, hash)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[])`,
-    [entries.map((e) => e.transactionId), entries.map((e) => e.account), entries.map((e) => e.amountCents),
-      entries.map((e) => e.userId), entries.map((e) => e.chainSeq), entries.map((e) => e.hash)]);
+  for (let start = 0; start < entries.length; start += LEDGER_ROWS_PER_STATEMENT) {
+    const chunk = entries.slice(start, start + LEDGER_ROWS_PER_STATEMENT);
+    await client.query(
+      `INSERT INTO ledger_entries (transaction_id, account, amount_cents, user_id, chain_seq, hash)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[])`,
+      [chunk.map((e) => e.transactionId), chunk.map((e) => e.account), chunk.map((e) => e.amountCents),
+        chunk.map((e) => e.userId), chunk.map((e) => e.chainSeq), chunk.map((e) => e.hash)]);
+  }
 }

@@ -107,6 +107,7 @@ export {
   type TradingPosition,
   type UserStanding,
 } from './leaderboard/standings';
+export { computeAllBoards, computeBoard, DEFAULT_TOP_ENTRIES, playersOfAllMatches, snapshotOf } from './leaderboard/boards';
 
 export {
   batchWindowOf, DEFAULT_BATCH_WINDOW_MS, DEFAULT_DELAY_MS, DEFAULT_FAIRNESS_POLICY, DEFAULT_FAIRNESS_SETTINGS, EVENT_TIME_VOID, DEFAULT_VOID_HORIZON_MS, executeAt, FAIRNESS_POLICY_NAMES,
@@ -152,6 +153,7 @@ export {
   type DiscrepancyKind,
   type GenesisAccount,
   type Rebuild,
+  type OrderRow,
   type RebuiltOrderRow,
   type RebuiltProjection,
 } from './audit/rebuild';

@@ -6,3 +6,4 @@ export * from './kafka-local';
 export * from './postgres-local';
 export * from './registry-local';
 export * from './helm';
+export * from './ts-process';

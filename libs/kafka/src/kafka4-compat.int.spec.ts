@@ -2,18 +2,17 @@
 // (KIP-896): this proves that everything we use works against the broker we pin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer } from 'kafkajs';
-import { isolate, eventually, type IsolatedEnv } from '@inplay/testing';
+import { eventually, kafkaTestEnv, type KafkaTestEnv } from '../test/kafka-env';
 import { createProducer } from './index';
 
-let env: IsolatedEnv;
+let env: KafkaTestEnv;
 const consumers: Consumer[] = [];
 
 beforeAll(async () => {
-  env = await isolate({ database: false, topics: false });
+  env = await kafkaTestEnv({ topics: false });
 });
 afterAll(async () => {
   await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
-  await env.cleanup();
 });
 
 function consumer(groupId: string, readUncommitted = false): Consumer {

@@ -1,10 +1,11 @@
 // Every record of every topic goes through the serde to real Kafka and comes
 // back equal, framed in the Confluent wire format; schema evolution is checked
 // by the real registry.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { schemaOf, valueSubject, type RecordTypes, type TopicName } from '@inplay/contracts';
-import { isolate, eventually, type IsolatedEnv } from '@inplay/testing';
+import { valueSubject, type RecordTypes, type TopicName } from '@inplay/contracts';
+import { schemaOf } from '@inplay/contracts/schemas';
+import { eventually, kafkaTestEnv, type KafkaTestEnv } from '../test/kafka-env';
 import { createProducer, topicName, wireSchemaId } from './index';
 
 const NOW = Date.UTC(2026, 10, 24, 18, 0, 0);
@@ -41,13 +42,12 @@ const samples: { [K in keyof RecordTypes]: { topic: TopicName; key: string; valu
     seenEventIds: ['statsbomb:e1'], seenTradeIds: [], matchEndedAt: null } },
 };
 
-let env: IsolatedEnv;
+let env: KafkaTestEnv;
 
 beforeAll(async () => {
-  env = await isolate({ database: false });
+  env = await kafkaTestEnv({ topics: true });
   await env.serde.registerAll();
 });
-afterAll(() => env.cleanup());
 
 describe('serde on real Kafka and the registry', () => {
   it('round-trips a record of every schema through Kafka, with the schema id in the first bytes', async () => {

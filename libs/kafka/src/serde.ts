@@ -2,7 +2,8 @@
 // schema id, Avro body), through @kafkajs/confluent-schema-registry, so any
 // standard Kafka tool can read our records.
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
-import { TOPICS, schemaOf, valueSubject, type SchemaName, type RecordOf, type TopicName } from '@inplay/contracts';
+import { TOPICS, valueSubject, type SchemaName, type RecordOf, type TopicName } from '@inplay/contracts';
+import { schemaOf } from '@inplay/contracts/schemas';
 import { topicName } from './topics';
 
 export const WIRE_MAGIC_BYTE = 0;

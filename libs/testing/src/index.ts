@@ -1,2 +1,3 @@
 export * from './isolation';
 export { acquireInfra, TEST_INFRA_ENV } from './global-setup';
+export * from './market';

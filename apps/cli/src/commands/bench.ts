@@ -12,7 +12,8 @@ function jsonPath(file: string | undefined, name: string): string {
 }
 
 export async function benchPricingCommand(options: { json?: string; durationS?: string; rates?: string; deliveries?: string }): Promise<void> {
-  const { benchPricing, PRICING_DELIVERIES } = await import('@inplay/pricing');
+  const { benchPricing } = await import('@inplay/bench');
+  const { PRICING_DELIVERIES } = await import('@inplay/pricing');
   const deliveries = options.deliveries?.split(',').map((d) => d.trim()).filter(Boolean);
   const unknown = deliveries?.filter((d) => !(PRICING_DELIVERIES as readonly string[]).includes(d)) ?? [];
   if (deliveries && (deliveries.length === 0 || unknown.length > 0)) throw new Error(`--deliveries takes a comma-separated list of ${PRICING_DELIVERIES.join(', ')}; got ${JSON.stringify(options.deliveries)}`);
@@ -31,7 +32,7 @@ export async function benchPricingCommand(options: { json?: string; durationS?: 
 }
 
 export async function benchSettlementCommand(options: { json?: string; users?: string; durationS?: string }): Promise<void> {
-  const { benchSettlement } = await import('@inplay/settlement');
+  const { benchSettlement } = await import('@inplay/bench');
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('bench settlement creates databases of its own: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
   const json = jsonPath(options.json, 'settlement');
@@ -45,7 +46,7 @@ export async function benchSettlementCommand(options: { json?: string; users?: s
 }
 
 export async function benchFanoutCommand(options: { connections?: string; json?: string; players?: string; ticksPerSec?: string; durationS?: string; only?: 'uws' | 'ws' | 'both' }): Promise<void> {
-  const { benchFanout } = await import('@inplay/gateway/bench');
+  const { benchFanout } = await import('@inplay/bench');
   const e = runningEndpoints(loadSettings());
   const json = jsonPath(options.json, 'fanout');
   await benchFanout({
@@ -60,7 +61,7 @@ export async function benchFanoutCommand(options: { connections?: string; json?:
 }
 
 export async function benchReplayCommand(options: { json?: string; orders?: string }): Promise<void> {
-  const { benchReplay } = await import('@inplay/audit');
+  const { benchReplay } = await import('@inplay/bench');
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('bench replay creates databases of its own: it needs the embedded Postgres of `inplay up`');
   const json = jsonPath(options.json, 'replay');

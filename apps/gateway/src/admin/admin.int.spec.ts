@@ -8,7 +8,7 @@ import { anomalyReportFrom } from '@inplay/audit';
 import { createPool } from '@inplay/db';
 import type { AnomalyReport } from '@inplay/domain';
 import type { RouteModule } from '../http/routes';
-import { gatewayHarness, type GatewayHarness, type TestGateway } from '../testing/harness';
+import { gatewayHarness, type GatewayHarness, type TestGateway } from '../../test/harness';
 import { registerAdminRoutes } from './routes';
 
 const ADMIN_TOKEN = 'admin-token-of-at-least-thirty-two-bytes';

@@ -4,7 +4,7 @@ import { createGatewayMetrics } from '../metrics';
 import { Fanout, priceTopic, userTopic, type TopicPublisher } from './fanout';
 import { PriceBook } from './price-book';
 import { PublishThrottle } from './publish-throttle';
-import { T0, latest, tick } from './fixtures';
+import { T0, latest, tick } from '../../test/fanout.fixtures';
 
 class FakeApp implements TopicPublisher {
   readonly published: { topic: string; message: Record<string, unknown> }[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PriceBook } from './price-book';
-import { latest, tick, ticks } from './fixtures';
+import { latest, tick, ticks } from '../../test/fanout.fixtures';
 
 describe('the price book', () => {
   it('takes the latest price from price.latest and advances it with newer ticks only', () => {

@@ -4,7 +4,7 @@
 // latest in memory (injected).
 import type uWS from 'uWebSockets.js';
 import { verifyToken } from '@inplay/auth';
-import type { Pool } from '@inplay/db';
+import { inTransaction, type Pool } from '@inplay/db';
 import { portfolioView, type PortfolioFill } from '@inplay/domain';
 import type { Logger } from '@inplay/telemetry';
 import { errorAnswer, serveAsync, type HttpAnswer } from '../http/respond';
@@ -29,29 +29,22 @@ async function portfolioOf(authorization: string, deps: PortfolioRoutesDeps): Pr
   const verified = await verifyToken(deps.signingKey, authorization, deps.now?.());
   if (!verified.ok) return errorAnswer(401, verified.code, verified.message, { 'www-authenticate': 'Bearer' });
   const { userId } = verified.identity;
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const account = await client.query<{ cash_cents: string }>('SELECT cash_cents FROM accounts WHERE user_id = $1', [userId]);
-    const fills = await client.query<{ player_id: string; side: 'BUY' | 'SELL'; quantity: number; cost_cents: string }>(
+  // One snapshot for the three reads, so the account, the fills and the holdings agree with each other.
+  const { account, fills, holdings } = await inTransaction(deps.pool, async (client) => ({
+    account: await client.query<{ cash_cents: string }>('SELECT cash_cents FROM accounts WHERE user_id = $1', [userId]),
+    fills: await client.query<{ player_id: string; side: 'BUY' | 'SELL'; quantity: number; cost_cents: string }>(
       `SELECT o.player_id, o.side, o.quantity, o.cost_cents FROM orders o
          JOIN ledger_entries l ON l.user_id = o.user_id AND l.transaction_id = o.order_id AND l.account = 'cash:' || o.user_id
         WHERE o.user_id = $1 AND o.status = 'FILLED' AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.order_id)
-        ORDER BY l.chain_seq`, [userId]);
-    const holdings = await client.query<{ player_id: string; quantity: string }>('SELECT player_id, quantity FROM holdings WHERE user_id = $1 AND quantity > 0', [userId]);
-    await client.query('COMMIT');
-    const row = account.rows[0];
-    if (!row) return errorAnswer(404, 'ACCOUNT_UNKNOWN', `user ${userId} has no account`);
-    const view = portfolioView(Number(row.cash_cents), fills.rows.map((f): PortfolioFill => ({ playerId: f.player_id, side: f.side, quantity: f.quantity, valueCents: Number(f.cost_cents) })), deps.latestPrice);
-    // The holdings table and the fills must agree; if they ever do not, say so rather than show a wrong number.
-    const held = new Map(holdings.rows.map((h) => [h.player_id, Number(h.quantity)]));
-    const disagree = view.holdings.some((l) => (held.get(l.playerId) ?? 0) !== l.quantity) || [...held.keys()].some((p) => !view.holdings.some((l) => l.playerId === p));
-    if (disagree) deps.logger.error({ userId }, 'holdings disagree with the fills in the ledger');
-    return { status: 200, body: { userId, ...view, consistent: !disagree } };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+        ORDER BY l.chain_seq`, [userId]),
+    holdings: await client.query<{ player_id: string; quantity: string }>('SELECT player_id, quantity FROM holdings WHERE user_id = $1 AND quantity > 0', [userId]),
+  }), { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' });
+  const row = account.rows[0];
+  if (!row) return errorAnswer(404, 'ACCOUNT_UNKNOWN', `user ${userId} has no account`);
+  const view = portfolioView(Number(row.cash_cents), fills.rows.map((f): PortfolioFill => ({ playerId: f.player_id, side: f.side, quantity: f.quantity, valueCents: Number(f.cost_cents) })), deps.latestPrice);
+  // The holdings table and the fills must agree; if they ever do not, say so rather than show a wrong number.
+  const held = new Map(holdings.rows.map((h) => [h.player_id, Number(h.quantity)]));
+  const disagree = view.holdings.some((l) => (held.get(l.playerId) ?? 0) !== l.quantity) || [...held.keys()].some((p) => !view.holdings.some((l) => l.playerId === p));
+  if (disagree) deps.logger.error({ userId }, 'holdings disagree with the fills in the ledger');
+  return { status: 200, body: { userId, ...view, consistent: !disagree } };
 }

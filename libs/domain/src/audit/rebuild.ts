@@ -35,12 +35,14 @@ export interface GenesisAccount {
   openingCashCents: number;
 }
 
-export interface RebuiltOrderRow {
+/** A row of the `orders` projection: an order's result plus the limit it was placed with. */
+export interface OrderRow {
   orderId: string; userId: string; idempotencyKey: string; playerId: string; side: 'BUY' | 'SELL'; quantity: number;
   limitPriceCents: number | null; placedAt: number; status: OrderResult['status']; reason: string | null;
   fillPriceCents: number | null; tickSeq: number | null; costCents: number | null; retryAfterMs: number | null;
   cashAfterCents: number | null; settledAt: number;
 }
+export type RebuiltOrderRow = OrderRow;
 
 export interface RebuiltProjection {
   cash: Map<string, number>;

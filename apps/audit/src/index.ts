@@ -1,8 +1,0 @@
-// @inplay/audit: the replay audit and leaderboard backfills, folds over the
-// whole history on the topics. The CLI wires `inplay replay` and `inplay backfill`.
-export { runReplayAudit, type ReplayAuditOptions, type ReplayAuditReport } from './replay-audit';
-export { compareProjections } from './compare';
-export { readLiveProjection, type LiveProjection } from './live';
-export { runBackfill, DEFAULT_CHECKPOINT_RECORDS, type BackfillOptions, type BackfillReport } from './backfill';
-export { benchReplay, type BenchReplayOptions } from './bench';
-export { anomalyReport, anomalyReportFrom, type AnomalyQuery, type AnomalyReportOptions, type AnomalyReportSources } from './anomalies';

@@ -1,2 +1,2 @@
 import { projectConfig } from '../../vitest.shared.ts';
-export default projectConfig(import.meta.url, { integration: true });
+export default projectConfig(import.meta.url);

@@ -6,6 +6,7 @@ import type { us_listen_socket } from 'uWebSockets.js';
 import { signingKey } from '@inplay/auth';
 import { createPool } from '@inplay/db';
 import { createKafka, createProducer, createSerde, recordSender } from '@inplay/kafka';
+import { DEFAULT_FAIRNESS_SETTINGS, type FairnessSettings } from '@inplay/domain';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import type { GatewayConfig } from './config';
 import { validateLimits } from './config';
@@ -20,14 +21,19 @@ import { registerHealthRoutes } from './http/health';
 import { registerPriceRoutes } from './http/prices';
 import { errorAnswer, writeAnswer } from './http/respond';
 import type { GatewayDeps, GatewayStatus, RouteModule } from './http/routes';
+import { createLeaderboardBoards } from './leaderboard/boards';
+import { createOrderStore } from './orders/order-store';
+import { createResultWaiter } from './orders/result-waiter';
 
 export const POSTGRES_POOL_SIZE = 4;
 
 export interface GatewayOptions {
   config: GatewayConfig;
   logger?: Logger;
-  /** Extra HTTP route modules (e.g. order intake), registered after the built-in ones. */
+  /** Extra HTTP route modules (orders, portfolio, ...), registered after the built-in ones. */
   routeModules?: RouteModule[];
+  /** The fairness settings (default: the domain's); the courtesy lock check and GET /matches use them. */
+  fairness?: FairnessSettings;
   now?: () => number;
 }
 
@@ -54,48 +60,52 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     publish: (topic, message) => app.publish(topic, message, false),
     numSubscribers: (topic) => app.numSubscribers(topic),
   }, metrics, now, config.limits.leaderboardTopEntries);
-
   const matches = new MatchBoard((topic, message) => app.publish(topic, message, false));
   // The WebSocket behaviour first: uWS has no topic tree (publish, numSubscribers) before app.ws() is registered.
   const sockets = new SocketServer({ app, config, book, fanout, metrics, logger, signingKey: key, now });
 
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `gateway-${config.serverId}`, logger });
-  const serde = createSerde(config.schemaRegistryUrl, config.topicPrefix);
-  const pool = createPool(config.databaseUrl, { max: POSTGRES_POOL_SIZE, applicationName: `gateway-${config.serverId}` });
-  const producer = createProducer(kafka);
-  let feed: KafkaFeed | undefined;
-  try {
-    await producer.connect();
-    feed = await startKafkaFeed({
-      kafka, serde, prefix: config.topicPrefix, serverId: config.serverId, logger, metrics,
-      rewindTicksPerPartition: config.limits.bootstrapRewindTicksPerPartition,
-      bootstrapTimeoutMs: config.limits.bootstrapTimeoutMs,
-      handlers: { ...bindHandlers(fanout), onMatchEvent: (event, live) => matches.onMatchEvent(event, live) },
-    });
-  } catch (err) {
+  // One Kafka client, producer, feed and pool for the whole gateway: every module shares them.
+  const adapters = gatewayAdapters(config, logger);
+  const orders = createOrderStore(adapters.pool, now);
+  const results = createResultWaiter((orderId) => orders.resultOf(orderId));
+  const leaderboards = createLeaderboardBoards();
+  const release = async (feed?: KafkaFeed): Promise<void> => {
     fanout.stop();
     sockets.beginShutdown();
-    await producer.disconnect().catch(() => undefined);
-    await pool.end().catch(() => undefined);
+    // Releasing Kafka and Postgres takes a moment, in which the close frames drain.
+    await feed?.stop().catch((err: unknown) => logger.warn({ err }, 'Kafka consumer did not stop cleanly'));
+    await adapters.close();
+  };
+  let feed: KafkaFeed;
+  try {
+    await adapters.producer.connect();
+    feed = await startKafkaFeed({
+      kafka: adapters.kafka, serde: adapters.serde, prefix: config.topicPrefix, serverId: config.serverId, logger, metrics,
+      rewindTicksPerPartition: config.limits.bootstrapRewindTicksPerPartition,
+      bootstrapTimeoutMs: config.limits.bootstrapTimeoutMs,
+      handlers: {
+        ...bindHandlers(fanout),
+        onOrderResult: (result) => { fanout.onOrderResult(result); results.deliver(result); },
+        onLeaderboard: (board) => { fanout.onLeaderboard(board); leaderboards.apply(board); },
+        onMatchEvent: (event, live) => matches.onMatchEvent(event, live),
+      },
+    });
+  } catch (err) {
+    await release();
     throw err;
   }
 
   let draining = false;
   const status = (): GatewayStatus => ({ draining, connections: sockets.connections.size, slowConsumers: sockets.slowConsumers, startedAtMs });
-  const deps: GatewayDeps = { config, logger, metrics, book, matches, pool, kafka, serde, producer, records: recordSender(producer, serde, config.topicPrefix), signingKey: key, now, status };
+  const deps: GatewayDeps = {
+    config, logger, metrics, book, matches, kafka: adapters.kafka, serde: adapters.serde, pool: adapters.pool, producer: adapters.producer,
+    records: recordSender(adapters.producer, adapters.serde, config.topicPrefix), signingKey: key, now, status,
+    fairness: options.fairness ?? DEFAULT_FAIRNESS_SETTINGS, orders, results, leaderboards,
+  };
   for (const register of [registerHealthRoutes, registerPriceRoutes, ...(options.routeModules ?? [])]) register(app, deps);
   app.any('/*', (res, req) => writeAnswer(res, errorAnswer(404, 'NOT_FOUND', `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}`)));
 
-  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
-  }).catch(async (err: unknown) => {
-    fanout.stop();
-    sockets.beginShutdown();
-    await feed?.stop().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
-    await pool.end().catch(() => undefined);
-    throw err;
-  });
+  const listenSocket = await listen(app, config).catch(async (err: unknown) => { await release(feed); throw err; });
   const port = uWS.us_socket_local_port(listenSocket as unknown as Parameters<typeof uWS.us_socket_local_port>[0]);
   logger.info({ serverId: config.serverId, host: config.host, port, players: book.size }, 'gateway listening');
 
@@ -104,12 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stopping ??= (async () => {
       draining = true;
       uWS.us_listen_socket_close(listenSocket);
-      sockets.beginShutdown();
-      fanout.stop();
-      // Releasing Kafka and Postgres takes a moment, in which the close frames drain.
-      await feed?.stop().catch((err: unknown) => logger.warn({ err }, 'Kafka consumer did not stop cleanly'));
-      await producer.disconnect().catch((err: unknown) => logger.warn({ err }, 'Kafka producer did not stop cleanly'));
-      await pool.end().catch((err: unknown) => logger.warn({ err }, 'Postgres pool did not close cleanly'));
+      await release(feed);
       (app as unknown as { close?: () => void }).close?.();
       logger.info({ serverId: config.serverId }, 'gateway stopped');
     })();
@@ -118,12 +123,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return { port, serverId: config.serverId, metrics, status, stop };
 }
 
+function gatewayAdapters(config: GatewayConfig, logger: Logger) {
+  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `gateway-${config.serverId}`, logger });
+  const pool = createPool(config.databaseUrl, { max: POSTGRES_POOL_SIZE, applicationName: `gateway-${config.serverId}` });
+  const producer = createProducer(kafka);
+  return {
+    kafka, pool, producer,
+    serde: createSerde(config.schemaRegistryUrl, config.topicPrefix),
+    async close(): Promise<void> {
+      await producer.disconnect().catch((err: unknown) => logger.warn({ err }, 'Kafka producer did not stop cleanly'));
+      await pool.end().catch((err: unknown) => logger.warn({ err }, 'Postgres pool did not close cleanly'));
+    },
+  };
+}
+
+function listen(app: uWS.TemplatedApp, config: GatewayConfig): Promise<us_listen_socket> {
+  return new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
+  });
+}
+
 /** The fan-out's feed handlers as plain functions (its methods use `this`). */
-function bindHandlers(fanout: Fanout): Omit<FeedHandlers, 'onMatchEvent'> {
+function bindHandlers(fanout: Fanout): Pick<FeedHandlers, 'onLatest' | 'onTick'> {
   return {
     onLatest: (latest) => fanout.onLatest(latest),
     onTick: (tick, appendedAtMs, live) => fanout.onTick(tick, appendedAtMs, live),
-    onOrderResult: (result) => fanout.onOrderResult(result),
-    onLeaderboard: (board) => fanout.onLeaderboard(board),
   };
 }

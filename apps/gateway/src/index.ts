@@ -13,6 +13,9 @@ export { PriceBook } from './fanout/price-book';
 export { startKafkaFeed, type FeedHandlers, type KafkaFeed } from './feed/kafka-feed';
 export { parseClientMessage } from './protocol/client-messages';
 export { errorMessage, helloMessage, pongMessage, snapshotMessage, tickMessage } from './protocol/server-messages';
-export { createOrderIntake, registerOrderRoutes, type OrderIntakeOptions, type OrderRoutesDeps } from './orders';
-export { registerLeaderboardRoutes, startLeaderboardFeed, type LeaderboardFeed } from './leaderboard';
-export { registerPortfolioRoutes } from './portfolio';
+// The HTTP modules, each built on the gateway's own adapters (GatewayDeps).
+export { orderRoutes, DEFAULT_ORDER_RATE_LIMIT, type OrderModuleOptions, type RateLimit } from './orders';
+export { leaderboardRoutes } from './leaderboard';
+export { portfolioRoutes } from './portfolio';
+export { adminRoutes } from './admin';
+export { staticRoutes } from './http/static';

@@ -5,4 +5,4 @@ export { startSequencer, RosterMissingError, ROSTER_CACHE_LIMIT, type SequencerO
 export { loadPricingSettings, pricingConfigFrom, PricingConfigError, DEFAULT_METRICS_PORT, type PricingSettings } from './settings';
 export { DEFAULT_CONSUMER_TUNING, type ConsumerTuning } from './tuning';
 export { DEFAULT_DELIVERY, PRICING_DELIVERIES, type DeliveryTuning, type PricingDelivery } from './delivery';
-export { writeRoster, postgresRosterStore } from './roster-store';
+export { postgresRosterStore } from './roster-store';

@@ -14,7 +14,7 @@ import { foldCommands, type FoldResult } from './fold';
 import type { PricingMetrics } from './metrics';
 import { processorOutput } from './processor-output';
 import { restoreFromSnapshots } from './snapshot-restore';
-import { consumerSettings, isKafkaClientError, type ConsumerTuning } from './tuning';
+import { consumerSettings, trackBatch, type ConsumerTuning } from './tuning';
 
 export interface ProcessorOptions {
   kafka: Kafka;
@@ -48,7 +48,6 @@ interface HeldPartition {
 
 export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
   const inputTopic = topicName(o.inputPrefix, 'pricing.commands');
-  const snapshotTopic = topicName(o.outputPrefix, 'pricing.snapshots');
   const held = new Map<number, HeldPartition>();
   const deadLetters = createProducer(o.kafka);
   await deadLetters.connect();
@@ -66,7 +65,7 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = payload.memberAssignment[inputTopic] ?? [];
     const previous = restoring;
-    restoring = previous.then(() => takeOver(assigned)).catch((err: unknown) => {
+    restoring = previous.then(() => takeOver(o, output, held, assigned)).catch((err: unknown) => {
       o.onFatal(err);
       throw err;
     });
@@ -74,20 +73,6 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) o.onFatal(payload.error);
   });
-
-  async function takeOver(partitions: number[]): Promise<void> {
-    const startedAt = o.clock();
-    held.clear();
-    await output.takeOver(partitions);
-    const restored = await restoreFromSnapshots(o.kafka, o.serde, snapshotTopic, partitions, o.groupId);
-    for (const partition of partitions) {
-      const r = restored.get(partition);
-      const reflected = r?.reflectedOffsets ?? new Map<string, number>();
-      held.set(partition, { players: r?.players ?? new Map(), reflected, reflectedUpTo: Math.max(-1, ...reflected.values()) });
-    }
-    const players = [...held.values()].reduce((n, h) => n + h.players.size, 0);
-    o.logger.info({ partitions, players, delivery: o.delivery.mode, durationMs: o.clock() - startedAt }, 'pricing processor took over partitions from snapshots');
-  }
 
   async function processBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     await restoring;
@@ -101,20 +86,8 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
     partition.players = fold.players; // only once durable: a failed batch is retried from the old state
     if (partition.reflected.size > 0 && Number(batch.lastOffset()) >= partition.reflectedUpTo) partition.reflected = new Map();
     resolveOffset(batch.lastOffset());
-    record(fold, batch.messages.length);
+    recordFold(o, fold, batch.messages.length);
     await heartbeat();
-  }
-
-  function record(fold: FoldResult, batchSize: number): void {
-    const now = o.clock();
-    o.metrics.batchSize.observe({ stage: 'processor' }, batchSize);
-    for (const [kind, n] of Object.entries(fold.commandsByKind)) if (n > 0) o.metrics.commandsProcessed.inc({ kind }, n);
-    for (const tick of fold.ticks) o.metrics.ticks.inc({ cause: tick.cause });
-    for (const r of fold.rejections) {
-      o.metrics.rejections.inc({ code: r.code });
-      o.logger.warn({ offset: r.offset, playerId: r.playerId, code: r.code, detail: r.detail }, 'pricing command rejected');
-    }
-    for (const tick of fold.ticks) if (tick.cause === 'EVENT') o.metrics.eventToTickLatencyMs.observe(now - tick.tickedAt);
   }
 
   await consumer.connect();
@@ -123,18 +96,7 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: o.tuning.partitionsConsumedConcurrently,
-    eachBatch: async (payload) => {
-      const processing = processBatch(payload);
-      inFlight.add(processing);
-      try {
-        await processing;
-      } catch (err) {
-        if (!isKafkaClientError(err)) o.onFatal(err);
-        throw err;
-      } finally {
-        inFlight.delete(processing);
-      }
-    },
+    eachBatch: (payload) => trackBatch(inFlight, processBatch(payload), o.onFatal),
   });
 
   return {
@@ -151,4 +113,32 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
       await deadLetters.disconnect();
     },
   };
+}
+
+/** Metrics and logs of one folded batch. */
+function recordFold(o: ProcessorOptions, fold: FoldResult, batchSize: number): void {
+  const now = o.clock();
+  o.metrics.batchSize.observe({ stage: 'processor' }, batchSize);
+  for (const [kind, n] of Object.entries(fold.commandsByKind)) if (n > 0) o.metrics.commandsProcessed.inc({ kind }, n);
+  for (const tick of fold.ticks) o.metrics.ticks.inc({ cause: tick.cause });
+  for (const r of fold.rejections) {
+    o.metrics.rejections.inc({ code: r.code });
+    o.logger.warn({ offset: r.offset, playerId: r.playerId, code: r.code, detail: r.detail }, 'pricing command rejected');
+  }
+  for (const tick of fold.ticks) if (tick.cause === 'EVENT') o.metrics.eventToTickLatencyMs.observe(now - tick.tickedAt);
+}
+
+/** A new assignment: forget what was held, let the output take the partitions over, restore each partition's players from its snapshots. */
+async function takeOver(o: ProcessorOptions, output: ReturnType<typeof processorOutput>, held: Map<number, HeldPartition>, partitions: number[]): Promise<void> {
+  const startedAt = o.clock();
+  held.clear();
+  await output.takeOver(partitions);
+  const restored = await restoreFromSnapshots(o.kafka, o.serde, topicName(o.outputPrefix, 'pricing.snapshots'), partitions, o.groupId);
+  for (const partition of partitions) {
+    const r = restored.get(partition);
+    const reflected = r?.reflectedOffsets ?? new Map<string, number>();
+    held.set(partition, { players: r?.players ?? new Map(), reflected, reflectedUpTo: Math.max(-1, ...reflected.values()) });
+  }
+  const players = [...held.values()].reduce((n, h) => n + h.players.size, 0);
+  o.logger.info({ partitions, players, delivery: o.delivery.mode, durationMs: o.clock() - startedAt }, 'pricing processor took over partitions from snapshots');
 }

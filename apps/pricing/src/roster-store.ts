@@ -55,17 +55,3 @@ export function postgresRosterStore(pool: Pool): RosterStore {
     },
   };
 }
-
-/** Writes a roster the way feed-ingest does (matches + players), for tests and the benchmark. */
-export async function writeRoster(pool: Pool, roster: Roster, kickOffAt: number): Promise<void> {
-  const team = (teamId: string) => roster.players.find((p) => p.teamId === teamId)?.teamName ?? teamId;
-  await pool.query(
-    `INSERT INTO matches (match_id, provider, home_team_id, home_team, away_team_id, away_team, kick_off_at)
-     VALUES ($1, 'inplay', $2, $3, $4, $5, to_timestamp($6 / 1000.0))`,
-    [roster.matchId, roster.homeTeamId, team(roster.homeTeamId), roster.awayTeamId, team(roster.awayTeamId), kickOffAt],
-  );
-  const columns = ['player_id', 'match_id', 'name', 'team_id', 'team_name', 'position', 'jersey', 'initial_price_cents'];
-  const values = roster.players.flatMap((p) => [p.playerId, roster.matchId, p.name, p.teamId, p.teamName, p.position, p.jersey, p.initialPriceCents]);
-  const rows = roster.players.map((_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(', ')})`);
-  await pool.query(`INSERT INTO players (${columns.join(', ')}) VALUES ${rows.join(', ')}`, values);
-}

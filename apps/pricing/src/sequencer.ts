@@ -20,7 +20,7 @@ import { coalescingSender } from './coalescing-sender';
 import type { DeliveryTuning } from './delivery';
 import { encodeInChunks } from './outputs';
 import { commitBatchTransaction, createTransactionalProducer, type ConsumedBatch } from './transactional-batch';
-import { consumerSettings, isKafkaClientError, type ConsumerTuning } from './tuning';
+import { consumerSettings, trackBatch, type ConsumerTuning } from './tuning';
 
 /** Rosters kept in memory (a few live matches at a time; the oldest goes first). */
 export const ROSTER_CACHE_LIMIT = 1_000;
@@ -52,56 +52,15 @@ export class RosterMissingError extends Error {
 export async function startSequencer(o: SequencerOptions): Promise<Stage> {
   const inputs = { events: topicName(o.prefix, 'match.events'), trades: topicName(o.prefix, 'trades') };
   const commandsTopic = topicName(o.prefix, 'pricing.commands');
-  const producers = new Map<string, Producer>();
-  const rosterCache = new Map<string, Roster>();
   const deadLetters = createProducer(o.kafka);
   await deadLetters.connect();
-  // Idempotent delivery: commands go through the dead-letter producer too (one idempotent producer for the stage).
-  const commandsOut = coalescingSender(deadLetters);
-  /** Idempotent delivery: next offset to commit per input partition, once its commands are acknowledged. */
-  const acknowledged = new Map<string, { topic: string; partition: number; offset: string }>();
+  const rosterFor = rosterLookup(o.rosters);
+  const commands = commandWriter(o, deadLetters);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
-  async function rosterFor(event: MatchEvent): Promise<Roster> {
-    const cached = rosterCache.get(event.matchId);
-    if (cached && event.type !== 'KICK_OFF') return cached; // reloaded at every kick-off
-    const roster = await o.rosters.rosterOf(event.matchId);
-    if (!roster) throw new RosterMissingError(event.matchId);
-    rosterCache.delete(event.matchId);
-    rosterCache.set(event.matchId, roster);
-    const oldest = rosterCache.keys().next().value;
-    if (rosterCache.size > ROSTER_CACHE_LIMIT && oldest !== undefined) rosterCache.delete(oldest);
-    return roster;
-  }
-
-  /** One stable transactional id per input partition: a restarted owner fences its zombie. */
-  async function producerFor(topic: string, partition: number): Promise<Producer> {
-    const id = `${o.groupId}-${topic}-${partition}`;
-    let producer = producers.get(id);
-    if (!producer) {
-      producer = createTransactionalProducer(o.kafka, id);
-      await producer.connect();
-      producers.set(id, producer);
-    }
-    return producer;
-  }
-
-  async function writeCommands(records: KeyedCommand[], consumed: ConsumedBatch): Promise<void> {
-    if (o.delivery.mode === 'transactional') {
-      const producer = await producerFor(consumed.topic, consumed.partition);
-      await commitBatchTransaction(producer, o.serde, o.prefix, { 'pricing.commands': records }, consumed);
-      return;
-    }
-    const chunks = await encodeInChunks(o.serde, o.prefix, { 'pricing.commands': records });
-    await Promise.all(chunks.map((topicMessages) => commandsOut.send(topicMessages)));
-    const nextOffset = (BigInt(consumed.lastOffset) + 1n).toString();
-    acknowledged.set(`${consumed.topic}:${consumed.partition}`, { topic: consumed.topic, partition: consumed.partition, offset: nextOffset });
-  }
-
   async function commitAcknowledged(): Promise<void> {
-    const offsets = [...acknowledged.values()];
-    acknowledged.clear();
+    const offsets = commands.takeAcknowledged();
     if (offsets.length > 0) await consumer.commitOffsets(offsets);
   }
 
@@ -109,12 +68,12 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
     if (stopping) return; // not resolved: read again after the restart
     const isEvents = batch.topic === inputs.events;
     const records = await decodeBatch<MatchEvent | Trade>({ batch }, o.serde, deadLetters, o.prefix);
-    const commands: KeyedCommand[] = [];
+    const keyed: KeyedCommand[] = [];
     for (const r of records) {
-      if (isEvents) commands.push(...matchEventCommands(r.value as MatchEvent, await rosterFor(r.value as MatchEvent)));
-      else commands.push(tradeCommand(r.value as Trade));
+      if (isEvents) keyed.push(...matchEventCommands(r.value as MatchEvent, await rosterFor(r.value as MatchEvent)));
+      else keyed.push(tradeCommand(r.value as Trade));
     }
-    await writeCommands(commands, { groupId: o.groupId, topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset() });
+    await commands.write(keyed, { groupId: o.groupId, topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset() });
     resolveOffset(batch.lastOffset());
     o.metrics.batchSize.observe({ stage: 'sequencer' }, batch.messages.length);
     o.metrics.sequencedRecords.inc({ topic: isEvents ? 'match.events' : 'trades' }, records.length);
@@ -131,18 +90,7 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: o.tuning.partitionsConsumedConcurrently,
-    eachBatch: async (payload) => {
-      const sequencing = sequenceBatch(payload);
-      inFlight.add(sequencing);
-      try {
-        await sequencing;
-      } catch (err) {
-        if (!isKafkaClientError(err)) o.onFatal(err);
-        throw err;
-      } finally {
-        inFlight.delete(sequencing);
-      }
-    },
+    eachBatch: (payload) => trackBatch(inFlight, sequenceBatch(payload), o.onFatal),
   });
   // A failed commit only means a longer replay (of commands the decider drops): worth a warning, not a crash.
   const committing = setInterval(() => {
@@ -159,8 +107,69 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
       await Promise.allSettled([...inFlight]); // transactional: each commits its own offset
       await commitAcknowledged();
       await consumer.disconnect();
-      for (const producer of producers.values()) await producer.disconnect();
+      await commands.stop();
       await deadLetters.disconnect();
+    },
+  };
+}
+
+/** The roster of an event's match, cached (the oldest goes first) and reloaded at every kick-off. */
+function rosterLookup(rosters: RosterStore): (event: MatchEvent) => Promise<Roster> {
+  const cache = new Map<string, Roster>();
+  return async (event) => {
+    const cached = cache.get(event.matchId);
+    if (cached && event.type !== 'KICK_OFF') return cached;
+    const roster = await rosters.rosterOf(event.matchId);
+    if (!roster) throw new RosterMissingError(event.matchId);
+    cache.delete(event.matchId);
+    cache.set(event.matchId, roster);
+    const oldest = cache.keys().next().value;
+    if (cache.size > ROSTER_CACHE_LIMIT && oldest !== undefined) cache.delete(oldest);
+    return roster;
+  };
+}
+
+/**
+ * Writes a batch's commands to pricing.commands. Transactional delivery: one
+ * transaction per input batch holding the commands and the consumed offset,
+ * with one stable transactional id per input partition (a restarted owner
+ * fences its zombie). Idempotent delivery: through the stage's idempotent
+ * producer, the input offset acknowledged once the commands are.
+ */
+function commandWriter(o: SequencerOptions, idempotent: Producer) {
+  const producers = new Map<string, Producer>();
+  const commandsOut = coalescingSender(idempotent);
+  /** Idempotent delivery: next offset to commit per input partition, once its commands are acknowledged. */
+  const acknowledged = new Map<string, { topic: string; partition: number; offset: string }>();
+  async function producerFor(topic: string, partition: number): Promise<Producer> {
+    const id = `${o.groupId}-${topic}-${partition}`;
+    let producer = producers.get(id);
+    if (!producer) {
+      producer = createTransactionalProducer(o.kafka, id);
+      await producer.connect();
+      producers.set(id, producer);
+    }
+    return producer;
+  }
+  return {
+    async write(records: KeyedCommand[], consumed: ConsumedBatch): Promise<void> {
+      if (o.delivery.mode === 'transactional') {
+        await commitBatchTransaction(await producerFor(consumed.topic, consumed.partition), o.serde, o.prefix, { 'pricing.commands': records }, consumed);
+        return;
+      }
+      const chunks = await encodeInChunks(o.serde, o.prefix, { 'pricing.commands': records });
+      await Promise.all(chunks.map((topicMessages) => commandsOut.send(topicMessages)));
+      const nextOffset = (BigInt(consumed.lastOffset) + 1n).toString();
+      acknowledged.set(`${consumed.topic}:${consumed.partition}`, { topic: consumed.topic, partition: consumed.partition, offset: nextOffset });
+    },
+    /** The input offsets whose commands are acknowledged since the last call (idempotent delivery). */
+    takeAcknowledged(): { topic: string; partition: number; offset: string }[] {
+      const offsets = [...acknowledged.values()];
+      acknowledged.clear();
+      return offsets;
+    },
+    async stop(): Promise<void> {
+      for (const producer of producers.values()) await producer.disconnect();
     },
   };
 }

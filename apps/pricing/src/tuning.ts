@@ -44,3 +44,20 @@ export function consumerSettings(groupId: string, tuning: ConsumerTuning) {
 export function isKafkaClientError(err: unknown): boolean {
   return err instanceof Error && err.name.startsWith('KafkaJS');
 }
+
+/**
+ * Runs one consumed batch, kept in `inFlight` until it settles (stop() waits
+ * for them); a failure that is not the Kafka client's own is fatal (kafkajs
+ * retries its own errors and restarts the consumer).
+ */
+export async function trackBatch(inFlight: Set<Promise<void>>, batch: Promise<void>, onFatal: (err: unknown) => void): Promise<void> {
+  inFlight.add(batch);
+  try {
+    await batch;
+  } catch (err) {
+    if (!isKafkaClientError(err)) onFatal(err);
+    throw err;
+  } finally {
+    inFlight.delete(batch);
+  }
+}

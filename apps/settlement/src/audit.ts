@@ -26,7 +26,7 @@ export async function checkLedgerInvariants(pool: Pool): Promise<LedgerAudit> {
     holdingMismatches: await one(`
       SELECT count(*) AS n FROM holdings h
         FULL JOIN (SELECT user_id, player_id, sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END) AS q
-                     FROM orders o WHERE status = 'FILLED' AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.order_id)
+                     FROM orders o WHERE status = 'FILLED'
                     GROUP BY 1, 2) o USING (user_id, player_id)
        WHERE coalesce(h.quantity, 0) <> coalesce(o.q, 0)`),
   };

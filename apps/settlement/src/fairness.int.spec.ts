@@ -55,7 +55,7 @@ async function order(userId: string, playerId: string, side: 'BUY' | 'SELL', qua
 }
 
 async function row(orderId: string) {
-  const { rows } = await pool.query<{ status: string; reason: string | null; fill_price_cents: string | null }>('SELECT status, reason, fill_price_cents FROM orders WHERE order_id = $1', [orderId]);
+  const { rows } = await pool.query<{ status: string; reason: string | null; fill_price_cents: string | null; cash_after_cents: string | null }>('SELECT status, reason, fill_price_cents, cash_after_cents FROM orders WHERE order_id = $1', [orderId]);
   return rows[0];
 }
 const settled = (orderId: string) => eventually(`result of ${orderId}`, async () => (await row(orderId)) !== undefined, 20_000).then(() => row(orderId));
@@ -88,7 +88,7 @@ afterAll(async () => {
 });
 
 describe('fairness policies enforced by settlement', () => {
-  it('trade lock (the default): refuses orders inside the lock and says when it lifts', async () => {
+  it('trade lock: refuses orders inside the lock and says when it lifts', async () => {
     clock = T0 + 15_000;
     const id = await order('lock-fan', 'p-lock', 'BUY', 1, clock);
     expect(await settled(id)).toMatchObject({ status: 'REJECTED', reason: 'TRADE_LOCKED' });
@@ -151,7 +151,9 @@ describe('fairness policies enforced by settlement', () => {
     expect(await held('early-bird', 'p-void')).toBe(5);
     const entries = await pool.query<{ transaction_id: string; amount_cents: string }>('SELECT transaction_id, amount_cents FROM ledger_entries WHERE transaction_id IN ($1, $2) ORDER BY entry_id', [runnerBuy, `void:${runnerBuy}`]);
     expect(entries.rows.map((r) => r.transaction_id)).toEqual([runnerBuy, runnerBuy, `void:${runnerBuy}`, `void:${runnerBuy}`]);
-    expect(await row(runnerBuy)).toMatchObject({ status: 'FILLED' });
+    // The order row holds the latest result: the void, with what was filled kept.
+    expect(await row(runnerBuy)).toMatchObject({ status: 'VOIDED', reason: 'VOIDED_LATE_EVENT', fill_price_cents: '1000', cash_after_cents: String(CASH) });
+    expect(await row(early)).toMatchObject({ status: 'FILLED' });
     const voidResult = await eventually('the VOIDED result in the outbox', async () => {
       const { rows } = await pool.query<{ payload: OrderResult }>(`SELECT payload FROM outbox WHERE payload->>'orderId' = $1 AND payload->>'status' = 'VOIDED'`, [runnerBuy]);
       return rows[0]?.payload;

@@ -1,6 +1,6 @@
 // Settlement's configuration, read once from the environment and validated.
-import { ConfigError, infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z } from '@inplay/config';
-import { DEFAULT_MAX_PRICE_AGE_MS, FAIRNESS_POLICY_NAMES, parseFairnessSettings } from '@inplay/domain';
+import { infraHints, infraShape, loadConfig, loadFairnessSettings, positiveInt, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_MAX_PRICE_AGE_MS } from '@inplay/domain';
 import { DEFAULT_PENDING_GRACE_MS, DEFAULT_PENDING_POLL_MS } from './pending-executor';
 import { STRATEGY_NAMES } from './strategies';
 
@@ -24,10 +24,7 @@ export function loadSettlementSettings(env: Record<string, string | undefined> =
     SETTLEMENT_PENDING_POLL_MS: 'How often due delayed / sealed-batch orders are looked for',
     SETTLEMENT_PENDING_GRACE_MS: 'How long a due order waits for ticks computed up to its execution time',
   });
-  const fairness = parseFairnessSettings(raw.FAIRNESS_POLICY, raw.FAIRNESS_POLICY_BY_MATCH);
-  if (!fairness.ok) {
-    throw new ConfigError([...fairness.errors, `FAIRNESS_POLICY is one of ${FAIRNESS_POLICY_NAMES.join(', ')} (default event-time-void) or JSON such as {"policy":"delayed","delayMs":30000,"onEvent":"void"}`]);
-  }
+  const fairness = loadFairnessSettings(env);
   return {
     brokers: raw.KAFKA_BROKERS,
     registryUrl: raw.SCHEMA_REGISTRY_URL,
@@ -38,6 +35,6 @@ export function loadSettlementSettings(env: Record<string, string | undefined> =
     maxPriceAgeMs: raw.SETTLEMENT_MAX_PRICE_AGE_MS,
     pendingPollMs: raw.SETTLEMENT_PENDING_POLL_MS,
     pendingGraceMs: raw.SETTLEMENT_PENDING_GRACE_MS,
-    fairness: fairness.settings,
+    fairness,
   };
 }

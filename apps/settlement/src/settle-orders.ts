@@ -6,7 +6,7 @@
 import { inTransaction, insertChainedEntries, insertOrderRows, readChainHeads, sha256Hex, type Pool, type PoolClient } from '@inplay/db';
 import type { OrderResult, Trade } from '@inplay/contracts';
 import {
-  chainPostings, guardsOf, orderKey, resultOf, tradeOf, unbalancedTransactions,
+  chainPostings, guardsOf, orderKey, provisionalOf, resultOf, tradeOf, unbalancedTransactions,
   type AccountState, type FairnessPolicyConfig, type OrderToSettle, type PriceHistoryLookup, type PriceInForceLookup, type SettlementDecider, type SettlementEvent,
 } from '@inplay/domain';
 import { SettlementDivergence, type SettlementStrategy } from './strategies';
@@ -109,27 +109,19 @@ function voidablePlayers(orders: readonly OrderToSettle[], ctx: SettleContext): 
 
 /**
  * Fills of these users that an event-time void could still reverse: their
- * bought shares cannot be sold and their sale proceeds cannot be spent yet.
+ * bought shares cannot be sold and their sale proceeds cannot be spent yet
+ * (the domain's provisional rule decides which).
  */
 async function provisionalFills(client: PoolClient, userIds: string[], voidable: ReturnType<typeof voidablePlayers>, nowMs: number): Promise<Map<string, NonNullable<AccountState['provisional']>>> {
-  const result = new Map<string, { cashCents: number; holdings: Map<string, number> }>();
-  if (voidable.players.length === 0) return result;
+  if (voidable.players.length === 0) return new Map();
   const longest = Math.max(...voidable.horizonMs.values());
   const { rows } = await client.query<{ user_id: string; player_id: string; side: 'BUY' | 'SELL'; quantity: number; cost_cents: string; placed_ms: string }>(
     `SELECT o.user_id, o.player_id, o.side, o.quantity, o.cost_cents, (extract(epoch FROM o.placed_at) * 1000)::bigint AS placed_ms
        FROM orders o
-      WHERE o.user_id = ANY($1::text[]) AND o.status = 'FILLED' AND o.placed_at >= to_timestamp($2 / 1000.0)
-        AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.order_id)`,
+      WHERE o.user_id = ANY($1::text[]) AND o.status = 'FILLED' AND o.placed_at >= to_timestamp($2 / 1000.0)`,
     [userIds, nowMs - longest]);
-  for (const row of rows) {
-    const horizon = voidable.horizonMs.get(row.player_id);
-    if (horizon === undefined || Number(row.placed_ms) < nowMs - horizon) continue;
-    const p = result.get(row.user_id) ?? { cashCents: 0, holdings: new Map<string, number>() };
-    if (row.side === 'SELL') p.cashCents += Number(row.cost_cents);
-    else p.holdings.set(row.player_id, (p.holdings.get(row.player_id) ?? 0) + row.quantity);
-    result.set(row.user_id, p);
-  }
-  return result;
+  const fills = rows.map((r) => ({ userId: r.user_id, playerId: r.player_id, side: r.side, quantity: r.quantity, valueCents: Number(r.cost_cents), placedAt: Number(r.placed_ms) }));
+  return provisionalOf(fills, nowMs, (playerId) => voidable.horizonMs.get(playerId));
 }
 
 async function insertPending(client: PoolClient, events: SettlementEvent[]): Promise<void> {

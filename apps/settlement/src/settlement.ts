@@ -77,7 +77,7 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
     resultsTopic: topicName(prefix, 'order.results'),
     tradesTopic: topicName(prefix, 'trades'),
   };
-  const voids = startLateEventVoids({ pool, policyOf, now, resultsTopic: settle.resultsTopic, logger, onVoided: () => relay.wake(), onError: onFatal });
+  const voids = startLateEventVoids({ pool, decider: settle.decider, policyOf, now, resultsTopic: settle.resultsTopic, logger, onVoided: () => relay.wake(), onError: onFatal });
   prices.onTick((tick) => voids.offer(tick));
   const pending = startPendingExecutor({
     pool, settle, logger, onError: onFatal,

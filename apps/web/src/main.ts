@@ -106,7 +106,7 @@ function schedulePlayers(): void {
     playersFrame = 0;
     renderPlayers($('players').querySelector('tbody') as HTMLElement, [...players.values()], book, {
       search: ($('search') as HTMLInputElement).value, team: ($('team-filter') as HTMLSelectElement).value, position: ($('position-filter') as HTMLSelectElement).value,
-    }, selected, Date.now());
+    }, selected, Date.now(), match.fairnessPolicy === undefined || match.fairnessPolicy === 'trade-lock');
   });
 }
 
@@ -153,7 +153,7 @@ async function enterMarket(): Promise<void> {
   const all = live.ok ? live.value.matches : [];
   const current = all.find((m) => !m.finished) ?? all[0];
   if (current) {
-    Object.assign(match, { matchId: current.matchId, home: current.home ?? 'Home', away: current.away ?? 'Away', finished: current.finished });
+    Object.assign(match, { matchId: current.matchId, home: current.home ?? 'Home', away: current.away ?? 'Away', finished: current.finished, fairnessPolicy: current.fairnessPolicy });
     for (const event of current.recent) onMatchEvent(event);
   }
   renderMatch($('match'), match);
@@ -190,7 +190,7 @@ async function loadMatchAndPlayers(matchId: string): Promise<void> {
   const live = await call<{ matches: MatchView[] }>('GET', '/matches');
   const found = live.ok ? live.value.matches.find((m) => m.matchId === matchId) : undefined;
   if (found && match.matchId === matchId) {
-    Object.assign(match, { home: found.home ?? 'Home', away: found.away ?? 'Away' });
+    Object.assign(match, { home: found.home ?? 'Home', away: found.away ?? 'Away', fairnessPolicy: found.fairnessPolicy });
     renderMatch($('match'), match);
   }
   for (let i = 0; i < NEW_MATCH_PLAYER_TRIES && match.matchId === matchId; i++) {

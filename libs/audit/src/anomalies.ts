@@ -64,13 +64,13 @@ export async function anomalyReportFrom(sources: AnomalyReportSources, query: An
   const players = [...new Set(moves.map((m) => m.playerId))];
   const { rows } = await pool.query<{ order_id: string; user_id: string; player_id: string; side: 'BUY' | 'SELL'; quantity: string; placed_at: string; status: string; reason: string | null; fill_price_cents: string | null; voided: boolean }>(
     `SELECT o.order_id, o.user_id, o.player_id, o.side, o.quantity, round(extract(epoch FROM o.placed_at) * 1000)::bigint AS placed_at,
-            o.status, o.reason, o.fill_price_cents, (v.order_id IS NOT NULL) AS voided
-       FROM orders o LEFT JOIN order_voids v ON v.order_id = o.order_id
+            o.status, o.reason, o.fill_price_cents, (o.status = 'VOIDED' AND o.fill_price_cents IS NOT NULL) AS voided
+       FROM orders o
       WHERE $1::boolean OR o.player_id = ANY($2::text[]) OR o.user_id IN (SELECT user_id FROM orders WHERE player_id = ANY($2::text[]))`,
     [query.matchId === undefined, players]);
   const orders: AnomalyOrder[] = rows.map((r) => ({
     orderId: r.order_id, userId: r.user_id, playerId: r.player_id, side: r.side, quantity: Number(r.quantity), placedAt: Number(r.placed_at),
-    status: r.status, reason: r.reason, fillPriceCents: r.status === 'FILLED' && r.fill_price_cents !== null ? Number(r.fill_price_cents) : null, voided: r.voided,
+    status: r.status, reason: r.reason, fillPriceCents: (r.status === 'FILLED' || r.voided) && r.fill_price_cents !== null ? Number(r.fill_price_cents) : null, voided: r.voided,
   }));
   const report = rankAnomalies(orders, moves, query);
   return query.limit === undefined ? report : { ...report, users: report.users.slice(0, query.limit) };

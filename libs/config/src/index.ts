@@ -96,3 +96,4 @@ export const infraHints = {
   SCHEMA_REGISTRY_URL: 'Point it at a Confluent-compatible registry, or run `npx inplay up --infra-only`',
   DATABASE_URL: 'Leave it unset to use the embedded Postgres started by `npx inplay up`',
 };
+export { loadFairnessSettings } from './fairness';

@@ -93,4 +93,4 @@ export function redact(databaseUrl: string): string {
 export { insertChainedEntries, readChainHeads, sha256Hex } from './ledger';
 export { openingBalances, playersOfMatches } from './directory';
 export { inTransaction, type TransactionOptions } from './transaction';
-export { insertOrderRows, ORDER_ROWS_PER_STATEMENT } from './orders';
+export { insertOrderRows, recordVoidedOrders, ORDER_ROWS_PER_STATEMENT } from './orders';

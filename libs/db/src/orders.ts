@@ -1,6 +1,8 @@
 // The one writer of `orders` rows: settlement's batches and the audit's
 // rebuilt database insert them through here, set-based (unnest), so the two
-// can never disagree on a column.
+// can never disagree on a column; a void records its result here too. A row
+// always holds the latest result of its order.
+import type { OrderResult } from '@inplay/contracts';
 import type { OrderRow } from '@inplay/domain';
 import type { PoolClient } from './index';
 
@@ -27,4 +29,19 @@ export async function insertOrderRows(client: Pick<PoolClient, 'query'>, rows: r
     inserted += rowCount ?? 0;
   }
   return inserted;
+}
+
+/**
+ * A fill reversed by event-time void: its row takes the void's result (status
+ * VOIDED, the reason, cash after, when) and keeps what was filled. Only a
+ * FILLED row changes; returns how many did.
+ */
+export async function recordVoidedOrders(client: Pick<PoolClient, 'query'>, results: readonly Pick<OrderResult, 'orderId' | 'status' | 'reason' | 'cashAfterCents' | 'settledAt'>[]): Promise<number> {
+  if (results.length === 0) return 0;
+  const { rowCount } = await client.query(
+    `UPDATE orders o SET status = x.st, reason = x.r, cash_after_cents = x.ca, settled_at = to_timestamp(x.sa / 1000.0)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS x(o, st, r, ca, sa)
+      WHERE o.order_id = x.o AND o.status = 'FILLED'`,
+    [results.map((r) => r.orderId), results.map((r) => r.status), results.map((r) => r.reason), results.map((r) => r.cashAfterCents), results.map((r) => r.settledAt)]);
+  return rowCount ?? 0;
 }

@@ -115,7 +115,7 @@ export {
   type DelayedOnEvent, type FairnessInput, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FairnessVerdict, type ParsedPolicy, type PriceInForce,
 } from './fairness/fairness-policy';
 export {
-  addProvisional, available, fillsVoidedBy, isProvisional, voidFill, voidPostings, voidTransactionId,
+  addProvisional, available, fillsVoidedBy, isProvisional, provisionalOf, voidFill, voidPostings, voidTransactionId,
   type LateEventTick, type VoidableFill, type VoidEffect,
 } from './fairness/event-time-void';
 export { GENESIS_HASH, canonicalEntry, chainPostings, entryHash, verifyChains, type ChainBreak, type ChainBreakKind, type ChainHead, type ChainedEntry, type Sha256Hex } from './ledger/chain';
@@ -129,6 +129,8 @@ export {
   type SettlementEvent,
   type SettlementRejectionCode,
   type SettlementState,
+  type SettlementVoidReason,
+  VOIDED_LATE_EVENT,
 } from './orders/settlement-state';
 export {
   DEFAULT_MAX_PRICE_AGE_MS,
@@ -137,11 +139,14 @@ export {
   policyOf,
   settlementDecider,
   type FairnessSelector,
+  type FilledOrder,
   type PriceHistoryLookup,
   type PriceInForceLookup,
   type SettleBatch,
   type SettlementConfig,
+  type SettlementCommand,
   type SettlementDecider,
+  type VoidLateFills,
 } from './orders/settlement-decider';
 export { guardsOf, resultOf, tradeOf, type CashGuard, type HoldingGuard } from './orders/settlement-effects';
 

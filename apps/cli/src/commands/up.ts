@@ -1,7 +1,7 @@
 // `inplay up`: infrastructure, then every service, then a demo replay; stays in
 // the foreground and stops everything it started, in reverse order, on Ctrl-C.
-import { progress, startInfra, writeStackState, readStackState, clearStackState, isAlive, type RunningInfra } from '@inplay/infra';
-import { loadSettings, externalEndpoints } from '../settings';
+import { progress, startInfra, writeStackState, readStackState, clearStackState, isAlive, type InfraMode, type RunningInfra, type StackState } from '@inplay/infra';
+import { loadSettings, externalEndpoints, type CliSettings } from '../settings';
 import { startServices, buildWebClient, createDemoUsers, DEMO_USERS, DEMO_CASH_CENTS, type RunningService, type ServiceOptions } from '../services';
 import { supervise, type Supervisor } from '../supervisor';
 import { waitForDemoPrices } from '../demo-flow';
@@ -24,17 +24,23 @@ function serviceOptions(options: UpOptions): ServiceOptions {
   return { gateways, demoSpeed };
 }
 
+/** What is running, for the shutdown handler (set as things start). */
+interface Running {
+  infra?: RunningInfra;
+  services: RunningService[];
+  supervisor?: Supervisor;
+}
+
 export async function up(options: UpOptions): Promise<void> {
   const settings = loadSettings();
-  serviceOptions(options);
+  const services = serviceOptions(options);
   const mode = options.infra ?? settings.INPLAY_INFRA;
   const previous = readStackState(settings.stateDir);
   if (previous && isAlive(previous.upPid)) {
     throw new Error(`inplay is already running (pid ${previous.upPid}, started ${previous.startedAt}). Run \`npx inplay status\` to see it or \`npx inplay down\` to stop it.`);
   }
   const startedAt = Date.now();
-  // What is running, for the shutdown handler (set as things start).
-  const running: { infra?: RunningInfra; services: RunningService[]; supervisor?: Supervisor } = { services: [] };
+  const running: Running = { services: [] };
   let stopping = false;
   let starting = true;
   const shutdown = async (signal: string): Promise<void> => {
@@ -43,17 +49,37 @@ export async function up(options: UpOptions): Promise<void> {
     // Mid-start, the start-up path itself stops what it started once its current step ends.
     if (starting) { console.error(`\n${signal}: stopping once the current start-up step ends...`); return; }
     console.error(`\n${signal}: stopping services, then the registry, Kafka and Postgres...`);
-    running.supervisor?.stop();
-    for (const service of [...running.services].reverse()) await service.stop().catch(() => undefined);
-    await running.infra?.stop();
-    clearStackState(settings.stateDir);
+    await stopAll(running, settings);
     console.error('stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const stopIfAsked = async (): Promise<boolean> => {
+    if (!stopping) return false;
+    starting = false;
+    stopping = false;
+    await shutdown('SIGINT');
+    return true;
+  };
 
-  const infra = await startInfra({
+  running.infra = await startInfraFor(settings, mode);
+  if (await stopIfAsked()) return;
+  const state = initialState(running.infra, mode, startedAt);
+  writeStackState(settings.stateDir, state);
+  let demoProblem: string | null = null;
+  if (!options.infraOnly) {
+    const servicesStartedAt = Date.now();
+    await startServicesStep(running, settings, services, state);
+    if (services.demoSpeed > 0 && !stopping) demoProblem = await awaitDemo(running, servicesStartedAt);
+  }
+  starting = false;
+  if (await stopIfAsked()) return;
+  printSummary(running, settings, { seconds: (Date.now() - startedAt) / 1000, mode, infraOnly: options.infraOnly ?? false, demoProblem });
+}
+
+function startInfraFor(settings: CliSettings, mode: InfraMode): Promise<RunningInfra> {
+  return startInfra({
     mode,
     cacheDir: settings.cacheDir,
     stateDir: settings.stateDir,
@@ -66,10 +92,10 @@ export async function up(options: UpOptions): Promise<void> {
     external: externalEndpoints(settings),
     kafkaHeapMb: settings.INPLAY_KAFKA_HEAP_MB,
   });
-  running.infra = infra;
-  if (stopping) { starting = false; stopping = false; return shutdown('SIGINT'); }
+}
 
-  const state = {
+function initialState(infra: RunningInfra, mode: InfraMode, startedAt: number): StackState {
+  return {
     upPid: process.pid,
     startedAt: new Date(startedAt).toISOString(),
     mode,
@@ -78,57 +104,65 @@ export async function up(options: UpOptions): Promise<void> {
     ...(infra.adminDatabaseUrl ? { adminDatabaseUrl: infra.adminDatabaseUrl } : {}),
     schemaRegistryUrl: infra.schemaRegistryUrl,
     components: infra.components,
-    services: [] as RunningService['info'][],
+    services: [],
   };
+}
+
+/** The web build, the demo users and every service; then the supervisor, which says on this console when one exits or fails and records it for `inplay status`. */
+async function startServicesStep(running: Running, settings: CliSettings, options: ServiceOptions, state: StackState): Promise<void> {
+  const infra = running.infra!;
+  try {
+    const web = progress('Web client (Vite build) and demo users');
+    await buildWebClient(join(settings.stateDir, 'logs', 'web-build.log'));
+    await createDemoUsers(infra.databaseUrl);
+    web.done(`apps/web/dist; users ${DEMO_USERS.join(', ')} with €${DEMO_CASH_CENTS / 100} each`);
+    const services = progress('Services');
+    running.services = await startServices(infra, settings, options);
+    services.done(running.services.map((s) => s.info.name).join(', '));
+  } catch (err) {
+    await infra.stop();
+    clearStackState(settings.stateDir);
+    throw err;
+  }
+  state.services = running.services.map((s) => s.info);
   writeStackState(settings.stateDir, state);
+  running.supervisor = supervise(running.services.map((s) => ({ name: s.info.name, process: s.process, ...(s.info.healthUrl ? { healthUrl: s.info.healthUrl } : {}) })), {
+    report: (text) => console.error(text),
+    exited: (name, how) => {
+      const service = state.services.find((s) => s.name === name);
+      if (service) service.exited = { how, at: new Date().toISOString() };
+      writeStackState(settings.stateDir, state);
+    },
+  });
+}
 
-  let servicesStartedAt = Date.now();
-  if (!options.infraOnly) {
-    try {
-      const web = progress('Web client (Vite build) and demo users');
-      await buildWebClient(join(settings.stateDir, 'logs', 'web-build.log'));
-      await createDemoUsers(infra.databaseUrl);
-      web.done(`apps/web/dist; users ${DEMO_USERS.join(', ')} with €${DEMO_CASH_CENTS / 100} each`);
-      servicesStartedAt = Date.now();
-      const services = progress('Services');
-      running.services = await startServices(infra, settings, serviceOptions(options));
-      services.done(running.services.map((s) => s.info.name).join(', '));
-    } catch (err) {
-      await infra.stop();
-      clearStackState(settings.stateDir);
-      throw err;
-    }
-    state.services = running.services.map((s) => s.info);
-    writeStackState(settings.stateDir, state);
-    // From here on, a service that exits or reports a failure is said on this console and recorded for `inplay status`.
-    running.supervisor = supervise(running.services.map((s) => ({ name: s.info.name, process: s.process, ...(s.info.healthUrl ? { healthUrl: s.info.healthUrl } : {}) })), {
-      report: (text) => console.error(text),
-      exited: (name, how) => {
-        const service = state.services.find((s) => s.name === name);
-        if (service) service.exited = { how, at: new Date().toISOString() };
-        writeStackState(settings.stateDir, state);
-      },
-    });
-  }
-  let demoProblem: string | null = null;
+/** Waits for the demo's first prices on the gateway; the problem in words when they do not come. */
+async function awaitDemo(running: Running, sinceMs: number): Promise<string | null> {
   const gateway = running.services.find((s) => s.info.name.startsWith('gateway'));
-  if (!options.infraOnly && gateway && serviceOptions(options).demoSpeed > 0 && !stopping) {
-    const demo = progress('Demo match: waiting for the first prices on the gateway');
-    const flow = await waitForDemoPrices({ gatewayUrl: gateway.info.address, sinceMs: servicesStartedAt, services: running.services });
-    if (flow.ok) demo.done(`first prices after ${(flow.ms / 1000).toFixed(1)} s`);
-    else { demoProblem = flow.problem; demo.done('not flowing'); }
-  }
-  starting = false;
-  if (stopping) { stopping = false; return shutdown('SIGINT'); }
+  if (!gateway) return null;
+  const demo = progress('Demo match: waiting for the first prices on the gateway');
+  const flow = await waitForDemoPrices({ gatewayUrl: gateway.info.address, sinceMs, services: running.services });
+  if (flow.ok) { demo.done(`first prices after ${(flow.ms / 1000).toFixed(1)} s`); return null; }
+  demo.done('not flowing');
+  return flow.problem;
+}
 
-  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  if (demoProblem) {
-    console.error(`\n✗ inplay started in ${seconds} s, but the demo match is NOT flowing: ${demoProblem}`);
+async function stopAll(running: Running, settings: CliSettings): Promise<void> {
+  running.supervisor?.stop();
+  for (const service of [...running.services].reverse()) await service.stop().catch(() => undefined);
+  await running.infra?.stop();
+  clearStackState(settings.stateDir);
+}
+
+function printSummary(running: Running, settings: CliSettings, o: { seconds: number; mode: InfraMode; infraOnly: boolean; demoProblem: string | null }): void {
+  const seconds = o.seconds.toFixed(1);
+  if (o.demoProblem) {
+    console.error(`\n✗ inplay started in ${seconds} s, but the demo match is NOT flowing: ${o.demoProblem}`);
     console.error('  Services keep running for a look (`npx inplay status`, the logs above); Ctrl-C stops everything.');
   } else {
-    console.log(`\ninplay is up in ${seconds} s (${mode} infrastructure${options.infraOnly ? ', infrastructure only' : ''}).`);
+    console.log(`\ninplay is up in ${seconds} s (${o.mode} infrastructure${o.infraOnly ? ', infrastructure only' : ''}).`);
   }
-  for (const c of infra.components) console.log(`  ${c.name.padEnd(16)} ${c.address.padEnd(34)} ${c.version}`);
+  for (const c of running.infra?.components ?? []) console.log(`  ${c.name.padEnd(16)} ${c.address.padEnd(34)} ${c.version}`);
   for (const s of running.services) console.log(`  ${s.info.name.padEnd(16)} ${s.info.address}`);
   const entry = running.services.find((s) => s.info.name.startsWith('gateway'));
   if (entry) {

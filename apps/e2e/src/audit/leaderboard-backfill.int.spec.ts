@@ -3,58 +3,47 @@
 // caller's rank) and GET /portfolio; a backfill of the per-match board equals
 // the live one, resumes after an interruption and is idempotent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import uWS from 'uWebSockets.js';
 import { issueToken, signingKey } from '@inplay/auth';
 import type { LeaderboardSnapshot } from '@inplay/contracts';
+import { MAX_BOARD_ENTRIES } from '@inplay/domain';
 import { createPool, type Pool } from '@inplay/db';
-import { createProducer, type Producer } from '@inplay/kafka';
 import { startLeaderboard, type RunningLeaderboard } from '@inplay/leaderboard';
 import { createLogger } from '@inplay/telemetry';
 import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
 import { runBackfill } from '@inplay/audit';
 import { recordHistory } from '@inplay/bench';
-import { registerLeaderboardRoutes, registerPortfolioRoutes, startLeaderboardFeed, type LeaderboardFeed } from '@inplay/gateway';
+import { leaderboardRoutes, portfolioRoutes, type RunningGateway } from '@inplay/gateway';
+import { JWT_SECRET, startTestGateway } from '../gateway.fixtures';
 
-const SECRET = 'leaderboard-secret-leaderboard-secret-01';
 let env: IsolatedEnv;
 let pool: Pool;
 let leaderboard: RunningLeaderboard;
-let feed: LeaderboardFeed;
-let deadLetters: Producer;
-let socket: uWS.us_listen_socket;
+let gateway: RunningGateway;
 let url: string;
-const lastPrice = new Map<string, number>();
 
 beforeAll(async () => {
   env = await isolate();
   pool = createPool(env.databaseUrl, { max: 4 });
   const settlement = await recordHistory(env, pool, { users: 30, players: 6, ticksPerPlayer: 50, orders: 1_500, seed: 'board' });
-  for (const [p, price] of (await pool.query<{ player_id: string; price: string }>(
-    `SELECT DISTINCT ON (player_id) player_id, fill_price_cents AS price FROM orders WHERE status = 'FILLED' ORDER BY player_id, tick_seq DESC`)).rows.map((r) => [r.player_id, Number(r.price)] as const)) lastPrice.set(p, price);
   await settlement.stop();
   leaderboard = await startLeaderboard({ brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     recomputeMs: 200, logger: createLogger('leaderboard-test', 'silent'), onFatal: (err) => { throw err; } });
   await leaderboard.ready;
-  deadLetters = createProducer(env.kafka);
-  await deadLetters.connect();
-  feed = await startLeaderboardFeed({ kafka: env.kafka, serde: env.serde, deadLetters, prefix: env.prefix });
-  const deps = { signingKey: signingKey(SECRET), logger: createLogger('gateway-test', 'silent') };
-  const app = registerPortfolioRoutes(registerLeaderboardRoutes(uWS.App(), { ...deps, snapshot: feed.snapshot }), { ...deps, pool, latestPrice: (p) => lastPrice.get(p) });
-  socket = await new Promise((resolve, reject) => app.listen('127.0.0.1', 0, (s) => (s ? resolve(s) : reject(new Error('listen')))));
-  url = `http://127.0.0.1:${uWS.us_socket_local_port(socket)}`;
+  // The real gateway: boards from its feed, portfolios priced from its own latest ticks.
+  const started = await startTestGateway(env, [portfolioRoutes(), leaderboardRoutes()]);
+  gateway = started;
+  url = started.url;
 }, 180_000);
 
 afterAll(async () => {
-  if (socket) uWS.us_listen_socket_close(socket);
-  await feed?.stop();
-  await deadLetters?.disconnect();
+  await gateway?.stop();
   await leaderboard?.stop();
   await pool?.end();
   await env?.cleanup();
 });
 
 const get = async (path: string, userId?: string) => {
-  const res = await fetch(`${url}${path}`, userId ? { headers: { authorization: `Bearer ${await issueToken(signingKey(SECRET), userId)}` } } : {});
+  const res = await fetch(`${url}${path}`, userId ? { headers: { authorization: `Bearer ${await issueToken(signingKey(JWT_SECRET), userId)}` } } : {});
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
@@ -88,7 +77,10 @@ describe('leaderboard', () => {
     expect(interrupted.complete).toBe(false);
     const resumed = await backfill();
     expect(resumed).toMatchObject({ complete: true, resumed: true });
-    const live = await eventually('the live per-match board', () => feed.snapshot('match:m1'));
+    const live = await eventually('the live per-match board on the gateway', async () => {
+      const r = await get(`/leaderboard?board=match:m1&limit=${MAX_BOARD_ENTRIES}`);
+      return r.status === 200 ? (r.body as unknown as LeaderboardSnapshot) : undefined;
+    });
     const strip = (s: LeaderboardSnapshot | null) => s && { totalUsers: s.totalUsers, entries: s.entries };
     expect(strip(resumed.snapshot)).toEqual(strip(live));
     const again = await backfill();

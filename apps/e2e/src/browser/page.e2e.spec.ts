@@ -107,6 +107,8 @@ describe('the fan page', () => {
     await eventually('ticks after the reconnect', async () => (await facts()).ticksApplied > after.ticksApplied + 20, 60_000, 250);
     const end = await facts();
     for (const [player, seq] of Object.entries(start.seqs)) expect(end.seqs[player], player).toBeGreaterThanOrEqual(seq);
+    // The page's own counters: the resume on the other gateway left no hole it had to notice or repair with a snapshot.
+    expect(end.gapsDetected - start.gapsDetected).toBe(0);
     expect(end.gapSnapshots).toBe(0);
     await page.screenshot({ path: join(ARTEFACTS, 'after-failover.png') });
   }, 120_000);

@@ -48,21 +48,7 @@ export async function startKafkaFeed(options: FeedOptions): Promise<KafkaFeed> {
   const ends = await endOffsets(kafka, READ.map((t) => names[t]));
   await waitForGroupCoordinator(kafka);
 
-  // Partitions still to be read up to their start-time end offset before we count as bootstrapped.
-  const pending = new Map<string, bigint>();
-  const seeks: { topic: string; partition: number; offset: string }[] = [];
-  for (const topic of [names['price.latest'], names['leaderboard']]) {
-    for (const p of ends.get(topic) ?? []) if (p.high > p.low) pending.set(`${topic}:${p.partition}`, p.high);
-  }
-  for (const p of ends.get(names['price.ticks']) ?? []) {
-    const from = p.high - BigInt(options.rewindTicksPerPartition) > p.low ? p.high - BigInt(options.rewindTicksPerPartition) : p.low;
-    seeks.push({ topic: names['price.ticks'], partition: p.partition, offset: String(from) });
-    if (p.high > from) pending.set(`${names['price.ticks']}:${p.partition}`, p.high);
-  }
-  for (const p of ends.get(names['match.events']) ?? []) {
-    seeks.push({ topic: names['match.events'], partition: p.partition, offset: String(p.high - MATCH_EVENTS_REWIND > p.low ? p.high - MATCH_EVENTS_REWIND : p.low) });
-  }
-  for (const p of ends.get(names['order.results']) ?? []) seeks.push({ topic: names['order.results'], partition: p.partition, offset: String(p.high) });
+  const { pending, seeks } = startPositions(ends, names, options.rewindTicksPerPartition);
 
   const consumer = kafka.consumer({ groupId: `${prefix}gateway.${options.serverId}.${randomUUID()}`, maxWaitTimeInMs: FETCH_MAX_WAIT_MS, allowAutoTopicCreation: false });
   let live = false;
@@ -96,11 +82,7 @@ export async function startKafkaFeed(options: FeedOptions): Promise<KafkaFeed> {
           logger.error({ err, topic, partition: batch.partition, offset: message.offset }, 'skipping a record that cannot be decoded');
           continue;
         }
-        if (topic === 'price.ticks') handlers.onTick(value as PriceTick, Number(message.timestamp), live);
-        else if (topic === 'price.latest') handlers.onLatest(value as LatestPrice);
-        else if (topic === 'order.results') handlers.onOrderResult(value as OrderResult);
-        else if (topic === 'leaderboard') handlers.onLeaderboard(value as LeaderboardSnapshot);
-        else if (topic === 'match.events') handlers.onMatchEvent(value as MatchEvent, live);
+        dispatch(handlers, topic, value, Number(message.timestamp), live);
       }
     },
   });
@@ -139,4 +121,37 @@ async function endOffsets(kafka: Kafka, topics: string[]): Promise<Map<string, {
   } finally {
     await admin.disconnect();
   }
+}
+
+type Offsets = Map<string, { partition: number; low: bigint; high: bigint }[]>;
+
+/**
+ * Where each partition starts, and which must be read up to their start-time
+ * end before we count as bootstrapped: price.latest and leaderboard from the
+ * beginning (compacted), price.ticks a bounded window back, match.events a few
+ * hundred back, order.results from the end.
+ */
+function startPositions(ends: Offsets, names: Record<TopicName, string>, rewindTicksPerPartition: number) {
+  const pending = new Map<string, bigint>();
+  const seeks: { topic: string; partition: number; offset: string }[] = [];
+  const back = (p: { low: bigint; high: bigint }, n: bigint): bigint => (p.high - n > p.low ? p.high - n : p.low);
+  for (const topic of [names['price.latest'], names['leaderboard']]) {
+    for (const p of ends.get(topic) ?? []) if (p.high > p.low) pending.set(`${topic}:${p.partition}`, p.high);
+  }
+  for (const p of ends.get(names['price.ticks']) ?? []) {
+    const from = back(p, BigInt(rewindTicksPerPartition));
+    seeks.push({ topic: names['price.ticks'], partition: p.partition, offset: String(from) });
+    if (p.high > from) pending.set(`${names['price.ticks']}:${p.partition}`, p.high);
+  }
+  for (const p of ends.get(names['match.events']) ?? []) seeks.push({ topic: names['match.events'], partition: p.partition, offset: String(back(p, MATCH_EVENTS_REWIND)) });
+  for (const p of ends.get(names['order.results']) ?? []) seeks.push({ topic: names['order.results'], partition: p.partition, offset: String(p.high) });
+  return { pending, seeks };
+}
+
+function dispatch(handlers: FeedHandlers, topic: TopicName, value: unknown, appendedAtMs: number, live: boolean): void {
+  if (topic === 'price.ticks') handlers.onTick(value as PriceTick, appendedAtMs, live);
+  else if (topic === 'price.latest') handlers.onLatest(value as LatestPrice);
+  else if (topic === 'order.results') handlers.onOrderResult(value as OrderResult);
+  else if (topic === 'leaderboard') handlers.onLeaderboard(value as LeaderboardSnapshot);
+  else if (topic === 'match.events') handlers.onMatchEvent(value as MatchEvent, live);
 }

@@ -3,6 +3,7 @@
 // The table changes only between matches, so rows are cached briefly: a page
 // load by many fans costs one query per playersCacheMs.
 import type { Pool } from '@inplay/db';
+import { policyForMatch } from '@inplay/domain';
 import type { RouteModule } from './routes';
 import { errorAnswer, serveAsync, writeAnswer } from './respond';
 
@@ -38,6 +39,8 @@ export const registerPriceRoutes: RouteModule = (app, deps) => {
       return { status: 200, body: { matches: live.map((m) => ({
         ...m, home: teams.get(m.matchId)?.home_team ?? null, away: teams.get(m.matchId)?.away_team ?? null,
         kickOffAt: teams.get(m.matchId)?.kick_off_at.getTime() ?? null,
+        // The page shows lock countdowns only where the trade lock is the policy (other policies never refuse for a lock).
+        fairnessPolicy: policyForMatch(deps.fairness, m.matchId).policy,
       })) } };
     }, (err) => logger.error({ err }, 'GET /matches failed'));
   });

@@ -1,6 +1,7 @@
 // What an HTTP route module gets: the gateway's adapters and in-memory state.
 // A module is `register(app, deps)`; startGateway registers the built-in ones
-// and any given in its options (order intake plugs in here).
+// and any given in its options (orders, portfolio, leaderboard, admin, the page).
+// Every module shares the gateway's one Kafka client, producer, feed and pool.
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Pool } from '@inplay/db';
 import type { Kafka, Producer, RecordSender, Serde } from '@inplay/kafka';
@@ -9,6 +10,10 @@ import type { GatewayConfig } from '../config';
 import type { GatewayMetrics } from '../metrics';
 import type { PriceBook } from '../fanout/price-book';
 import type { MatchBoard } from '../fanout/match-board';
+import type { FairnessSettings } from '@inplay/domain';
+import type { LeaderboardBoards } from '../leaderboard/boards';
+import type { OrderStore } from '../orders/order-store';
+import type { ResultWaiter } from '../orders/result-waiter';
 
 export interface GatewayStatus {
   draining: boolean;
@@ -32,6 +37,14 @@ export interface GatewayDeps {
   records: RecordSender;
   /** JWT key (libs/auth verifyToken) for authenticated routes. */
   signingKey: Uint8Array;
+  /** The fairness policy of each match (the same settings as settlement's). */
+  fairness: FairnessSettings;
+  /** Order keys and results in Postgres (intake's idempotency record, settlement's projection). */
+  orders: OrderStore;
+  /** Results of orders as they arrive on the feed, for `Prefer: wait`. */
+  results: ResultWaiter;
+  /** The latest snapshot of each leaderboard, from the feed. */
+  leaderboards: LeaderboardBoards;
   now: () => number;
   status(): GatewayStatus;
 }

@@ -1,6 +1,34 @@
-// Order intake module of the gateway: the gateway's main builds the deps with
-// createOrderIntake and calls registerOrderRoutes on its uWS app.
+// Order intake module of the gateway: POST /orders, GET /orders/:id (and the
+// dev login), over the gateway's one producer, pool and result feed.
+import type { RouteModule } from '../http/routes';
+import { courtesyLock } from './courtesy-lock';
+import { createRateLimiter, DEFAULT_ORDER_RATE_LIMIT, type RateLimit } from './rate-limit';
+import { registerOrderRoutes } from './routes';
+
 export { registerOrderRoutes, type OrderRoutesDeps } from './routes';
-export { createOrderIntake, type OrderIntakeOptions } from './intake';
+export { createOrderStore, type OrderStore } from './order-store';
+export { createResultWaiter, MAX_WAITING_REQUESTS, type ResultWaiter } from './result-waiter';
 export { createRateLimiter, DEFAULT_ORDER_RATE_LIMIT, MAX_RATE_LIMITED_USERS, type RateLimit } from './rate-limit';
 export { MAX_IDEMPOTENCY_KEY_CHARS, MAX_LIMIT_PRICE_CENTS, MAX_ORDER_BODY_BYTES, MAX_PREFER_WAIT_MS, parseOrderBody, preferWaitMs } from './order-request';
+
+export interface OrderModuleOptions {
+  rateLimit?: RateLimit;
+  /** Registers POST /dev/login (a token for any demo user). Never in production. */
+  devLogin?: boolean;
+  /** Overrides the courtesy trade-lock check (default: from the gateway's own ticks where the match's policy is the trade lock). */
+  tradeLock?: (playerId: string, matchId: string | null, nowMs: number) => number | null;
+}
+
+export const orderRoutes = (options: OrderModuleOptions = {}): RouteModule => (app, deps) => {
+  registerOrderRoutes(app, {
+    signingKey: deps.signingKey,
+    store: deps.orders,
+    sender: deps.records,
+    results: deps.results,
+    rateLimit: createRateLimiter(options.rateLimit ?? DEFAULT_ORDER_RATE_LIMIT, deps.now),
+    logger: deps.logger,
+    devLogin: options.devLogin ?? false,
+    tradeLock: options.tradeLock ?? ((playerId, matchId, nowMs) => courtesyLock(deps.fairness, matchId, deps.book.state(playerId)?.lockedUntil, nowMs)),
+    now: deps.now,
+  });
+};

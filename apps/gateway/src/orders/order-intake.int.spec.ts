@@ -1,46 +1,53 @@
 // POST /orders refuses bad input with a stable code and a message, and writes
-// nothing (no idempotency record, no record on `orders`).
+// nothing (no idempotency record, no record on `orders`) — while a valid order
+// right after is recorded and produced, so the "nothing" is not an accident of
+// the check. GET /orders/:id shows a user their own order and nobody else's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import uWS from 'uWebSockets.js';
 import { createPool, type Pool } from '@inplay/db';
 import { issueToken, signingKey } from '@inplay/auth';
-import { createLogger } from '@inplay/telemetry';
-import { isolate, type IsolatedEnv } from '@inplay/testing';
-import { createOrderIntake, registerOrderRoutes } from './index';
+import { gatewayHarness, type GatewayHarness, type TestGateway } from '../../test/harness';
+import { orderRoutes } from './index';
 
-const JWT_SECRET = 'intake-secret-intake-secret-intake-0123';
-let env: IsolatedEnv;
+let harness: GatewayHarness;
+let gateway: TestGateway;
 let pool: Pool;
 let url: string;
 let token: string;
-let close: () => Promise<void>;
-let socket: uWS.us_listen_socket;
+let daveToken: string;
+let acceptedOrderId = '';
 
 beforeAll(async () => {
-  env = await isolate();
-  pool = createPool(env.databaseUrl, { max: 2 });
-  await pool.query("INSERT INTO users (user_id, display_name) VALUES ('carol', 'Carol')");
-  await pool.query("INSERT INTO accounts (user_id, cash_cents) VALUES ('carol', 1000)");
+  harness = await gatewayHarness();
+  pool = createPool(harness.env.databaseUrl, { max: 2 });
+  for (const user of ['carol', 'dave']) {
+    await pool.query('INSERT INTO users (user_id, display_name) VALUES ($1, $1)', [user]);
+    await pool.query('INSERT INTO accounts (user_id, cash_cents) VALUES ($1, 1000)', [user]);
+  }
   await pool.query("INSERT INTO matches VALUES ('m1', 'test', 'h', 'Home', 'a', 'Away', now())");
   await pool.query("INSERT INTO players (player_id, match_id, name, team_id, team_name, position, initial_price_cents) VALUES ('p1', 'm1', 'P', 'h', 'Home', 'MID', 100)");
   await pool.query("INSERT INTO players (player_id, match_id, name, team_id, team_name, position, initial_price_cents) VALUES ('p-locked', 'm1', 'L', 'h', 'Home', 'FWD', 100)");
-  const intake = await createOrderIntake({
-    brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, jwtSecret: JWT_SECRET,
-    topicPrefix: env.prefix, rateLimit: { ordersPerSecond: 1, burstOrders: 30 }, devLogin: true, logger: createLogger('test', 'silent'),
-  });
-  close = intake.close;
-  // As gateway main wires it: the courtesy lock from the gateway's own ticks (here: p-locked is locked for 42 s).
-  const app = registerOrderRoutes(uWS.App(), { ...intake.deps, tradeLock: (playerId, matchId, nowMs) => (playerId === 'p-locked' && matchId === 'm1' ? nowMs + 42_000 : null) });
-  socket = await new Promise((resolve, reject) => app.listen('127.0.0.1', 0, (s) => (s ? resolve(s) : reject(new Error('listen')))));
-  url = `http://127.0.0.1:${uWS.us_socket_local_port(socket)}`;
-  token = await issueToken(signingKey(JWT_SECRET), 'carol');
+  // As the gateway wires it, with the courtesy lock replaced: p-locked is locked for 42 s.
+  gateway = await harness.start({ routeModules: [orderRoutes({
+    rateLimit: { ordersPerSecond: 1, burstOrders: 30 }, devLogin: true,
+    tradeLock: (playerId, matchId, nowMs) => (playerId === 'p-locked' && matchId === 'm1' ? nowMs + 42_000 : null),
+  })] });
+  url = gateway.httpUrl('');
+  token = await harness.token('carol');
+  daveToken = await harness.token('dave');
 });
 afterAll(async () => {
-  uWS.us_listen_socket_close(socket);
-  await close?.();
   await pool?.end();
-  await env?.cleanup();
+  await harness?.close();
 });
+
+const recordsOnOrders = async (): Promise<number> => {
+  const admin = harness.env.kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(`${harness.env.prefix}orders`);
+  await admin.disconnect();
+  return offsets.reduce((n, p) => n + Number(p.high), 0);
+};
+const keyRows = async (): Promise<number> => Number((await pool.query('SELECT count(*) AS n FROM order_keys')).rows[0].n);
 
 async function post(body: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}/orders`, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'k1', ...headers } });
@@ -87,24 +94,32 @@ describe('POST /orders refuses bad input and writes nothing', () => {
     expect([forged.status, forged.body.error?.code]).toEqual([401, 'TOKEN_INVALID']);
   });
 
-  it('wrote nothing for any refused request', async () => {
-    const { rows } = await pool.query('SELECT count(*) AS n FROM order_keys');
-    expect(rows[0].n).toBe('0');
-    const admin = env.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(`${env.prefix}orders`);
-    await admin.disconnect();
-    expect(offsets.every((p) => p.high === '0')).toBe(true);
+  it('wrote nothing for any refused request, while a valid order right after is recorded and produced', async () => {
+    expect([await keyRows(), await recordsOnOrders()]).toEqual([0, 0]);
+    const accepted = await post(JSON.stringify(valid), { 'idempotency-key': 'ok-1' });
+    expect(accepted.status).toBe(202);
+    acceptedOrderId = (accepted.body as { orderId?: string }).orderId ?? '';
+    expect(acceptedOrderId).toMatch(/^[0-9a-f-]{36}$/);
+    expect([await keyRows(), await recordsOnOrders()]).toEqual([1, 1]);
   });
 
-  it('does not show another user\'s order', async () => {
-    const res = await fetch(`${url}/orders/some-id`, { headers: { authorization: `Bearer ${token}` } });
-    expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORDER_NOT_FOUND');
+  it('shows a user their own order, and nobody else', async () => {
+    const get = async (orderId: string, bearer: string) => {
+      const res = await fetch(`${url}/orders/${orderId}`, { headers: { authorization: `Bearer ${bearer}` } });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+    };
+    const own = await get(acceptedOrderId, token);
+    expect(own).toMatchObject({ status: 200, body: { orderId: acceptedOrderId, idempotencyKey: 'ok-1', status: 'PENDING', result: null } });
+    expect(typeof own.body['placedAt']).toBe('number');
+    const othersView = await get(acceptedOrderId, daveToken);
+    expect([othersView.status, othersView.body.error?.code]).toEqual([404, 'ORDER_NOT_FOUND']);
+    const missing = await get('some-id', token);
+    expect([missing.status, missing.body.error?.code]).toEqual([404, 'ORDER_NOT_FOUND']);
+    expect((await fetch(`${url}/orders/${acceptedOrderId}`)).status).toBe(401);
   });
 
   it('limits each user\'s order rate with 429 and Retry-After', async () => {
-    const answers = await Promise.all(Array.from({ length: 40 }, () => post('not json')));
+    const answers = await Promise.all(Array.from({ length: 40 }, () => post('not json', { authorization: `Bearer ${daveToken}` })));
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]).toMatchObject({ retryAfter: expect.stringMatching(/^\d+$/), body: { error: { code: 'RATE_LIMITED' } } });

@@ -72,12 +72,11 @@ export function createOrderStore(pool: Pool, now: () => number = Date.now) {
 
 export type OrderStore = ReturnType<typeof createOrderStore>;
 
-// A fill reversed by event-time void keeps its FILLED row; the latest word on it is the void (order_voids).
-const RESULT_SELECT = `SELECT o.order_id, o.user_id, o.idempotency_key, o.player_id, o.side, o.quantity,
-  CASE WHEN v.order_id IS NULL THEN o.status ELSE 'VOIDED' END AS status, coalesce(v.reason, o.reason) AS reason, o.fill_price_cents, o.tick_seq, o.cost_cents,
-  o.retry_after_ms, coalesce(v.cash_after_cents, o.cash_after_cents) AS cash_after_cents, (extract(epoch FROM o.placed_at) * 1000)::bigint AS placed_ms,
-  (extract(epoch FROM coalesce(v.voided_at, o.settled_at)) * 1000)::bigint AS settled_ms
-  FROM orders o LEFT JOIN order_voids v ON v.order_id = o.order_id`;
+// Settlement keeps each order row at its order's latest result (a voided fill's row says VOIDED).
+const RESULT_SELECT = `SELECT o.order_id, o.user_id, o.idempotency_key, o.player_id, o.side, o.quantity, o.status, o.reason, o.fill_price_cents, o.tick_seq,
+  o.cost_cents, o.retry_after_ms, o.cash_after_cents, (extract(epoch FROM o.placed_at) * 1000)::bigint AS placed_ms,
+  (extract(epoch FROM o.settled_at) * 1000)::bigint AS settled_ms
+  FROM orders o`;
 
 interface ResultRow {
   order_id: string; user_id: string; idempotency_key: string; player_id: string; side: Side; quantity: number; status: OrderResult['status'];

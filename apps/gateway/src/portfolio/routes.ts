@@ -35,7 +35,7 @@ async function portfolioOf(authorization: string, deps: PortfolioRoutesDeps): Pr
     fills: await client.query<{ player_id: string; side: 'BUY' | 'SELL'; quantity: number; cost_cents: string }>(
       `SELECT o.player_id, o.side, o.quantity, o.cost_cents FROM orders o
          JOIN ledger_entries l ON l.user_id = o.user_id AND l.transaction_id = o.order_id AND l.account = 'cash:' || o.user_id
-        WHERE o.user_id = $1 AND o.status = 'FILLED' AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.order_id)
+        WHERE o.user_id = $1 AND o.status = 'FILLED'
         ORDER BY l.chain_seq`, [userId]),
     holdings: await client.query<{ player_id: string; quantity: string }>('SELECT player_id, quantity FROM holdings WHERE user_id = $1 AND quantity > 0', [userId]),
   }), { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' });

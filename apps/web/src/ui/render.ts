@@ -15,7 +15,7 @@ export interface MarketPlayer {
   lockedUntil?: number | null;
 }
 
-export interface MatchView { matchId: string | null; home: string; away: string; homeScore: number; awayScore: number; clock: string; period: number; clockMs?: number; finished?: boolean }
+export interface MatchView { matchId: string | null; home: string; away: string; homeScore: number; awayScore: number; clock: string; period: number; clockMs?: number; finished?: boolean; fairnessPolicy?: string }
 export interface Holding { playerId: string; quantity: number; averageCostCents: number | null; latestPriceCents: number | null; valueCents: number; unrealisedPnlCents: number; realisedPnlCents: number }
 export interface Portfolio { cashCents: number; holdings: Holding[]; totalValueCents?: number; realisedPnlCents?: number }
 export interface Board { boardId: string; totalUsers: number; entries: { rank: number; userId: string; valueCents: number }[]; you?: { rank: number; valueCents: number } | null; beyondTop?: boolean }
@@ -40,6 +40,8 @@ export function renderPlayers(
   filter: { search: string; team: string; position: string },
   selected: string | null,
   nowMs: number,
+  /** Lock countdowns mean something only where the trade lock is the match's fairness policy. */
+  showLocks = true,
 ): void {
   const search = filter.search.trim().toLowerCase();
   const rows = players
@@ -59,7 +61,7 @@ export function renderPlayers(
     const name = el('td');
     name.append(el('span', {}, p.name), el('span', { class: 'lock' }, ''));
     const locked = secondsLeft(price?.lockedUntil ?? null, nowMs);
-    if (locked > 0) (name.lastChild as HTMLElement).textContent = `locked ${locked} s`;
+    if (locked > 0 && showLocks) (name.lastChild as HTMLElement).textContent = `locked ${locked} s`;
     const priceCell = el('td', { class: 'num price' }, price ? money(price.priceCents) : '—');
     if (price) {
       const dir = price.priceCents > price.previousPriceCents ? 'up' : price.priceCents < price.previousPriceCents ? 'down' : '';

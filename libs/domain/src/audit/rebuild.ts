@@ -53,12 +53,14 @@ export interface RebuiltProjection {
   discrepancies: Discrepancy[];
   /** Identical copies of a result delivered again (the outbox relay is at-least-once): harmless, counted. */
   redeliveredResults: number;
-  /** Fills reversed by event-time void (their order rows stay FILLED; the reversal is its own ledger transaction). */
+  /** Fills reversed by event-time void (their order rows say VOIDED; the reversal is its own ledger transaction). */
   voidedFills: Set<string>;
 }
 
 export const holdingKey = (userId: string, playerId: string): string => `${userId}\u0000${playerId}`;
 export const tickKey = (playerId: string, seq: number): string => `${playerId}#${seq}`;
+
+type TickLookup = ReadonlyMap<string, Pick<PriceTick, 'priceCents' | 'lockedUntil'> & { matchId?: string | null }>;
 
 export interface Rebuild {
   applyResult(result: OrderResult): void;
@@ -69,7 +71,7 @@ export interface Rebuild {
 export function startRebuild(
   genesis: readonly GenesisAccount[],
   orders: ReadonlyMap<string, Order>,
-  ticks: ReadonlyMap<string, Pick<PriceTick, 'priceCents' | 'lockedUntil'> & { matchId?: string | null }>,
+  ticks: TickLookup,
   sha256: Sha256Hex,
   /** The deployment's fairness policies: a fill inside a lock is only wrong where the trade lock applies. */
   fairness: FairnessSettings = DEFAULT_FAIRNESS_SETTINGS,
@@ -97,29 +99,14 @@ export function startRebuild(
     append(g.userId, issuancePostings(`issue:${g.userId}`, g.userId, g.openingCashCents));
   }
 
-  function checkFill(r: OrderResult, order: Order | undefined): void {
-    const tick = ticks.get(tickKey(r.playerId, r.tickSeq ?? -1));
-    const ctx = { orderId: r.orderId, userId: r.userId, playerId: r.playerId, tickSeq: r.tickSeq, fillPriceCents: r.fillPriceCents, settledAt: r.settledAt };
-    if (!tick) report('FILL_TICK_MISSING', r.orderId, `fill names tick ${r.playerId}#${r.tickSeq}, which is not on price.ticks`, ctx);
-    else {
-      if (tick.priceCents !== r.fillPriceCents) report('FILL_PRICE_NOT_TICK_PRICE', r.orderId, `filled at ${r.fillPriceCents}, tick ${r.playerId}#${r.tickSeq} says ${tick.priceCents}`, ctx);
-      const locks = policyForMatch(fairness, tick.matchId ?? null).policy === 'trade-lock';
-      if (locks && tick.lockedUntil !== null && r.settledAt < tick.lockedUntil) report('FILL_DURING_LOCK', r.orderId, `settled at ${r.settledAt} while ${r.playerId} was locked until ${tick.lockedUntil}`, ctx);
-    }
-    if (r.costCents !== r.quantity * (r.fillPriceCents ?? NaN)) report('FILL_COST_WRONG', r.orderId, `cost ${r.costCents} is not ${r.quantity} × ${r.fillPriceCents}`, ctx);
-    const limit = order?.limitPriceCents ?? null;
-    if (limit !== null && r.fillPriceCents !== null && (r.side === 'BUY' ? r.fillPriceCents > limit : r.fillPriceCents < limit)) {
-      report('FILL_BEYOND_LIMIT', r.orderId, `${r.side} filled at ${r.fillPriceCents} beyond the limit ${limit}`, ctx);
-    }
-  }
-
   return {
     applyResult(r) {
       const existing = rows.get(r.orderId);
       if (existing?.status === 'FILLED' && r.status === 'VOIDED') {
         if (voidedFills.has(r.orderId)) { redeliveredResults++; return; }
         voidedFills.add(r.orderId);
-        // Event-time void: the fill is reversed by a compensating transaction; its order row stays FILLED.
+        // Event-time void: the fill is reversed by a compensating transaction; its order row takes the void's result.
+        rows.set(r.orderId, { ...existing, status: r.status, reason: r.reason, cashAfterCents: r.cashAfterCents, settledAt: r.settledAt });
         const valueCents = existing.costCents ?? 0;
         const after = (cash.get(r.userId) ?? 0) + (r.side === 'BUY' ? valueCents : -valueCents);
         const key = holdingKey(r.userId, r.playerId);
@@ -132,6 +119,8 @@ export function startRebuild(
         return;
       }
       if (existing) {
+        // A fill delivered again after its void (the relay is at-least-once): the void already accounts for it.
+        if (r.status === 'FILLED' && voidedFills.has(r.orderId) && existing.fillPriceCents === r.fillPriceCents && existing.tickSeq === r.tickSeq) { redeliveredResults++; return; }
         if (existing.status === r.status && existing.settledAt === r.settledAt && existing.cashAfterCents === r.cashAfterCents) redeliveredResults++;
         else report('RESULT_DUPLICATE_CONFLICTING', r.orderId, `a second, different result (${r.status}) for an order already ${existing.status}`, { first: existing, second: r });
         return;
@@ -147,7 +136,7 @@ export function startRebuild(
         tickSeq: r.tickSeq, costCents: r.costCents, retryAfterMs: r.retryAfterMs, cashAfterCents: r.cashAfterCents, settledAt: r.settledAt,
       });
       if (r.status === 'FILLED') {
-        checkFill(r, order);
+        checkFill(r, order, ticks, fairness, report);
         const valueCents = r.costCents ?? 0;
         const before = cash.get(r.userId) ?? 0;
         const after = before + (r.side === 'BUY' ? -valueCents : valueCents);
@@ -170,4 +159,23 @@ export function startRebuild(
       return { cash, holdings, orders: rows, ledger, discrepancies, redeliveredResults, voidedFills };
     },
   };
+}
+
+type Report = (kind: DiscrepancyKind, subject: string, detail: string, context?: Record<string, unknown>) => void;
+
+/** A fill must name a tick on price.ticks, at that tick's price, outside a trade lock where that applies, at quantity × price, within its limit. */
+function checkFill(r: OrderResult, order: Order | undefined, ticks: TickLookup, fairness: FairnessSettings, report: Report): void {
+  const tick = ticks.get(tickKey(r.playerId, r.tickSeq ?? -1));
+  const ctx = { orderId: r.orderId, userId: r.userId, playerId: r.playerId, tickSeq: r.tickSeq, fillPriceCents: r.fillPriceCents, settledAt: r.settledAt };
+  if (!tick) report('FILL_TICK_MISSING', r.orderId, `fill names tick ${r.playerId}#${r.tickSeq}, which is not on price.ticks`, ctx);
+  else {
+    if (tick.priceCents !== r.fillPriceCents) report('FILL_PRICE_NOT_TICK_PRICE', r.orderId, `filled at ${r.fillPriceCents}, tick ${r.playerId}#${r.tickSeq} says ${tick.priceCents}`, ctx);
+    const locks = policyForMatch(fairness, tick.matchId ?? null).policy === 'trade-lock';
+    if (locks && tick.lockedUntil !== null && r.settledAt < tick.lockedUntil) report('FILL_DURING_LOCK', r.orderId, `settled at ${r.settledAt} while ${r.playerId} was locked until ${tick.lockedUntil}`, ctx);
+  }
+  if (r.costCents !== r.quantity * (r.fillPriceCents ?? NaN)) report('FILL_COST_WRONG', r.orderId, `cost ${r.costCents} is not ${r.quantity} × ${r.fillPriceCents}`, ctx);
+  const limit = order?.limitPriceCents ?? null;
+  if (limit !== null && r.fillPriceCents !== null && (r.side === 'BUY' ? r.fillPriceCents > limit : r.fillPriceCents < limit)) {
+    report('FILL_BEYOND_LIMIT', r.orderId, `${r.side} filled at ${r.fillPriceCents} beyond the limit ${limit}`, ctx);
+  }
 }

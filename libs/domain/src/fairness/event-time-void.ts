@@ -92,3 +92,23 @@ export function voidFill(account: AccountState, fill: VoidableFill): VoidEffect 
   const provisional = addProvisional(account, fill, -1);
   return { fill, cashAfterCents, holdingAfter, postings: voidPostings(fill), account: { cashCents: cashAfterCents, holdings, ...(provisional ? { provisional } : {}) } };
 }
+
+/**
+ * The provisional part of each user's account: their fills still voidable at
+ * `nowMs`. `voidHorizonOf` gives a player's horizon under event-time void, or
+ * undefined where the policy is another (such fills are never provisional).
+ */
+export function provisionalOf(
+  fills: Iterable<Pick<VoidableFill, 'userId' | 'playerId' | 'side' | 'quantity' | 'valueCents' | 'placedAt'>>,
+  nowMs: number,
+  voidHorizonOf: (playerId: string) => number | undefined,
+): Map<string, NonNullable<AccountState['provisional']>> {
+  const byUser = new Map<string, NonNullable<AccountState['provisional']>>();
+  for (const fill of fills) {
+    const horizon = voidHorizonOf(fill.playerId);
+    if (horizon === undefined || !isProvisional(fill.placedAt, nowMs, horizon)) continue;
+    const current = byUser.get(fill.userId);
+    byUser.set(fill.userId, addProvisional({ cashCents: 0, holdings: new Map(), ...(current ? { provisional: current } : {}) }, fill)!);
+  }
+  return byUser;
+}

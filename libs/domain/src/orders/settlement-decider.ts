@@ -4,7 +4,7 @@
 // the next buy. The app persists the events behind atomic SQL guards.
 import { fillPostings } from '../ledger/postings';
 import { invariant } from '../invariant';
-import { available } from '../fairness/event-time-void';
+import { available, fillsVoidedBy, voidFill, type LateEventTick, type VoidableFill } from '../fairness/event-time-void';
 import { DEFAULT_FAIRNESS_POLICY, executeAt, fairnessVerdict, type FairnessPolicyConfig, type PriceInForce } from '../fairness/fairness-policy';
 import {
   evolve,
@@ -14,6 +14,7 @@ import {
   type SettlementEvent,
   type SettlementRejectionCode,
   type SettlementState,
+  VOIDED_LATE_EVENT,
 } from './settlement-state';
 
 /** Largest quantity of one order; the gateway refuses more before it reaches the log. */
@@ -48,19 +49,65 @@ export interface SettleBatch {
   executingPending?: boolean;
 }
 
+/** A fill as the void rule needs it: what was filled, and the idempotency key of its order. */
+export interface FilledOrder extends VoidableFill {
+  idempotencyKey: string;
+  fillPriceCents: number;
+}
+
+/**
+ * An EVENT tick arrived for a player under event-time void: reverse that
+ * player's fills placed after the event happened, priced before its tick and
+ * still provisional. `fills` are the player's recent fills not voided yet.
+ */
+export interface VoidLateFills {
+  type: 'VoidLateFills';
+  tick: LateEventTick;
+  fills: readonly FilledOrder[];
+  nowMs: number;
+  voidHorizonMs: number;
+}
+
+export type SettlementCommand = SettleBatch | VoidLateFills;
+
 export function policyOf(config: SettlementConfig, playerId: string): FairnessPolicyConfig {
   return typeof config.fairness === 'function' ? config.fairness(playerId) : config.fairness;
 }
 
 export interface SettlementDecider {
-  decide(command: SettleBatch, state: SettlementState): SettlementEvent[];
+  decide(command: SettlementCommand, state: SettlementState): SettlementEvent[];
   evolve(state: SettlementState, event: SettlementEvent): SettlementState;
   initialState(): SettlementState;
 }
 
 export function settlementDecider(config: SettlementConfig = DEFAULT_SETTLEMENT_CONFIG): SettlementDecider {
   invariant(Number.isSafeInteger(config.maxPriceAgeMs) && config.maxPriceAgeMs > 0, () => `maxPriceAgeMs must be a positive integer, got ${config.maxPriceAgeMs}`);
-  return { decide: (command, state) => settleBatch(command, state, config), evolve, initialState };
+  return {
+    decide: (command, state) => (command.type === 'SettleBatch' ? settleBatch(command, state, config) : voidLateFills(command, state)),
+    evolve,
+    initialState,
+  };
+}
+
+function voidLateFills(command: VoidLateFills, initial: SettlementState): SettlementEvent[] {
+  const events: SettlementEvent[] = [];
+  let state = initial;
+  const voided = fillsVoidedBy(command.tick, command.fills, command.nowMs, command.voidHorizonMs) as FilledOrder[];
+  for (const fill of voided) {
+    const account = state.accounts.get(fill.userId);
+    invariant(account !== undefined, () => `void of ${fill.orderId}: account ${fill.userId} is missing`);
+    const effect = voidFill(account, fill);
+    const event: SettlementEvent = {
+      type: 'FillVoided',
+      order: { orderId: fill.orderId, userId: fill.userId, idempotencyKey: fill.idempotencyKey, playerId: fill.playerId, side: fill.side, quantity: fill.quantity, limitPriceCents: null, placedAt: fill.placedAt },
+      reason: VOIDED_LATE_EVENT, fillPriceCents: fill.fillPriceCents, tickSeq: fill.tickSeq, valueCents: fill.valueCents,
+      cashAfterCents: effect.cashAfterCents, holdingAfter: effect.holdingAfter, postings: effect.postings, settledAt: command.nowMs,
+      cause: { eventId: command.tick.eventId, tickSeq: command.tick.seq, occurredAt: command.tick.occurredAt },
+    };
+    events.push(event);
+    state = evolve(state, event);
+  }
+  return events;
 }
 
 function settleBatch(command: SettleBatch, initial: SettlementState, config: SettlementConfig): SettlementEvent[] {

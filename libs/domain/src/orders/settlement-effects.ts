@@ -46,6 +46,9 @@ export function resultOf(event: SettlementEvent): OrderResult | null {
     orderId: order.orderId, userId: order.userId, idempotencyKey: order.idempotencyKey, playerId: order.playerId,
     side: order.side, quantity: order.quantity, placedAt: order.placedAt, settledAt: event.settledAt, cashAfterCents: event.cashAfterCents,
   };
+  if (event.type === 'FillVoided') {
+    return { ...common, status: 'VOIDED', reason: event.reason, fillPriceCents: event.fillPriceCents, tickSeq: event.tickSeq, costCents: event.valueCents, retryAfterMs: null };
+  }
   if (event.type === 'OrderRejected') {
     return { ...common, status: event.reason === 'VOIDED_EVENT' ? 'VOIDED' : 'REJECTED', reason: event.reason, fillPriceCents: null, tickSeq: null, costCents: null, retryAfterMs: event.retryAfterMs };
   }

@@ -26,6 +26,10 @@ export type SettlementRejectionCode =
   | 'UNKNOWN_ACCOUNT'
   | 'INVALID_ORDER';
 
+/** Why a fill was reversed after the fact (event-time void): it was placed after an event happened on the pitch and priced before its tick. */
+export const VOIDED_LATE_EVENT = 'VOIDED_LATE_EVENT';
+export type SettlementVoidReason = typeof VOIDED_LATE_EVENT;
+
 export interface AccountState {
   cashCents: number;
   /** Shares held, by playerId; absent = 0. */
@@ -70,7 +74,23 @@ export type SettlementEvent =
       settledAt: number;
     }
   /** The idempotency key was already executed: no new effect and no new result. */
-  | { type: 'DuplicateIgnored'; order: OrderToSettle };
+  | { type: 'DuplicateIgnored'; order: OrderToSettle }
+  /** A provisional fill reversed by event-time void: compensating postings, cash and holding as if it never happened. */
+  | {
+      type: 'FillVoided';
+      order: OrderToSettle;
+      reason: SettlementVoidReason;
+      /** The fill being reversed: its price, the tick it was priced at, its value. */
+      fillPriceCents: number;
+      tickSeq: number;
+      valueCents: number;
+      cashAfterCents: number;
+      holdingAfter: number;
+      postings: readonly Posting[];
+      settledAt: number;
+      /** The event whose tick revealed that the fill came too late. */
+      cause: { eventId: string | null; tickSeq: number; occurredAt: number };
+    };
 
 export function orderKey(userId: string, idempotencyKey: string): string {
   return `${userId}\u0000${idempotencyKey}`;
@@ -96,6 +116,15 @@ export function evolve(state: SettlementState, event: SettlementEvent): Settleme
       const provisional = event.provisional ? addProvisional(account, { playerId: order.playerId, side: order.side, quantity: order.quantity, valueCents: event.valueCents }) : account.provisional;
       const accounts = new Map(state.accounts).set(order.userId, { cashCents: event.cashAfterCents, holdings, ...(provisional ? { provisional } : {}) });
       return { accounts, executedKeys: new Set(state.executedKeys).add(orderKey(order.userId, order.idempotencyKey)) };
+    }
+    case 'FillVoided': {
+      const { order } = event;
+      const account = state.accounts.get(order.userId);
+      invariant(account !== undefined, () => `void for unknown account ${order.userId}`);
+      invariant(event.cashAfterCents >= 0 && event.holdingAfter >= 0, () => `void of ${order.orderId} leaves cash ${event.cashAfterCents}, holding ${event.holdingAfter}`);
+      const holdings = new Map(account.holdings).set(order.playerId, event.holdingAfter);
+      const provisional = addProvisional(account, { playerId: order.playerId, side: order.side, quantity: order.quantity, valueCents: event.valueCents }, -1);
+      return { ...state, accounts: new Map(state.accounts).set(order.userId, { cashCents: event.cashAfterCents, holdings, ...(provisional ? { provisional } : {}) }) };
     }
   }
 }

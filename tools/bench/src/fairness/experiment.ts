@@ -12,9 +12,9 @@ import {
   DEFAULT_PRICING_CONFIG, createRandom, mapStatsBombEvents, medianOf, planFrontRuns, planHonestOrders, rngStateFromSeed, rosterFromLineups,
   scheduleReplay, scopeEventIdToMatch, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FrontRun, type HonestOrderPlan,
 } from '@inplay/domain';
-import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, type StatsBombMatchFiles, type StatsBombSource } from '@inplay/feed-ingest';
+import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, registerMatch, type StatsBombMatchFiles, type StatsBombSource } from '@inplay/feed-ingest';
 import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator } from '@inplay/kafka';
-import { startPricing, writeRoster } from '@inplay/pricing';
+import { startPricing } from '@inplay/pricing';
 import { checkLedgerInvariants, createUser, startSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
 
@@ -126,53 +126,74 @@ export async function runFairnessExperiment(o: ExperimentOptions): Promise<Exper
 
 type RawMatch = StatsBombMatchFiles;
 
-async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicyConfig, raw: RawMatch, tuning: { pendingGraceMs: number; pricingDriftIntervalMs: number }) {
+interface RunEnv {
+  prefix: string;
+  databaseUrl: string;
+  kafka: ReturnType<typeof createKafka>;
+  serde: ReturnType<typeof createSerde>;
+  /** Run last to first when the run ends. */
+  cleanups: (() => Promise<unknown>)[];
+}
+
+/** A topic prefix and a database of the run's own (dropped after it unless `keep`). */
+async function runEnv(o: ExperimentOptions): Promise<RunEnv> {
   const id = randomBytes(3).toString('hex');
   const prefix = `fair${id}-`;
   const database = `fair_${id}`;
   const databaseUrl = await createDatabase(o.adminDatabaseUrl, database);
   const cleanups: (() => Promise<unknown>)[] = [];
   if (!o.keep) cleanups.push(() => dropDatabase(o.adminDatabaseUrl, database));
-  const logger = createLogger(`fairness-${name}`, 'silent');
-  const log = o.log ?? (() => undefined);
   const kafka = createKafka({ brokers: o.brokers, clientId: `${prefix}experiment` });
+  await migrate(databaseUrl);
+  await waitForGroupCoordinator(kafka);
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, prefix);
+  if (!o.keep) cleanups.push(async () => { await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(prefix)) }); await admin.disconnect(); });
+  else cleanups.push(() => admin.disconnect());
+  const serde = createSerde(o.registryUrl, prefix);
+  await serde.registerAll();
+  return { prefix, databaseUrl, kafka, serde, cleanups };
+}
+
+/** The match on simulated time (kick-off a minute after the clock starts), the honest users' orders and the front-runner's plan. */
+function planMatch(o: ExperimentOptions, raw: RawMatch, prefix: string, clock: SimClock) {
+  const kickOffAt = clock.now() + 60_000;
+  const matchId = `statsbomb-${raw.providerMatchId}-${prefix.slice(0, -1)}`;
+  const roster = rosterFromLineups(raw.lineups, raw.events, { matchId, teams: raw.teams });
+  const feed = mapStatsBombEvents(raw.events, { matchId, kickOffAt: 0, provider: 'statsbomb', teams: raw.teams });
+  const untilOffset = o.untilMinute === undefined ? Infinity : o.untilMinute * 60_000;
+  const drafts = feed.events.filter((d) => d.occurredAt <= untilOffset).map((d) => ({ ...d, eventId: scopeEventIdToMatch(d) }));
+  const events = scheduleReplay(drafts, { replayStartAt: kickOffAt, speed: 1, lagMs: o.feedLagMs, lagJitterMs: o.feedLagJitterMs }, createRandom(rngStateFromSeed(o.seed)));
+  const lastIngestedAt = Math.max(...events.map((e) => e.ingestedAt));
+  const firstTradeAt = (events[0]?.ingestedAt ?? kickOffAt) + 10_000;
+  const honestIds = Array.from({ length: o.honestUsers }, (_, i) => `honest-${String(i + 1).padStart(3, '0')}`);
+  return {
+    kickOffAt, roster, events, honestIds,
+    endAt: lastIngestedAt + (o.afterMatchMs ?? AFTER_FULL_TIME_MS),
+    honestPlan: planHonestOrders({ seed: o.seed, userIds: honestIds, playerIds: roster.players.map((p) => p.playerId), from: firstTradeAt, until: lastIngestedAt, meanIntervalMs: o.honestMeanIntervalMs }),
+    frontRuns: planFrontRuns(events, { frontRunMs: o.frontRunMs, sellAfterFeedMs: o.sellAfterFeedMs }),
+    match: {
+      provider: 'StatsBomb Open Data', providerMatchId: raw.providerMatchId, credit: 'Data: StatsBomb Open Data (https://github.com/statsbomb/open-data)',
+      events: events.length, goals: events.filter((e) => e.type === 'GOAL').length, minutes: Math.round((lastIngestedAt - kickOffAt) / 60_000),
+    },
+  };
+}
+
+async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicyConfig, raw: RawMatch, tuning: { pendingGraceMs: number; pricingDriftIntervalMs: number }) {
+  const log = o.log ?? (() => undefined);
+  const env = await runEnv(o);
+  const { prefix, databaseUrl, kafka, serde, cleanups } = env;
+  const logger = createLogger(`fairness-${name}`, 'silent');
   const failed: { error: Error | null } = { error: null };
   const fail = (err: unknown) => { failed.error ??= err instanceof Error ? err : new Error(String(err)); };
   try {
-    await migrate(databaseUrl);
-    await waitForGroupCoordinator(kafka);
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, prefix);
-    if (!o.keep) cleanups.push(async () => { await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(prefix)) }); await admin.disconnect(); });
-    else cleanups.push(() => admin.disconnect());
-    const serde = createSerde(o.registryUrl, prefix);
-    await serde.registerAll();
-
-    // The match on simulated time: kick-off a minute after the clock starts.
     const clock = simClock(Math.ceil(Date.now() / 60_000) * 60_000, o.speed);
-    const kickOffAt = clock.now() + 60_000;
-    const matchId = `statsbomb-${raw.providerMatchId}-${prefix.slice(0, -1)}`;
-    const roster = rosterFromLineups(raw.lineups, raw.events, { matchId, teams: raw.teams });
-    const feed = mapStatsBombEvents(raw.events, { matchId, kickOffAt: 0, provider: 'statsbomb', teams: raw.teams });
-    const untilOffset = o.untilMinute === undefined ? Infinity : o.untilMinute * 60_000;
-    const drafts = feed.events.filter((d) => d.occurredAt <= untilOffset).map((d) => ({ ...d, eventId: scopeEventIdToMatch(d) }));
-    const events = scheduleReplay(drafts, { replayStartAt: kickOffAt, speed: 1, lagMs: o.feedLagMs, lagJitterMs: o.feedLagJitterMs }, createRandom(rngStateFromSeed(o.seed)));
-    const lastIngestedAt = Math.max(...events.map((e) => e.ingestedAt));
-    const endAt = lastIngestedAt + (o.afterMatchMs ?? AFTER_FULL_TIME_MS);
-    const firstTradeAt = (events[0]?.ingestedAt ?? kickOffAt) + 10_000;
-    const honestIds = Array.from({ length: o.honestUsers }, (_, i) => `honest-${String(i + 1).padStart(3, '0')}`);
-    const honestPlan = planHonestOrders({ seed: o.seed, userIds: honestIds, playerIds: roster.players.map((p) => p.playerId), from: firstTradeAt, until: lastIngestedAt, meanIntervalMs: o.honestMeanIntervalMs });
-    const frontRuns = planFrontRuns(events, { frontRunMs: o.frontRunMs, sellAfterFeedMs: o.sellAfterFeedMs });
-    const match = {
-      provider: 'StatsBomb Open Data', providerMatchId: raw.providerMatchId, credit: 'Data: StatsBomb Open Data (https://github.com/statsbomb/open-data)',
-      events: events.length, goals: events.filter((e) => e.type === 'GOAL').length, minutes: Math.round((lastIngestedAt - kickOffAt) / 60_000),
-    };
-
+    const plan = planMatch(o, raw, prefix, clock);
     const pool = createPool(databaseUrl, { max: 4, applicationName: 'fairness-experiment' });
     cleanups.unshift(() => pool.end());
-    await writeRoster(pool, roster, kickOffAt);
-    for (const userId of [FRONT_RUNNER_ID, ...honestIds]) await createUser(pool, { userId, displayName: userId, cashCents: EXPERIMENT_CASH_CENTS });
+    await registerMatch(pool, plan.roster, { provider: 'statsbomb', kickOffAt: plan.kickOffAt });
+    for (const userId of [FRONT_RUNNER_ID, ...plan.honestIds]) await createUser(pool, { userId, displayName: userId, cashCents: EXPERIMENT_CASH_CENTS });
 
     const pricing = await startPricing({
       brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, clock: clock.now, logger, onFatal: fail,
@@ -187,96 +208,111 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     const producer = createProducer(kafka);
     await producer.connect();
     cleanups.unshift(() => producer.disconnect());
-    const sender = recordSender(producer, serde, prefix);
 
     // What the traders learn: every order result.
     const book = tradeBook();
-    // What the front-runner watches: which events have moved prices (their EVENT ticks reached settlement).
-    const pricedEvents = new Set<string>();
-    settlement.prices.onTick((tick) => { if (tick.causeEventId) pricedEvents.add(tick.causeEventId); });
     const consumer = kafka.consumer({ groupId: `${prefix}experiment-results`, maxWaitTimeInMs: 50 });
     await consumer.connect();
     await consumer.subscribe({ topic: topicName(prefix, 'order.results'), fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => { if (message.value) book.onResult(await serde.decode<OrderResult>(message.value)); } });
     cleanups.unshift(() => consumer.disconnect());
 
-    const placeOrder = async (userId: string, playerId: string, side: 'BUY' | 'SELL', quantity: number, kind: Placed['kind']) => {
-      const order: Order = { orderId: randomUUID(), userId, idempotencyKey: randomUUID(), bodyHash: 'fairness-experiment', playerId, side, quantity, limitPriceCents: null, placedAt: clock.now() };
-      book.placed(order, kind);
-      await sender.send('orders', [{ key: userId, value: order }]);
-    };
-    const heldInDb = async (userId: string, playerId: string) =>
-      Number((await pool.query<{ q: string }>('SELECT quantity AS q FROM holdings WHERE user_id = $1 AND player_id = $2', [userId, playerId])).rows[0]?.q ?? 0);
-
-    type Action = { at: number; run: () => Promise<void> };
-    const actions: Action[] = [];
-    const schedule = (action: Action) => {
-      let i = actions.length;
-      while (i > 0 && actions[i - 1]!.at > action.at) i -= 1;
-      actions.splice(i, 0, action);
-    };
-    for (const event of events) schedule({ at: event.ingestedAt, run: () => sender.send('match.events', [{ key: event.matchId, value: event satisfies MatchEvent }]).then(() => undefined) });
-    for (const plan of honestPlan) schedule({ at: plan.at, run: () => honestOrder(plan) });
-    for (const run of frontRuns) {
-      schedule({ at: run.buyAt, run: () => frontRunBuy(run) });
-      schedule({ at: run.sellAt, run: () => frontRunSell(run) });
-    }
-
-    async function honestOrder(plan: HonestOrderPlan) {
-      const holding = book.available(plan.userId, plan.playerId);
-      if (holding > 0 && plan.coin < 0.5) await placeOrder(plan.userId, plan.playerId, 'SELL', Math.min(plan.quantity, holding), 'honest');
-      else await placeOrder(plan.userId, plan.playerId, 'BUY', plan.quantity, 'honest');
-    }
-    async function frontRunBuy(run: FrontRun) {
-      const price = settlement.prices.get(run.playerId)?.priceCents;
-      if (!price) return;
-      const quantity = Math.floor(FRONT_RUN_BUDGET_CENTS / price);
-      if (quantity > 0) await placeOrder(FRONT_RUNNER_ID, run.playerId, 'BUY', quantity, 'front-run-buy');
-    }
-    async function frontRunSell(run: FrontRun) {
-      // Selling before the price has jumped would only give back the spread: he waits for the jump.
-      if (!pricedEvents.has(run.eventId) && clock.now() + FRONT_RUN_PRICE_WATCH_MS < endAt) {
-        schedule({ at: clock.now() + FRONT_RUN_PRICE_WATCH_MS, run: () => frontRunSell(run) });
-        return;
-      }
-      const held = await heldInDb(FRONT_RUNNER_ID, run.playerId);
-      if (held > 0 && !book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'SELL')) await placeOrder(FRONT_RUNNER_ID, run.playerId, 'SELL', held, 'front-run-sell');
-      const unresolved = held > 0 || book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'BUY') || book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'SELL');
-      if (unresolved && clock.now() + FRONT_RUN_RECHECK_MS < endAt) schedule({ at: clock.now() + FRONT_RUN_RECHECK_MS, run: () => frontRunSell(run) });
-    }
-
-    clock.start();
-    const totalMinutes = Math.round((endAt - kickOffAt) / 60_000);
-    let lastProgress = 0;
-    while (actions.length > 0) {
-      if (failed.error) throw failed.error;
-      const next = actions[0]!;
-      await clock.until(next.at);
-      const due: Action[] = [];
-      while (actions.length > 0 && actions[0]!.at <= clock.now()) due.push(actions.shift()!);
-      for (const action of due) await action.run();
-      if (performance.now() - lastProgress > 1_000) {
-        lastProgress = performance.now();
-        o.progress?.(name, Math.round((clock.now() - kickOffAt) / 60_000), totalMinutes, book.placedCount(), book.resultCount());
-      }
-    }
-    await clock.until(endAt);
-    const drainDeadline = performance.now() + DRAIN_TIMEOUT_MS;
-    while (book.openCount() > 0) {
-      if (failed.error) throw failed.error;
-      if (performance.now() > drainDeadline) throw new Error(`[${name}] ${book.openCount()} orders still without a result ${DRAIN_TIMEOUT_MS} ms after the match`);
-      await clock.until(clock.now() + 1_000);
-    }
-
-    const result = await summarize(pool, book, (playerId) => settlement.prices.get(playerId)?.priceCents ?? 0, honestIds);
+    await playMatch({ name, o, plan, clock, book, settlement, pool, sender: recordSender(producer, serde, prefix), failed });
+    const result = await summarize(pool, book, (playerId) => settlement.prices.get(playerId)?.priceCents ?? 0, plan.honestIds);
     const ledger = await checkLedgerInvariants(pool);
     const audit = o.audit ? await o.audit({ brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, fairness: { default: policy, byMatch: {} } }) : null;
     if (audit && !audit.equal) log(`[${name}] audit replay found ${audit.discrepancies} discrepancies`);
     const ranking = o.rankUsers ? await o.rankUsers({ brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix }) : [];
     const rank = ranking.indexOf(FRONT_RUNNER_ID);
-    return { match, result: { policy, ...result, ledgerViolations: ledger.violations, auditEqual: audit?.equal ?? null, frontRunnerRank: rank < 0 ? null : rank + 1 } };
+    return { match: plan.match, result: { policy, ...result, ledgerViolations: ledger.violations, auditEqual: audit?.equal ?? null, frontRunnerRank: rank < 0 ? null : rank + 1 } };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`[${name}] cleanup: ${(err as Error).message}`));
+  }
+}
+
+interface PlayContext {
+  name: string;
+  o: ExperimentOptions;
+  plan: ReturnType<typeof planMatch>;
+  clock: SimClock;
+  book: ReturnType<typeof tradeBook>;
+  settlement: Awaited<ReturnType<typeof startSettlement>>;
+  pool: ReturnType<typeof createPool>;
+  sender: ReturnType<typeof recordSender>;
+  failed: { error: Error | null };
+}
+
+/** The match on the simulated clock: the feed's events, the honest users' orders and the front-runner's; then every order's result. */
+async function playMatch(c: PlayContext): Promise<void> {
+  const { o, plan, clock, book, settlement, sender, failed, name } = c;
+  // What the front-runner watches: which events have moved prices (their EVENT ticks reached settlement).
+  const pricedEvents = new Set<string>();
+  settlement.prices.onTick((tick) => { if (tick.causeEventId) pricedEvents.add(tick.causeEventId); });
+  const placeOrder = async (userId: string, playerId: string, side: 'BUY' | 'SELL', quantity: number, kind: Placed['kind']) => {
+    const order: Order = { orderId: randomUUID(), userId, idempotencyKey: randomUUID(), bodyHash: 'fairness-experiment', playerId, side, quantity, limitPriceCents: null, placedAt: clock.now() };
+    book.placed(order, kind);
+    await sender.send('orders', [{ key: userId, value: order }]);
+  };
+  const heldInDb = async (userId: string, playerId: string) =>
+    Number((await c.pool.query<{ q: string }>('SELECT quantity AS q FROM holdings WHERE user_id = $1 AND player_id = $2', [userId, playerId])).rows[0]?.q ?? 0);
+
+  type Action = { at: number; run: () => Promise<void> };
+  const actions: Action[] = [];
+  const schedule = (action: Action) => {
+    let i = actions.length;
+    while (i > 0 && actions[i - 1]!.at > action.at) i -= 1;
+    actions.splice(i, 0, action);
+  };
+  for (const event of plan.events) schedule({ at: event.ingestedAt, run: () => sender.send('match.events', [{ key: event.matchId, value: event satisfies MatchEvent }]).then(() => undefined) });
+  for (const order of plan.honestPlan) schedule({ at: order.at, run: () => honestOrder(order) });
+  for (const run of plan.frontRuns) {
+    schedule({ at: run.buyAt, run: () => frontRunBuy(run) });
+    schedule({ at: run.sellAt, run: () => frontRunSell(run) });
+  }
+
+  async function honestOrder(order: HonestOrderPlan) {
+    const holding = book.available(order.userId, order.playerId);
+    if (holding > 0 && order.coin < 0.5) await placeOrder(order.userId, order.playerId, 'SELL', Math.min(order.quantity, holding), 'honest');
+    else await placeOrder(order.userId, order.playerId, 'BUY', order.quantity, 'honest');
+  }
+  async function frontRunBuy(run: FrontRun) {
+    const price = settlement.prices.get(run.playerId)?.priceCents;
+    if (!price) return;
+    const quantity = Math.floor(FRONT_RUN_BUDGET_CENTS / price);
+    if (quantity > 0) await placeOrder(FRONT_RUNNER_ID, run.playerId, 'BUY', quantity, 'front-run-buy');
+  }
+  async function frontRunSell(run: FrontRun) {
+    // Selling before the price has jumped would only give back the spread: he waits for the jump.
+    if (!pricedEvents.has(run.eventId) && clock.now() + FRONT_RUN_PRICE_WATCH_MS < plan.endAt) {
+      schedule({ at: clock.now() + FRONT_RUN_PRICE_WATCH_MS, run: () => frontRunSell(run) });
+      return;
+    }
+    const held = await heldInDb(FRONT_RUNNER_ID, run.playerId);
+    if (held > 0 && !book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'SELL')) await placeOrder(FRONT_RUNNER_ID, run.playerId, 'SELL', held, 'front-run-sell');
+    const unresolved = held > 0 || book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'BUY') || book.hasOpen(FRONT_RUNNER_ID, run.playerId, 'SELL');
+    if (unresolved && clock.now() + FRONT_RUN_RECHECK_MS < plan.endAt) schedule({ at: clock.now() + FRONT_RUN_RECHECK_MS, run: () => frontRunSell(run) });
+  }
+
+  clock.start();
+  const totalMinutes = Math.round((plan.endAt - plan.kickOffAt) / 60_000);
+  let lastProgress = 0;
+  while (actions.length > 0) {
+    if (failed.error) throw failed.error;
+    await clock.until(actions[0]!.at);
+    const due: Action[] = [];
+    while (actions.length > 0 && actions[0]!.at <= clock.now()) due.push(actions.shift()!);
+    for (const action of due) await action.run();
+    if (performance.now() - lastProgress > 1_000) {
+      lastProgress = performance.now();
+      o.progress?.(name, Math.round((clock.now() - plan.kickOffAt) / 60_000), totalMinutes, book.placedCount(), book.resultCount());
+    }
+  }
+  await clock.until(plan.endAt);
+  const drainDeadline = performance.now() + DRAIN_TIMEOUT_MS;
+  while (book.openCount() > 0) {
+    if (failed.error) throw failed.error;
+    if (performance.now() > drainDeadline) throw new Error(`[${name}] ${book.openCount()} orders still without a result ${DRAIN_TIMEOUT_MS} ms after the match`);
+    await clock.until(clock.now() + 1_000);
   }
 }
 

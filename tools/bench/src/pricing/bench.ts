@@ -14,7 +14,8 @@ import { DEFAULT_SYNTHETIC_RATES_PER_HOUR, generateSyntheticMatches, type MatchE
 import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type RecordSender } from '@inplay/kafka';
 import { formatTable, latencyChartSvg, percentiles, type BenchPricingReport, type ModeReport, type RatePhase, type ThroughputPhase } from './report';
 import { EVENT_HEADER, createBenchDatabase, createLogAppendTimeTopics, dropBenchTopicsAndDatabase, observe, spawnPricing, waitUntil, type Observer } from './harness';
-import { DEFAULT_DELIVERY, PRICING_DELIVERIES, writeRoster, type PricingDelivery } from '@inplay/pricing';
+import { registerMatch } from '@inplay/feed-ingest';
+import { DEFAULT_DELIVERY, PRICING_DELIVERIES, type PricingDelivery } from '@inplay/pricing';
 
 export type { BenchPricingReport };
 
@@ -81,7 +82,7 @@ async function benchOneDelivery(o: BenchPricingOptions, delivery: PricingDeliver
     const needed = rates.reduce((n, r) => n + Math.ceil((r * o.durationMs) / 1000), 0) + throughputEvents;
     const load = syntheticLoad(needed);
     const pool = createPool(databaseUrl, { max: 1 });
-    for (const roster of load.rosters) await writeRoster(pool, roster, load.kickOffAt);
+    for (const roster of load.rosters) await registerMatch(pool, roster, { provider: 'synthetic', kickOffAt: load.kickOffAt });
     await pool.end();
     log(`bench ${prefix}: ${load.rosters.length} matches, ${load.players} players, ${load.events.length} events generated`);
 

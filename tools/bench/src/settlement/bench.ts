@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { createProducer } from '@inplay/kafka';
 import { auditPhase, contendedSettlement, type ContentionPhase, type PhaseViolations } from './phases';
 import { latencyChartSvg } from './chart';
-import { createBenchEnv, machineBusyMs, processCpuMs, scrapeMetrics, seedMarket, spawnIntake, spawnSettlement, type BenchEnv, type Child, type IntakeSend } from './harness';
+import { createBenchEnv, machineBusyMs, processCpuMs, scrapeMetrics, seedMarket, spawnIntake, spawnSettlement, type BenchEnv, type Child } from './harness';
 import { createLoadGenerator, observeResults, type LoadGenerator, type ResultObserver, type SentOrder } from './load';
 import { formatTable, percentiles, steadyRate, sumMetric, type Percentiles } from './report';
 import { settlementStrategy, STRATEGY_NAMES, type StrategyName } from '@inplay/settlement';
@@ -33,8 +33,6 @@ export interface BenchSettlementOptions {
   /** Length of the flat-out phase. */
   throughputMs?: number;
   strategies?: StrategyName[];
-  /** How the intake produces orders: as shipped (default), or coalesced (a proposed change, see bench-intake.ts). */
-  intakeSend?: IntakeSend;
   log?: (line: string) => void;
 }
 
@@ -94,7 +92,7 @@ export async function benchSettlement(o: BenchSettlementOptions) {
   const params = {
     ...BENCH_DEFAULTS, users: o.users ?? BENCH_DEFAULTS.users, durationMs: o.durationMs ?? BENCH_DEFAULTS.durationMs,
     rates: o.rates ?? [...BENCH_DEFAULTS.rates], throughputMs: o.throughputMs ?? BENCH_DEFAULTS.throughputMs,
-    strategies: o.strategies ?? [...STRATEGY_NAMES], intakeSend: o.intakeSend ?? 'as-shipped',
+    strategies: o.strategies ?? [...STRATEGY_NAMES],
   };
   const machine = { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, loadAverageAtStart: loadavg() };
   const startedAt = Date.now();
@@ -142,7 +140,7 @@ export async function benchSettlement(o: BenchSettlementOptions) {
   return report;
 }
 
-type Params = Omit<typeof BENCH_DEFAULTS, 'users' | 'durationMs' | 'rates' | 'throughputMs'> & { users: number; durationMs: number; rates: number[]; throughputMs: number; intakeSend: IntakeSend };
+type Params = Omit<typeof BENCH_DEFAULTS, 'users' | 'durationMs' | 'rates' | 'throughputMs'> & { users: number; durationMs: number; rates: number[]; throughputMs: number };
 
 async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy: StrategyName, log: (line: string) => void): Promise<StrategyReport> {
   const jwtSecret = randomBytes(32).toString('hex');
@@ -152,7 +150,7 @@ async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy
     const market = await seedMarket(env, { players: params.players, users: params.users, cashCents: params.startingCashCents, jwtSecret });
     const settlement = await spawnSettlement({ ...o, strategy }, env);
     cleanups.unshift(() => settlement.stop());
-    const intake = await spawnIntake({ ...o, jwtSecret, send: params.intakeSend }, env);
+    const intake = await spawnIntake({ ...o, jwtSecret }, env);
     cleanups.unshift(() => intake.stop());
     const deadLetters = createProducer(env.kafka);
     await deadLetters.connect();

@@ -99,13 +99,10 @@ const infraEnv = (o: { brokers: string[]; registryUrl: string }, env: BenchEnv) 
   KAFKA_BROKERS: o.brokers.join(','), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: env.databaseUrl, TOPIC_PREFIX: env.prefix,
 });
 
-/** as-shipped: one produce request per order; coalesced: bench-intake's proposed coalescing sender. */
-export type IntakeSend = 'as-shipped' | 'coalesced';
-
 /** The gateway's order intake in a process of its own; resolves with its URL. */
-export async function spawnIntake(o: { brokers: string[]; registryUrl: string; jwtSecret: string; send: IntakeSend }, env: BenchEnv): Promise<Child & { url: string }> {
+export async function spawnIntake(o: { brokers: string[]; registryUrl: string; jwtSecret: string }, env: BenchEnv): Promise<Child & { url: string }> {
   let port = 0;
-  const child = await spawnTs('tools/bench/src/settlement/intake.ts', { ...infraEnv(o, env), JWT_SECRET: o.jwtSecret, LOG_LEVEL: 'warn', BENCH_INTAKE_SEND: o.send }, 'bench intake', (line) => {
+  const child = await spawnTs('tools/bench/src/settlement/intake.ts', { ...infraEnv(o, env), JWT_SECRET: o.jwtSecret, LOG_LEVEL: 'warn' }, 'bench intake', (line) => {
     const match = /^\{"listening":(\d+)\}$/.exec(line);
     if (match) port = Number(match[1]);
     return match !== null;

@@ -4,12 +4,14 @@
 // demo replay, say). The stack state records the exit for `inplay status`.
 import type { ManagedProcess } from '@inplay/infra';
 
-/** How often each service's /health is asked while the stack runs. */
-export const HEALTH_WATCH_INTERVAL_MS = 2_000;
-/** Lines of a service's log shown when it exits or fails. */
-export const FAILURE_LOG_LINES = 15;
-/** Timeout of one health probe. */
-export const HEALTH_PROBE_TIMEOUT_MS = 1_500;
+export const SUPERVISION = {
+  /** How often each service's /health is asked while the stack runs. */
+  healthWatchIntervalMs: 2_000,
+  /** Timeout of one health probe. */
+  healthProbeTimeoutMs: 1_500,
+  /** Lines of a service's log shown when it exits or fails. */
+  failureLogLines: 15,
+} as const;
 
 export interface Supervised {
   name: string;
@@ -32,7 +34,7 @@ export interface Supervisor {
 }
 
 /** What a service's /health says: ok, failed with a reason, or unreachable. */
-export async function probeHealth(url: string, timeoutMs = HEALTH_PROBE_TIMEOUT_MS): Promise<{ state: 'ok' } | { state: 'failed' | 'unreachable'; reason: string }> {
+export async function probeHealth(url: string, timeoutMs: number = SUPERVISION.healthProbeTimeoutMs): Promise<{ state: 'ok' } | { state: 'failed' | 'unreachable'; reason: string }> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (res.ok) return { state: 'ok' };
@@ -44,11 +46,11 @@ export async function probeHealth(url: string, timeoutMs = HEALTH_PROBE_TIMEOUT_
 }
 
 export function failureReport(name: string, what: string, process: ManagedProcess): string {
-  const lines = process.lastLines(FAILURE_LOG_LINES).split('\n').filter(Boolean).map((l) => `    ${l}`).join('\n');
+  const lines = process.lastLines(SUPERVISION.failureLogLines).split('\n').filter(Boolean).map((l) => `    ${l}`).join('\n');
   return `\n✗ ${name} ${what}. Last lines of ${process.logFile}:\n${lines || '    (nothing logged)'}\n`;
 }
 
-export function supervise(services: readonly Supervised[], events: SupervisorEvents, intervalMs = HEALTH_WATCH_INTERVAL_MS): Supervisor {
+export function supervise(services: readonly Supervised[], events: SupervisorEvents, intervalMs: number = SUPERVISION.healthWatchIntervalMs): Supervisor {
   let stopped = false;
   const failedShown = new Set<string>();
   for (const s of services) {

@@ -3,19 +3,19 @@
 // ranked by value (cash + holdings at the latest price) published to the
 // compacted `leaderboard` topic and upserted in Postgres; a result delivered
 // twice counts once, a void undoes its fill, a restart gives the same boards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeaderboardSnapshot, OrderResult, PriceTick } from '@inplay/contracts';
 import { createPool, insertChainedEntries, sha256Hex, type Pool } from '@inplay/db';
 import { chainPostings, issuancePostings } from '@inplay/domain';
 import { createProducer, recordSender, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
+import { cleanupAfterAll, eventually, isolate, type IsolatedEnv } from '@inplay/testing';
 import { startLeaderboard, type RunningLeaderboard } from './leaderboard';
 import { loadSnapshots } from './store';
 
+const cleanup = cleanupAfterAll();
 let env: IsolatedEnv;
 let pool: Pool;
-let producer: Producer;
 let records: RecordSender;
 let leaderboard: RunningLeaderboard | undefined;
 const T0 = Date.now();
@@ -49,20 +49,18 @@ const values = (s: LeaderboardSnapshot) => s.entries.map((e) => [e.rank, e.userI
 
 beforeAll(async () => {
   env = await isolate();
+  cleanup(() => env.cleanup());
   pool = createPool(env.databaseUrl, { max: 2 });
+  cleanup(() => pool.end());
   await pool.query("INSERT INTO matches VALUES ('m1', 'test', 'h', 'Home', 'a', 'Away', now())");
   await pool.query("INSERT INTO players (player_id, match_id, name, team_id, team_name, position, initial_price_cents) VALUES ('p1', 'm1', 'P', 'h', 'Home', 'FWD', 100)");
   for (const [userId, cash] of [['ann', 10_000], ['bob', 10_000], ['cat', 5_000]] as const) await openAccount(userId, cash);
   await env.serde.registerAll();
-  producer = createProducer(env.kafka);
+  const producer: Producer = createProducer(env.kafka);
   await producer.connect();
+  cleanup(() => producer.disconnect());
   records = recordSender(producer, env.serde, env.prefix);
-});
-afterAll(async () => {
-  await leaderboard?.stop();
-  await producer?.disconnect();
-  await pool?.end();
-  await env?.cleanup();
+  cleanup(() => leaderboard?.stop());
 });
 
 describe('leaderboard service', () => {

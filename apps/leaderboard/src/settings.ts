@@ -1,5 +1,5 @@
 // The leaderboard's configuration, read once from the environment and validated.
-import { infraHints, infraShape, loadConfig, port, positiveInt, postgresUrl } from '@inplay/config';
+import { infraHints, infraShape, loadConfig, port, positiveInt, postgresUrl, serviceInfra } from '@inplay/config';
 import { DEFAULT_TOP_ENTRIES } from '@inplay/domain';
 import { DEFAULT_RECOMPUTE_MS } from './leaderboard';
 import { DEFAULT_LEADERBOARD_METRICS_PORT } from './metrics';
@@ -21,7 +21,6 @@ export function loadLeaderboardSettings(env: Record<string, string | undefined> 
     METRICS_PORT: 'A free TCP port for /metrics and /health',
   });
   return {
-    brokers: raw.KAFKA_BROKERS, registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX,
-    logLevel: raw.LOG_LEVEL, recomputeMs: raw.LEADERBOARD_RECOMPUTE_MS, topEntries: raw.LEADERBOARD_TOP_ENTRIES, metricsPort: raw.METRICS_PORT,
+    ...serviceInfra(raw), recomputeMs: raw.LEADERBOARD_RECOMPUTE_MS, topEntries: raw.LEADERBOARD_TOP_ENTRIES, metricsPort: raw.METRICS_PORT,
   };
 }

@@ -1,6 +1,6 @@
 // Pricing's configuration: read once from the environment, validated (zod for
 // the settings, validatePricingConfig for the model), refused at start-up when wrong.
-import { DEFAULT_PORTS, infraHints, infraShape, loadConfig, port, positiveInt, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_PORTS, infraHints, infraShape, loadConfig, port, positiveInt, postgresUrl, serviceInfra, z } from '@inplay/config';
 import { DEFAULT_DELIVERY, PRICING_DELIVERIES, type DeliveryTuning } from './delivery';
 import { DEFAULT_CONSUMER_TUNING, MAX_FETCH_BYTES_PER_PARTITION, type ConsumerTuning } from './tuning';
 import { DEFAULT_JUMP_TABLE, DEFAULT_PRICING_CONFIG, validatePricingConfig, type JumpTable, type PricingConfig } from '@inplay/domain';
@@ -106,11 +106,7 @@ export function pricingConfigFrom(overrides: {
 export function loadPricingSettings(env: Record<string, string | undefined> = process.env): PricingSettings {
   const raw = loadConfig(settingsShape, env, settingsHints);
   return {
-    brokers: raw.KAFKA_BROKERS,
-    registryUrl: raw.SCHEMA_REGISTRY_URL,
-    databaseUrl: raw.DATABASE_URL,
-    topicPrefix: raw.TOPIC_PREFIX,
-    logLevel: raw.LOG_LEVEL,
+    ...serviceInfra(raw),
     metricsPort: raw.METRICS_PORT,
     tuning: { ...DEFAULT_CONSUMER_TUNING, maxWaitTimeInMs: raw.PRICING_FETCH_MAX_WAIT_MS, maxBytesPerPartition: raw.PRICING_FETCH_MAX_BYTES_PER_PARTITION },
     delivery: {

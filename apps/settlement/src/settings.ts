@@ -1,5 +1,5 @@
 // Settlement's configuration, read once from the environment and validated.
-import { infraHints, infraShape, loadConfig, loadFairnessSettings, positiveInt, postgresUrl, z } from '@inplay/config';
+import { infraHints, infraShape, loadConfig, loadFairnessSettings, positiveInt, postgresUrl, serviceInfra, z } from '@inplay/config';
 import { DEFAULT_MAX_PRICE_AGE_MS } from '@inplay/domain';
 import { DEFAULT_PENDING_GRACE_MS, DEFAULT_PENDING_POLL_MS } from './pending-executor';
 import { STRATEGY_NAMES } from './strategies';
@@ -26,11 +26,7 @@ export function loadSettlementSettings(env: Record<string, string | undefined> =
   });
   const fairness = loadFairnessSettings(env);
   return {
-    brokers: raw.KAFKA_BROKERS,
-    registryUrl: raw.SCHEMA_REGISTRY_URL,
-    databaseUrl: raw.DATABASE_URL,
-    topicPrefix: raw.TOPIC_PREFIX,
-    logLevel: raw.LOG_LEVEL,
+    ...serviceInfra(raw),
     strategy: raw.SETTLEMENT_STRATEGY,
     maxPriceAgeMs: raw.SETTLEMENT_MAX_PRICE_AGE_MS,
     pendingPollMs: raw.SETTLEMENT_PENDING_POLL_MS,

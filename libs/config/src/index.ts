@@ -91,6 +91,11 @@ export const infraShape = {
   LOG_LEVEL: logLevel,
 };
 
+/** Where a service's infrastructure is, from the validated infraShape settings (with DATABASE_URL made required by the service). */
+export function serviceInfra(raw: { KAFKA_BROKERS: string[]; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string; TOPIC_PREFIX: string; LOG_LEVEL: string }) {
+  return { brokers: raw.KAFKA_BROKERS, registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX, logLevel: raw.LOG_LEVEL };
+}
+
 export const infraHints = {
   KAFKA_BROKERS: 'Point it at a running broker, or run `npx inplay up --infra-only`',
   SCHEMA_REGISTRY_URL: 'Point it at a Confluent-compatible registry, or run `npx inplay up --infra-only`',

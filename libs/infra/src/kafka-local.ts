@@ -156,6 +156,16 @@ function log4jConfig(logDir: string): string {
   ].join('\n');
 }
 
+/**
+ * Formats the broker's log directory for KRaft (a single standalone voter).
+ * The id is passed as --cluster-id=ID: a base64url id may begin with "-", and
+ * as an argument of its own it then reads as an option (1 fresh start in 64
+ * failed so, with "argument --cluster-id/-t: expected one argument").
+ */
+export async function formatStorage(jvm: readonly string[], propsFile: string, clusterId: string): Promise<void> {
+  await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, '-c', propsFile], () => undefined);
+}
+
 export async function startLocalKafka(o: KafkaStartOptions): Promise<LocalKafka> {
   await assertPortFree(o.port, 'INPLAY_KAFKA_PORT');
   await assertPortFree(o.controllerPort, 'INPLAY_KAFKA_CONTROLLER_PORT');
@@ -172,10 +182,7 @@ export async function startLocalKafka(o: KafkaStartOptions): Promise<LocalKafka>
     '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4jFile}`, `-Dkafka.logs.dir=${logDir}`,
     '-cp', `${join(o.home, 'libs')}/*`,
   ];
-  if (!existsSync(join(o.dataDir, 'data', 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
-    await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', propsFile], () => undefined);
-  }
+  if (!existsSync(join(o.dataDir, 'data', 'meta.properties'))) await formatStorage(jvm, propsFile, randomBytes(16).toString('base64url'));
   const broker = new ManagedProcess('kafka', 'java', [...jvm, 'kafka.Kafka', propsFile], join(logDir, 'stdout.log'), {
     ...(o.pidFile ? { pidFile: o.pidFile } : {}),
   });

@@ -1,6 +1,6 @@
 // Per-test-file isolation on shared infrastructure: a unique topic prefix
 // (topics and registry subjects) and a database of its own.
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createKafka, ensureTopics, createSerde, type Kafka, type Serde } from '@inplay/kafka';
 import { createDatabase, dropDatabase, migrate } from '@inplay/db';
@@ -71,4 +71,17 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Cleanups of a spec file, run after its tests, last registered first: each
+ * resource is given back where it is made, and one that was never made (a
+ * failed set-up) is never "given back".
+ */
+export function cleanupAfterAll(): (cleanup: () => Promise<unknown> | unknown) => void {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+  return (cleanup) => { cleanups.push(cleanup); };
 }

@@ -6,15 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, signingKey } from '@inplay/auth';
 import type { LeaderboardSnapshot } from '@inplay/contracts';
 import { MAX_BOARD_ENTRIES } from '@inplay/domain';
-import { createPool, type Pool } from '@inplay/db';
+import type { Pool } from '@inplay/db';
 import { startLeaderboard, type RunningLeaderboard } from '@inplay/leaderboard';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
+import { eventually, type IsolatedEnv } from '@inplay/testing';
 import { runBackfill } from '@inplay/audit';
-import { recordHistory } from '@inplay/bench';
 import { leaderboardRoutes, portfolioRoutes, type RunningGateway } from '@inplay/gateway';
 import { JWT_SECRET, startTestGateway } from '../gateway.fixtures';
+import { settledHistory, type SettledHistory } from './history.fixtures';
 
+let history: SettledHistory;
 let env: IsolatedEnv;
 let pool: Pool;
 let leaderboard: RunningLeaderboard;
@@ -22,10 +23,8 @@ let gateway: RunningGateway;
 let url: string;
 
 beforeAll(async () => {
-  env = await isolate();
-  pool = createPool(env.databaseUrl, { max: 4 });
-  const settlement = await recordHistory(env, pool, { users: 30, players: 6, ticksPerPlayer: 50, orders: 1_500, seed: 'board' });
-  await settlement.stop();
+  history = await settledHistory({ users: 30, players: 6, ticksPerPlayer: 50, orders: 1_500, seed: 'board' });
+  ({ env, pool } = history);
   leaderboard = await startLeaderboard({ brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     recomputeMs: 200, logger: createLogger('leaderboard-test', 'silent'), onFatal: (err) => { throw err; } });
   await leaderboard.ready;
@@ -38,8 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   await leaderboard?.stop();
-  await pool?.end();
-  await env?.cleanup();
+  await history?.close();
 });
 
 const get = async (path: string, userId?: string) => {

@@ -2,27 +2,20 @@
 // projection equal to the topics; each kind of tampering in Postgres is
 // detected and named. Also measures the replay's events/s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '@inplay/db';
-import type { RunningSettlement } from '@inplay/settlement';
-import { isolate, type IsolatedEnv } from '@inplay/testing';
+import type { Pool } from '@inplay/db';
+import type { IsolatedEnv } from '@inplay/testing';
 import { runReplayAudit, type ReplayAuditReport } from '@inplay/audit';
-import { recordHistory } from '@inplay/bench';
+import { settledHistory, type SettledHistory } from './history.fixtures';
 
+let history: SettledHistory;
 let env: IsolatedEnv;
 let pool: Pool;
-let settlement: RunningSettlement;
 
 beforeAll(async () => {
-  env = await isolate();
-  pool = createPool(env.databaseUrl, { max: 4 });
-  settlement = await recordHistory(env, pool, { users: 40, players: 10, ticksPerPlayer: 500, orders: 4_000 });
-  await settlement.stop();
+  history = await settledHistory({ users: 40, players: 10, ticksPerPlayer: 500, orders: 4_000 });
+  ({ env, pool } = history);
 });
-
-afterAll(async () => {
-  await pool?.end();
-  await env?.cleanup();
-});
+afterAll(() => history?.close());
 
 const audit = (): Promise<ReplayAuditReport> => runReplayAudit({
   brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, adminDatabaseUrl: env.infra.adminDatabaseUrl ?? env.infra.databaseUrl,

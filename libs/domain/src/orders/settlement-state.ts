@@ -1,20 +1,12 @@
 // What settlement knows of the users in a batch (cash, holdings, executed
 // idempotency keys) and how each settlement event changes it.
-import type { Side } from '@inplay/contracts';
+import type { Order } from '@inplay/contracts';
 import { invariant } from '../invariant';
 import type { Posting } from '../ledger/postings';
 import { addProvisional } from '../fairness/event-time-void';
 
-export interface OrderToSettle {
-  orderId: string;
-  userId: string;
-  idempotencyKey: string;
-  playerId: string;
-  side: Side;
-  quantity: number;
-  limitPriceCents: number | null;
-  placedAt: number;
-}
+/** An order as settlement decides it: the record on `orders` (schemas/order.avsc) without the intake's body hash. */
+export type OrderToSettle = Omit<Order, 'bodyHash'>;
 
 export type SettlementRejectionCode =
   | 'INSUFFICIENT_FUNDS'
@@ -47,21 +39,25 @@ export interface SettlementState {
   executedKeys: ReadonlySet<string>;
 }
 
+/** What a fill (or the reversal of one) does: at which price and tick, for how much, and the account after it. */
+export interface FillEffect {
+  order: OrderToSettle;
+  fillPriceCents: number;
+  tickSeq: number;
+  /** quantity × fillPriceCents: paid for a buy, received for a sell. */
+  valueCents: number;
+  cashAfterCents: number;
+  holdingAfter: number;
+  postings: readonly Posting[];
+  settledAt: number;
+}
+
 export type SettlementEvent =
-  | {
+  | (FillEffect & {
       type: 'OrderFilled';
-      order: OrderToSettle;
-      fillPriceCents: number;
-      tickSeq: number;
-      /** quantity × fillPriceCents: paid for a buy, received for a sell. */
-      valueCents: number;
-      cashAfterCents: number;
-      holdingAfter: number;
-      postings: readonly Posting[];
-      settledAt: number;
       /** Made under event-time void: voidable until its horizon passes. */
       provisional: boolean;
-    }
+    })
   /** The policy executes the order later (delayed, sealed batch): kept pending until `executeAt`. */
   | { type: 'OrderDeferred'; order: OrderToSettle; executeAt: number }
   | {
@@ -76,21 +72,13 @@ export type SettlementEvent =
   /** The idempotency key was already executed: no new effect and no new result. */
   | { type: 'DuplicateIgnored'; order: OrderToSettle }
   /** A provisional fill reversed by event-time void: compensating postings, cash and holding as if it never happened. */
-  | {
+  /** The fill's price, tick and value are those of the fill being reversed; the postings compensate it. */
+  | (FillEffect & {
       type: 'FillVoided';
-      order: OrderToSettle;
       reason: SettlementVoidReason;
-      /** The fill being reversed: its price, the tick it was priced at, its value. */
-      fillPriceCents: number;
-      tickSeq: number;
-      valueCents: number;
-      cashAfterCents: number;
-      holdingAfter: number;
-      postings: readonly Posting[];
-      settledAt: number;
       /** The event whose tick revealed that the fill came too late. */
       cause: { eventId: string | null; tickSeq: number; occurredAt: number };
-    };
+    });
 
 export function orderKey(userId: string, idempotencyKey: string): string {
   return `${userId}\u0000${idempotencyKey}`;

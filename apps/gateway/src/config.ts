@@ -34,6 +34,10 @@ export const DEFAULT_LIMITS = {
   playersCacheMs: 2_000,
   maxPlayersPerResponse: 5_000,
   leaderboardTopEntries: 10,
+  /** Orders accepted while a produce request is out go together in the next one: at most this many per request… */
+  intakeMaxBatchOrders: 1_000,
+  /** …gathered for at most this long more once the previous request is acknowledged (kafkajs has no linger of its own). */
+  intakeLingerMs: 1,
 } as const;
 
 export type GatewayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
@@ -60,7 +64,7 @@ export interface GatewayConfig {
 const envName = (limit: string): string => `GATEWAY_${limit.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
 const limitShape = Object.fromEntries(
-  Object.entries(DEFAULT_LIMITS).map(([name, value]) => [envName(name), z.coerce.number().int().min(name === 'conflateMs' ? 0 : 1).default(value)]),
+  Object.entries(DEFAULT_LIMITS).map(([name, value]) => [envName(name), z.coerce.number().int().min(name === 'conflateMs' || name === 'intakeLingerMs' ? 0 : 1).default(value)]),
 ) as Record<string, z.ZodDefault<z.ZodCoercedNumber>>;
 
 const shape = {

@@ -5,7 +5,7 @@ import uWS from 'uWebSockets.js';
 import type { us_listen_socket } from 'uWebSockets.js';
 import { signingKey } from '@inplay/auth';
 import { createPool } from '@inplay/db';
-import { createKafka, createProducer, createSerde, recordSender } from '@inplay/kafka';
+import { batchingSender, createKafka, createProducer, createSerde, recordSender, type BatchingLimits } from '@inplay/kafka';
 import { DEFAULT_FAIRNESS_SETTINGS, type FairnessSettings } from '@inplay/domain';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import type { GatewayConfig } from './config';
@@ -99,7 +99,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const status = (): GatewayStatus => ({ draining, connections: sockets.connections.size, slowConsumers: sockets.slowConsumers, startedAtMs });
   const deps: GatewayDeps = {
     config, logger, metrics, book, matches, kafka: adapters.kafka, serde: adapters.serde, pool: adapters.pool, producer: adapters.producer,
-    records: recordSender(adapters.producer, adapters.serde, config.topicPrefix), signingKey: key, now, status,
+    // Orders from many HTTP requests share produce requests (see libs/kafka batching-sender).
+    records: recordSender(adapters.producer, adapters.serde, config.topicPrefix, { batching: batchingSender(adapters.producer, intakeBatching(config.limits)) }),
+    signingKey: key, now, status,
     fairness: options.fairness ?? DEFAULT_FAIRNESS_SETTINGS, orders, results, leaderboards,
   };
   for (const register of [registerHealthRoutes, registerPriceRoutes, ...(options.routeModules ?? [])]) register(app, deps);
@@ -135,6 +137,13 @@ function gatewayAdapters(config: GatewayConfig, logger: Logger) {
       await pool.end().catch((err: unknown) => logger.warn({ err }, 'Postgres pool did not close cleanly'));
     },
   };
+}
+
+/** Below the broker's message.max.bytes (1 MiB by default). */
+export const INTAKE_MAX_REQUEST_BYTES = 512 * 1024;
+
+function intakeBatching(limits: GatewayConfig['limits']): BatchingLimits {
+  return { maxRequestRecords: limits.intakeMaxBatchOrders, maxRequestBytes: INTAKE_MAX_REQUEST_BYTES, lingerMs: limits.intakeLingerMs };
 }
 
 function listen(app: uWS.TemplatedApp, config: GatewayConfig): Promise<us_listen_socket> {

@@ -2,7 +2,7 @@
 // records per topic, cut into chunks so no request exceeds the broker's
 // record-batch limit. Shared by both delivery modes.
 import type { LatestPrice, PriceTick, TopicName } from '@inplay/contracts';
-import { topicName, type OutgoingRecord, type Serde, type TopicRecords, type ValueTopic } from '@inplay/kafka';
+import { topicName, type BatchingLimits, type OutgoingRecord, type Serde, type TopicRecords, type ValueTopic } from '@inplay/kafka';
 import type { Message, TopicMessages } from 'kafkajs';
 import type { FoldResult } from './fold';
 
@@ -18,6 +18,9 @@ export type BatchOutputs = { [T in ValueTopic]?: OutgoingRecord<T>[] };
  * multiplying requests (which go one at a time: coalescing-sender.ts).
  */
 export const MAX_PRODUCE_REQUEST_RECORDS = 1_024;
+
+/** Pricing's outputs go in requests within these limits, one at a time, gathered while the previous one is out. */
+export const PRICING_BATCHING: BatchingLimits = { maxRequestRecords: MAX_PRODUCE_REQUEST_RECORDS, maxRequestBytes: MAX_PRODUCE_REQUEST_BYTES, lingerMs: 0 };
 
 /** Records encoded between two yields to the event loop when asked (big snapshot flushes must not hold up fetches). */
 export const ENCODE_SLICE_RECORDS = 64;

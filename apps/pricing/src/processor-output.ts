@@ -3,12 +3,11 @@
 // batch) or idempotent (ticks and latest acknowledged per batch; snapshots of
 // the players changed since and the offset they reflect every snapshot interval).
 import type { PlayerPriceState } from '@inplay/domain';
-import { createProducer, type Kafka, type OutgoingRecord, type Producer, type Serde } from '@inplay/kafka';
+import { batchingSender, createProducer, type Kafka, type OutgoingRecord, type Producer, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
-import { coalescingSender } from './coalescing-sender';
 import type { DeliveryTuning } from './delivery';
 import type { FoldResult } from './fold';
-import { encodeInChunks, priceOutputsOf, type BatchOutputs } from './outputs';
+import { encodeInChunks, priceOutputsOf, PRICING_BATCHING, type BatchOutputs } from './outputs';
 import { toSnapshot } from './snapshot-codec';
 import { commitBatchTransaction, createTransactionalProducer, type ConsumedBatch } from './transactional-batch';
 import { isKafkaClientError } from './tuning';
@@ -96,7 +95,7 @@ interface PartitionProgress {
  */
 function idempotentOutput(c: OutputContext): ProcessorOutput {
   const producer = createProducer(c.kafka);
-  const prices = coalescingSender(producer);
+  const prices = batchingSender(producer, PRICING_BATCHING);
   const progress = new Map<number, PartitionProgress>();
   let connected: Promise<void> | null = null;
   let flushing: Promise<void> = Promise.resolve();

@@ -9,16 +9,15 @@
 // log, so the processor never reads a clock.
 import type { MatchEvent, Trade } from '@inplay/contracts';
 import type { Roster } from '@inplay/domain';
-import { createProducer, decodeBatch, recordSender, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
+import { batchingSender, createProducer, decodeBatch, recordSender, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import type { EachBatchPayload } from 'kafkajs';
 import { driftCommand, matchEventCommands, tradeCommand, type KeyedCommand } from './commands';
 import type { PricingMetrics } from './metrics';
 import type { Stage } from './processor';
 import type { RosterStore } from './roster-store';
-import { coalescingSender } from './coalescing-sender';
 import type { DeliveryTuning } from './delivery';
-import { encodeInChunks } from './outputs';
+import { encodeInChunks, PRICING_BATCHING } from './outputs';
 import { commitBatchTransaction, createTransactionalProducer, type ConsumedBatch } from './transactional-batch';
 import { consumerSettings, trackBatch, type ConsumerTuning } from './tuning';
 
@@ -138,7 +137,7 @@ function rosterLookup(rosters: RosterStore): (event: MatchEvent) => Promise<Rost
  */
 function commandWriter(o: SequencerOptions, idempotent: Producer) {
   const producers = new Map<string, Producer>();
-  const commandsOut = coalescingSender(idempotent);
+  const commandsOut = batchingSender(idempotent, PRICING_BATCHING);
   /** Idempotent delivery: next offset to commit per input partition, once its commands are acknowledged. */
   const acknowledged = new Map<string, { topic: string; partition: number; offset: string }>();
   async function producerFor(topic: string, partition: number): Promise<Producer> {

@@ -29,17 +29,19 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+const contextFor = (strategyName: StrategyName) => ({
+  decider: settlementDecider({ maxPriceAgeMs: 60_000, fairness: NO_FAIRNESS }),
+  policyOf: () => NO_FAIRNESS,
+  strategy: settlementStrategy(strategyName),
+  prices: (playerId: string) => ({ playerId, priceCents: PRICE_CENTS, seq: 1, tickedAt: Date.now(), lockedUntil: null }),
+  now: Date.now,
+  resultsTopic: 'order.results',
+  tradesTopic: 'trades',
+});
+
 async function settleConcurrently(strategyName: StrategyName, userId: string): Promise<{ filledCostCents: number; cashCents: number }> {
   await newUser(pool, userId, CASH_CENTS);
-  const ctx = {
-    decider: settlementDecider({ maxPriceAgeMs: 60_000, fairness: NO_FAIRNESS }),
-    policyOf: () => NO_FAIRNESS,
-    strategy: settlementStrategy(strategyName),
-    prices: (playerId: string) => ({ playerId, priceCents: PRICE_CENTS, seq: 1, tickedAt: Date.now(), lockedUntil: null }),
-    now: Date.now,
-    resultsTopic: 'order.results',
-    tradesTopic: 'trades',
-  };
+  const ctx = contextFor(strategyName);
   const orders: OrderToSettle[] = Array.from({ length: ORDERS }, (_, i) => ({
     orderId: `${userId}-${i}`, userId, idempotencyKey: `k${i}`, playerId: 'p1', side: 'BUY', quantity: 1, limitPriceCents: null, placedAt: Date.now(),
   }));
@@ -58,6 +60,22 @@ describe('settlement strategies under contention', () => {
       expect(await checkLedgerInvariants(pool)).toMatchObject({ violations: 0 });
     }, 120_000);
   }
+
+  it('settles batches that share users, concurrently and in opposite orders, without a single deadlock', async () => {
+    const users = Array.from({ length: 8 }, (_, i) => `x-${i}`);
+    for (const u of users) await newUser(pool, u, CASH_CENTS);
+    const ctx = contextFor('atomic-guard');
+    const deadlocks: Error[] = [];
+    // Each batch holds one order of every user; half list the users forwards, half backwards.
+    await concurrently(200, 20, (i) => {
+      const order = i % 2 === 0 ? users : [...users].reverse();
+      const orders: OrderToSettle[] = order.map((u) => ({ orderId: `x${i}-${u}`, userId: u, idempotencyKey: `x${i}`, playerId: 'p1', side: 'BUY', quantity: 1, limitPriceCents: null, placedAt: Date.now() }));
+      return inTransactionWithRetry(pool, (client) => settleOrders(client, orders, ctx), (err) => { if ((err as { code?: string }).code === '40P01') deadlocks.push(err); });
+    });
+    expect(deadlocks).toEqual([]);
+    const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM orders WHERE user_id LIKE 'x-%' AND status = 'FILLED'");
+    expect(Number(rows[0]!.n)).toBe(200 * users.length);
+  }, 120_000);
 
   it('the naive read-then-write baseline overspends under the same load, which is why the guard exists', async () => {
     const outcome = await settleConcurrently('naive', 'u-naive');

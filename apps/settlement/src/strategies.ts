@@ -53,9 +53,21 @@ function expectRows(what: string, got: number | null, expected: number): void {
   if (got !== expected) throw new SettlementDivergence(`${what}: ${got ?? 0} of ${expected} rows passed the guard`);
 }
 
+/**
+ * Locks the users' account rows in user-id order. A set-based UPDATE locks
+ * rows in whatever order its plan visits them, so two batches sharing users
+ * could each hold one and wait for the other (a deadlock, found and retried,
+ * but wasted); every writer taking them in one order cannot. A user's holdings
+ * change only with their cash, so their account lock covers them too.
+ */
+async function lockAccountsInOrder(client: PoolClient, userIds: readonly string[]): Promise<void> {
+  await client.query('SELECT 1 FROM accounts WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR UPDATE', [userIds]);
+}
+
 /** Cash: `SET cash = cash + delta WHERE cash >= required`, all users of the batch in one statement. */
 async function guardedCash(client: PoolClient, guards: CashGuard[]): Promise<void> {
   if (guards.length === 0) return;
+  await lockAccountsInOrder(client, guards.map((g) => g.userId));
   const { rowCount } = await client.query(
     `UPDATE accounts a SET cash_cents = a.cash_cents + d.delta, version = a.version + 1
        FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(user_id, delta, required)
@@ -95,6 +107,7 @@ const optimistic: SettlementStrategy = {
   name: 'optimistic',
   async applyCash(client, guards, loaded) {
     if (guards.length === 0) return;
+    await lockAccountsInOrder(client, guards.map((g) => g.userId));
     const { rowCount } = await client.query(
       `UPDATE accounts a SET cash_cents = a.cash_cents + d.delta, version = a.version + 1
          FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(user_id, delta, version)

@@ -18,16 +18,21 @@ let me: string | null = null;
 
 /** Read-only facts for tests and curious fans (window.__inplay): which gateway, gaps seen and repaired. */
 const debug = { serverId: '', gapsDetected: 0, gapSnapshots: 0, ticksApplied: 0, reconnects: 0 };
-(window as unknown as { __inplay: unknown }).__inplay = { get: () => ({ ...debug, seqs: Object.fromEntries(book.lastSeqs()) }) };
+/** Players with a gap noticed and not repaired yet (by the resume's replay or a snapshot). */
+const gapsOpen = new Set<string>();
+(window as unknown as { __inplay: unknown }).__inplay = { get: () => ({ ...debug, gapsOpen: gapsOpen.size, seqs: Object.fromEntries(book.lastSeqs()) }) };
 
 const socket = new LiveSocket({
   url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${currentToken() ? `?token=${encodeURIComponent(currentToken() as string)}` : ''}`,
   onOpen: (send) => {
-    const ids = [...players.keys()];
-    if (ids.length) send({ op: 'subscribe', players: ids });
-    // After a reconnect (to any gateway), ask for what was missed since the last seq we hold.
-    const held = [...book.lastSeqs()].map(([player, fromSeq]) => ({ player, fromSeq }));
+    // After a reconnect (to any gateway), resume every player held from its last seq (resume subscribes it too):
+    // subscribing a held player as well would bring a snapshot and live ticks ahead of the replay, which the page
+    // would count as gaps. Only players the page holds no seq of are subscribed.
+    const seqs = book.lastSeqs();
+    const held = [...seqs].map(([player, fromSeq]) => ({ player, fromSeq }));
     if (held.length) send({ op: 'resume', players: held });
+    const fresh = [...players.keys()].filter((id) => !seqs.has(id));
+    if (fresh.length) send({ op: 'subscribe', players: fresh });
   },
   onMessage,
   onState: (state, detail) => {
@@ -48,13 +53,14 @@ function onMessage(m: ServerMessage): void {
       break;
     case 'snapshot':
       if (m['gap']) debug.gapSnapshots += 1;
+      gapsOpen.delete(String(m['player']));
       book.snapshot(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now);
       schedulePlayers();
       break;
     case 'tick': {
       const outcome = book.tick(String(m['player']), Number(m['price']), Number(m['seq']), (m['lockedUntil'] as number | null) ?? null, now, Number(m['prevSeq'] ?? Number(m['seq']) - 1));
-      if (outcome === 'applied') debug.ticksApplied += 1;
-      if (outcome === 'gap') debug.gapsDetected += 1;
+      if (outcome === 'applied') { debug.ticksApplied += 1; gapsOpen.delete(String(m['player'])); }
+      if (outcome === 'gap') { debug.gapsDetected += 1; gapsOpen.add(String(m['player'])); }
       if (outcome === 'gap') socket.send({ op: 'resume', player: m['player'], fromSeq: book.get(String(m['player']))?.seq ?? 0 });
       schedulePlayers();
       break;
@@ -187,15 +193,20 @@ const NEW_MATCH_RETRY_MS = 1_500;
 
 /** A match seen for the first time on the socket: its team names, and its players (the roster is registered before kick-off). */
 async function loadMatchAndPlayers(matchId: string): Promise<void> {
-  const live = await call<{ matches: MatchView[] }>('GET', '/matches');
-  const found = live.ok ? live.value.matches.find((m) => m.matchId === matchId) : undefined;
-  if (found && match.matchId === matchId) {
-    Object.assign(match, { home: found.home ?? 'Home', away: found.away ?? 'Away', fairnessPolicy: found.fairnessPolicy });
-    renderMatch($('match'), match);
-  }
-  for (let i = 0; i < NEW_MATCH_PLAYER_TRIES && match.matchId === matchId; i++) {
-    if (await loadPlayers(matchId)) return;
-    await new Promise((r) => setTimeout(r, NEW_MATCH_RETRY_MS));
+  let named = false;
+  let playersLoaded = false;
+  for (let i = 0; i < NEW_MATCH_PLAYER_TRIES && match.matchId === matchId && !(named && playersLoaded); i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, NEW_MATCH_RETRY_MS));
+    if (!named) {
+      const live = await call<{ matches: MatchView[] }>('GET', '/matches');
+      const found = live.ok ? live.value.matches.find((m) => m.matchId === matchId && m.home) : undefined;
+      if (found && match.matchId === matchId) {
+        Object.assign(match, { home: found.home, away: found.away ?? 'Away', fairnessPolicy: found.fairnessPolicy });
+        renderMatch($('match'), match);
+        named = true;
+      }
+    }
+    if (!playersLoaded) playersLoaded = await loadPlayers(matchId);
   }
 }
 

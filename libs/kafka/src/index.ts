@@ -3,3 +3,4 @@ export * from './topics';
 export * from './serde';
 export * from './records';
 export * from './service';
+export * from './batching-sender';

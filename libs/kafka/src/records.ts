@@ -5,6 +5,7 @@ import type { Consumer, EachBatchPayload, Producer, IHeaders, RecordMetadata, Tr
 import type { RecordTypes, TopicName } from '@inplay/contracts';
 import type { Serde } from './serde';
 import { topicName } from './topics';
+import type { BatchingSender } from './batching-sender';
 
 /** The record type carried by each topic. */
 export interface TopicRecords {
@@ -34,8 +35,12 @@ export interface RecordSender {
   sendMany(batches: { [T in ValueTopic]?: OutgoingRecord<T>[] }, via?: Producer | Transaction): Promise<RecordMetadata[]>;
 }
 
-/** Sends typed values through the serde; `prefix` isolates test topics. */
-export function recordSender(producer: Producer, serde: Serde, prefix = ''): RecordSender {
+/**
+ * Sends typed values through the serde; `prefix` isolates test topics. With
+ * `batching`, sends that name no producer or transaction go through it (one
+ * request for what many callers sent meanwhile) and resolve without metadata.
+ */
+export function recordSender(producer: Producer, serde: Serde, prefix = '', options: { batching?: BatchingSender } = {}): RecordSender {
   const encode = async <T extends ValueTopic>(topic: T, records: OutgoingRecord<T>[]) => ({
     topic: topicName(prefix, topic as TopicName),
     messages: await Promise.all(records.map(async (r) => ({
@@ -47,9 +52,14 @@ export function recordSender(producer: Producer, serde: Serde, prefix = ''): Rec
     }))),
   });
   return {
-    async send(topic, records, via = producer) {
+    async send(topic, records, via) {
       if (records.length === 0) return [];
-      return via.send({ ...(await encode(topic, records)), acks: -1 });
+      const encoded = await encode(topic, records);
+      if (!via && options.batching) {
+        await options.batching.send([encoded]);
+        return [];
+      }
+      return (via ?? producer).send({ ...encoded, acks: -1 });
     },
     async sendMany(batches, via = producer) {
       const topicMessages = [];

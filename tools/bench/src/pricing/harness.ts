@@ -1,5 +1,6 @@
 // The benchmark's plumbing: its own topics (LogAppendTime) and database schema,
 // a pricing child process, and an observer reading both ends of the pipeline.
+import { createLogAppendTimeTopics } from '../shared/topics';
 import { TOPICS, type PriceTick } from '@inplay/contracts';
 import { createDatabase, dropDatabase, migrate } from '@inplay/db';
 import { freePort, startTsProcess } from '@inplay/infra';
@@ -57,23 +58,9 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number): Pr
 }
 
 /** Every topic of the bench prefix stamps records with the broker's append time, so both ends share one clock. */
-export async function createLogAppendTimeTopics(kafka: Kafka, prefix: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: TOPICS.map((t) => ({
-        topic: topicName(prefix, t.name), numPartitions: t.partitions, replicationFactor: 1,
-        configEntries: [...Object.entries(t.configs).map(([name, value]) => ({ name, value })), { name: 'message.timestamp.type', value: 'LogAppendTime' }],
-      })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** A database of the bench's own (created from a connection to the given one: needs CREATEDB), migrated. */
+export { createLogAppendTimeTopics };
+
 export async function createBenchDatabase(databaseUrl: string, name: string): Promise<string> {
   const url = await createDatabase(databaseUrl, name);
   await migrate(url);

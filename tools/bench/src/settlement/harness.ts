@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { PriceTick } from '@inplay/contracts';
 import { createDatabase, createPool, dropDatabase, migrate, type Pool } from '@inplay/db';
-import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator, type Kafka, type Serde } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, recordSender, topicName, waitForGroupCoordinator, type Kafka, type Serde } from '@inplay/kafka';
 import { TOPICS } from '@inplay/contracts';
 import { freePort, startTsProcess } from '@inplay/infra';
+import { createLogAppendTimeTopics } from '../shared/topics';
 import { createUser, issueDevToken, type StrategyName } from '@inplay/settlement';
 
 /** Bench prices never go stale during a run (the default bound would reject orders as PRICE_UNAVAILABLE). */
@@ -36,9 +37,8 @@ export async function createBenchEnv(o: { brokers: string[]; registryUrl: string
   const database = `sbench_${id}`;
   const kafka = createKafka({ brokers: o.brokers, clientId: `${prefix}bench` });
   await waitForGroupCoordinator(kafka);
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, prefix).finally(() => admin.disconnect());
+  // Broker-stamped record times: the per-stage breakdown sets them beside each other.
+  await createLogAppendTimeTopics(kafka, prefix);
   const serde = createSerde(o.registryUrl, prefix);
   await serde.registerAll();
   const databaseUrl = await createDatabase(o.adminDatabaseUrl, database);

@@ -2,7 +2,7 @@
 // HTTP (open loop at a fixed rate, or closed loop flat out) and an observer
 // reading order.results, so that order -> result is measured end to end.
 // Times are performance.now() of this one process, so both ends share a clock.
-import type { OrderResult } from '@inplay/contracts';
+import type { Order, OrderResult } from '@inplay/contracts';
 import { decodeBatch, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
 import { Pool as HttpPool } from 'undici';
 import type { BenchUser, MarketPlayer } from './harness';
@@ -114,8 +114,14 @@ export function createLoadGenerator(o: { url: string; users: readonly BenchUser[
 }
 
 export interface ObservedResult {
-  /** First time a result for the order arrived here. */
+  /** First time a result for the order arrived here (performance.now() of this process). */
   receivedAt: number;
+  /** The same moment on the wall clock (epoch ms), to set beside the times other processes stamped. */
+  receivedWallMs: number;
+  /** When the order was accepted (the gateway's placedAt), settled (in settlement's transaction) and its result appended to order.results. */
+  placedAt: number;
+  settledAt: number;
+  resultAppendedAt: number;
   status: OrderResult['status'];
   /** Deliveries seen (the outbox relay is at least once; readers dedupe by orderId). */
   copies: number;
@@ -125,28 +131,47 @@ export interface ObservedResult {
 
 export interface ResultObserver {
   get(orderId: string): ObservedResult | undefined;
+  /** When the order's record was appended to `orders` (the intake's produce acknowledged), epoch ms. */
+  orderAppendedAt(orderId: string): number | undefined;
   stop(): Promise<void>;
 }
 
-/** Reads order.results from the start under a private group and remembers the first result per orderId. */
+/**
+ * Reads order.results from the start under a private group and remembers the
+ * first result per orderId; reads `orders` too, for when each order's record
+ * was appended (the per-stage breakdown).
+ */
 export async function observeResults(kafka: Kafka, serde: Serde, deadLetters: Producer, prefix: string): Promise<ResultObserver> {
   const results = new Map<string, ObservedResult & { fill: number | null }>();
+  const appended = new Map<string, number>();
+  const ordersTopic = topicName(prefix, 'orders');
   const consumer = kafka.consumer({ groupId: `${prefix}bench-results`, maxWaitTimeInMs: 10 });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.connect();
-  await consumer.subscribe({ topic: topicName(prefix, 'order.results'), fromBeginning: true });
+  await consumer.subscribe({ topics: [topicName(prefix, 'order.results'), ordersTopic], fromBeginning: true });
   await consumer.run({
-    partitionsConsumedConcurrently: 6,
+    partitionsConsumedConcurrently: 12,
     eachBatch: async (payload) => {
       const receivedAt = performance.now();
-      for (const { value } of await decodeBatch<OrderResult>(payload, serde, deadLetters, prefix)) {
+      const receivedWallMs = Date.now();
+      if (payload.batch.topic === ordersTopic) {
+        for (const r of await decodeBatch<Order>(payload, serde, deadLetters, prefix)) appended.set(r.value.orderId, r.timestamp);
+        return;
+      }
+      for (const { value, timestamp } of await decodeBatch<OrderResult>(payload, serde, deadLetters, prefix)) {
         const known = results.get(value.orderId);
-        if (!known) { results.set(value.orderId, { receivedAt, status: value.status, copies: 1, conflicting: false, fill: value.costCents }); continue; }
+        if (!known) {
+          results.set(value.orderId, {
+            receivedAt, receivedWallMs, placedAt: value.placedAt, settledAt: value.settledAt, resultAppendedAt: timestamp,
+            status: value.status, copies: 1, conflicting: false, fill: value.costCents,
+          });
+          continue;
+        }
         known.copies++;
         if (known.status !== value.status || known.fill !== value.costCents) known.conflicting = true;
       }
     },
   });
   await joined;
-  return { get: (orderId) => results.get(orderId), stop: () => consumer.disconnect() };
+  return { get: (orderId) => results.get(orderId), orderAppendedAt: (orderId) => appended.get(orderId), stop: () => consumer.disconnect() };
 }

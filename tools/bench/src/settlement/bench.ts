@@ -12,8 +12,9 @@ import { createProducer } from '@inplay/kafka';
 import { auditPhase, contendedSettlement, type ContentionPhase, type PhaseViolations } from './phases';
 import { latencyChartSvg } from './chart';
 import { createBenchEnv, machineBusyMs, processCpuMs, scrapeMetrics, seedMarket, spawnIntake, spawnSettlement, type BenchEnv, type Child } from './harness';
-import { createLoadGenerator, observeResults, type LoadGenerator, type ResultObserver, type SentOrder } from './load';
-import { formatTable, percentiles, steadyRate, sumMetric, type Percentiles } from './report';
+import { createLoadGenerator, observeResults, type LoadGenerator, type ObservedResult, type ResultObserver, type SentOrder } from './load';
+import { censoredPercentiles, formatTable, percentiles, steadyRate, sumMetric, type Percentiles } from './report';
+import { kafkaCeilings, postgresCeiling, type Ceilings } from './ceilings';
 import { settlementStrategy, STRATEGY_NAMES, type StrategyName } from '@inplay/settlement';
 
 export interface BenchSettlementOptions {
@@ -48,6 +49,10 @@ const DRAIN_TIMEOUT_MS = 30_000;
 const RAMP_UP_MS = 2_000;
 /** Above this event-loop utilisation the load generator, not the system, may be what limits the numbers. */
 const GENERATOR_SATURATED_ELU = 0.9;
+/** A generator sending later than this behind its schedule (p99) means the box could not keep the offered rate. */
+const PAST_CAPACITY_GENERATOR_LAG_MS = 50;
+/** Fewer accepted than this share of the offered orders: past capacity. */
+const PAST_CAPACITY_ACCEPTED_SHARE = 0.99;
 
 interface CpuSample { wallMs: number; own: NodeJS.CpuUsage; elu: ReturnType<typeof performance.eventLoopUtilization>; intakeMs: number | null; settlementMs: number | null; machineMs: number }
 
@@ -64,8 +69,16 @@ export interface PhaseReport {
   /** Results arriving per second (flat out: steady window; open loop: accepted / duration). */
   resultsPerSec: number;
   resultsPerSecond?: number[];
-  /** Order -> result on order.results, from when the order was due to be sent. */
+  /** Order -> result on order.results, from when the order was due to be sent; shed, failed and unanswered orders count as never (Infinity, null in JSON). */
   latencyMs: Percentiles;
+  /** The same over the orders that got a result only (what a figure without the misses would say). */
+  latencyOfAnsweredMs: Percentiles;
+  /** Orders offered that got no result: shed, failed, refused at the door or missing. */
+  missed: number;
+  /** Shed or missed orders, a generator behind schedule, or fewer accepted than offered: this rate is past what the system does. */
+  pastCapacity: boolean;
+  /** Where an order's time goes, per stage (ms; the wall clocks of one machine). */
+  stagesMs: Record<'httpAccept' | 'placedToAppended' | 'appendedToSettled' | 'settledToResultAppended' | 'resultAppendedToObserved', Percentiles>;
   /** Order -> 202 answer. */
   acceptMs: Percentiles;
   /** How late the generator sent, against its schedule (it falling behind would hide latency otherwise). */
@@ -97,6 +110,10 @@ export async function benchSettlement(o: BenchSettlementOptions) {
   const machine = { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, loadAverageAtStart: loadavg() };
   const startedAt = Date.now();
   const ownCpuAtStart = process.cpuUsage();
+  log('settlement bench: ceilings (Postgres alone, Kafka round trips with kafkajs and @platformatic/kafka)');
+  const ceilings = await measureCeilings(o, params);
+  log(`  Postgres settles ${ceilings.postgres.ordersPerSec} orders/s in batches of ${ceilings.postgres.ordersPerTransaction}; Kafka round trip: kafkajs ${ceilings.kafka.kafkajs.roundTripRecordsPerSec}/s, @platformatic/kafka ${ceilings.kafka.platformatic.roundTripRecordsPerSec}/s`);
+  const lowerCeiling = Math.min(ceilings.postgres.ordersPerSec, ceilings.kafka.kafkajs.roundTripRecordsPerSec || Number.POSITIVE_INFINITY);
   const strategies: Record<string, StrategyReport> = {};
   for (const strategy of params.strategies) {
     log(`settlement bench: ${strategy}`);
@@ -113,7 +130,10 @@ export async function benchSettlement(o: BenchSettlementOptions) {
   };
   const reference = (s: StrategyReport) => s.latencyMs.p99;
   const report = {
-    strategies, machine, loadGenerator, goals: {
+    strategies, ceilings,
+    /** End-to-end orders/s of each strategy as a fraction of the lower ceiling (Postgres alone, or the kafkajs round trip). */
+    fractionOfCeiling: Object.fromEntries(Object.entries(strategies).map(([name, s]) => [name, Math.round((s.ordersPerSec / lowerCeiling) * 1_000) / 1_000])),
+    machine, loadGenerator, goals: {
       ...GOALS,
       met: Object.fromEntries(Object.entries(strategies).map(([name, s]) => [name, {
         ordersPerSec: s.ordersPerSec >= GOALS.ordersPerSec, p99: reference(s) <= GOALS.p99Ms, zeroViolations: s.violations === 0,
@@ -138,6 +158,17 @@ export async function benchSettlement(o: BenchSettlementOptions) {
     + (loadGenerator.saturated ? ' — SATURATED: the numbers may be the generator\'s limit, not the system\'s' : ' (not saturated)'));
   log(`wrote ${o.json} and ${chart}`);
   return report;
+}
+
+/** The ceilings in an environment of their own (topics, database, market), dropped after. */
+async function measureCeilings(o: BenchSettlementOptions, params: Params): Promise<Ceilings> {
+  const env = await createBenchEnv(o);
+  try {
+    const market = await seedMarket(env, { players: params.players, users: params.users, cashCents: params.startingCashCents, jwtSecret: randomBytes(32).toString('hex'), userPrefix: 'ceil' });
+    return { postgres: await postgresCeiling(env, market), kafka: await kafkaCeilings(env, market, o) };
+  } finally {
+    await env.cleanup();
+  }
 }
 
 type Params = Omit<typeof BENCH_DEFAULTS, 'users' | 'durationMs' | 'rates' | 'throughputMs'> & { users: number; durationMs: number; rates: number[]; throughputMs: number };
@@ -166,7 +197,10 @@ async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy
     const phases: PhaseReport[] = [];
     for (const rate of params.rates) {
       phases.push(await guard(runPhase(run, 'open-loop', rate, () => load.openLoop(rate, params.durationMs, `r${rate}`))));
-      log(`  ${rate} orders/s: p50 ${phases.at(-1)?.latencyMs.p50} ms, p99 ${phases.at(-1)?.latencyMs.p99} ms, violations ${phases.at(-1)?.violations.violations}`);
+      const p = phases.at(-1)!;
+      const stage = (name: keyof PhaseReport['stagesMs']) => `${p.stagesMs[name].p50}/${p.stagesMs[name].p99}`;
+      log(`  ${rate} orders/s: p50 ${p.latencyMs.p50} ms, p99 ${p.latencyMs.p99} ms, p99.9 ${p.latencyMs.p999} ms${p.pastCapacity ? ` — PAST CAPACITY (${p.shed} shed, ${p.missed} without a result)` : ''}, violations ${p.violations.violations}`);
+      log(`    stages p50/p99 ms: HTTP accept ${stage('httpAccept')}, placed→on orders ${stage('placedToAppended')}, →settled ${stage('appendedToSettled')}, →result on order.results ${stage('settledToResultAppended')}, →observed ${stage('resultAppendedToObserved')}; settlement batches of ${p.settlement.avgBatchOrders} orders`);
     }
     const flatOut = await guard(runPhase(run, 'flat-out', null, () => load.closedLoop(params.closedLoopClients, params.throughputMs, 'flat')));
     phases.push(flatOut);
@@ -216,15 +250,22 @@ async function runPhase(run: Run, kind: PhaseReport['kind'], offered: number | n
   const results = steadyRate(received.flatMap((r) => (r.result ? [r.result.receivedAt] : [])), windowFrom, after.wallMs);
   const acceptedRate = steadyRate(accepted.map((s) => s.answeredAt), windowFrom, after.wallMs);
   const batches = delta('inplay_settlement_batch_orders_count');
+  const answeredLatencies = received.flatMap((r) => (r.result ? [r.result.receivedAt - r.order.intendedAt] : []));
+  const generatorLag = percentiles(sent.map((s) => s.sentAt - s.intendedAt));
   return {
     kind, offeredOrdersPerSec: offered, sent: sent.length, shed: sent.filter((s) => s.shed).length,
     answers: sent.reduce<Record<string, number>>((m, s) => ({ ...m, [s.status]: (m[s.status] ?? 0) + 1 }), {}),
     acceptedPerSec: kind === 'flat-out' ? acceptedRate.perSec : Math.round((accepted.length * 1_000) / wallMs),
     resultsPerSec: kind === 'flat-out' ? results.perSec : Math.round((received.filter((r) => r.result).length * 1_000) / wallMs),
     ...(kind === 'flat-out' ? { resultsPerSecond: results.perSecond } : {}),
-    latencyMs: percentiles(received.flatMap((r) => (r.result ? [r.result.receivedAt - r.order.intendedAt] : []))),
+    latencyMs: censoredPercentiles(answeredLatencies, sent.length - answeredLatencies.length),
+    latencyOfAnsweredMs: percentiles(answeredLatencies),
+    missed: sent.length - answeredLatencies.length,
+    pastCapacity: sent.length - answeredLatencies.length > 0 || generatorLag.p99 > PAST_CAPACITY_GENERATOR_LAG_MS
+      || (offered !== null && accepted.length < PAST_CAPACITY_ACCEPTED_SHARE * sent.length),
+    stagesMs: stagesOf(received, run.observer),
     acceptMs: percentiles(accepted.map((s) => s.answeredAt - s.intendedAt)),
-    generatorLagMs: percentiles(sent.map((s) => s.sentAt - s.intendedAt)),
+    generatorLagMs: generatorLag,
     cpuCores: {
       loadGenerator: round2((own.user + own.system) / 1_000 / wallMs),
       intake: cores(after.intakeMs, before.intakeMs), settlement: cores(after.settlementMs, before.settlementMs),
@@ -237,6 +278,19 @@ async function runPhase(run: Run, kind: PhaseReport['kind'], offered: number | n
       retries: delta('inplay_settlement_batch_retries_total'),
     },
     violations,
+  };
+}
+
+/** The per-stage breakdown of the orders that got a result. */
+function stagesOf(received: { order: SentOrder & { orderId: string }; result: ObservedResult | undefined }[], observer: ResultObserver): PhaseReport['stagesMs'] {
+  const done = received.flatMap((r) => (r.result ? [{ ...r, result: r.result, appendedAt: observer.orderAppendedAt(r.order.orderId) }] : []));
+  const withAppend = done.flatMap((d) => (d.appendedAt === undefined ? [] : [{ ...d, appendedAt: d.appendedAt }]));
+  return {
+    httpAccept: percentiles(done.map((d) => d.order.answeredAt - d.order.sentAt)),
+    placedToAppended: percentiles(withAppend.map((d) => d.appendedAt - d.result.placedAt)),
+    appendedToSettled: percentiles(withAppend.map((d) => d.result.settledAt - d.appendedAt)),
+    settledToResultAppended: percentiles(done.map((d) => d.result.resultAppendedAt - d.result.settledAt)),
+    resultAppendedToObserved: percentiles(done.map((d) => d.result.receivedWallMs - d.result.resultAppendedAt)),
   };
 }
 

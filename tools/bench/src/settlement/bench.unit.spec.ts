@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decades, latencyChartSvg, linearScale, logScale, niceMax } from './chart';
 import { randomOrderBody, seededRandom } from './load';
-import { percentiles, steadyRate, sumMetric } from './report';
+import { censoredPercentiles, percentiles, steadyRate, sumMetric } from './report';
 
 describe('percentiles', () => {
   it('takes the nearest rank, so p99 of 1..1000 is 990 and p99.9 is 999', () => {
@@ -88,5 +88,17 @@ describe('order mix', () => {
     expect(draw(1)).toEqual(orders);
     expect(new Set(orders.map((o) => o.side))).toEqual(new Set(['buy', 'sell']));
     expect(orders.some((o) => o.quantity === 100_000)).toBe(true);
+  });
+});
+
+describe('latency without coordinated omission', () => {
+  it('counts orders that never got a result as waiting forever, so a rate past capacity shows it', () => {
+    const answered = Array.from({ length: 98 }, (_, i) => i + 1);
+    expect(censoredPercentiles(answered, 0)).toMatchObject({ count: 98, p50: 49, p99: 98 });
+    // 2 of 100 orders shed: p99 is not the 99th fastest answer but "never".
+    const withShed = censoredPercentiles(answered, 2);
+    expect(withShed).toMatchObject({ count: 100, p50: 50 });
+    expect(withShed.p99).toBe(Number.POSITIVE_INFINITY);
+    expect(JSON.parse(JSON.stringify(withShed)).p99).toBeNull();
   });
 });

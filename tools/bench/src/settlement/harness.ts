@@ -50,7 +50,9 @@ export async function createBenchEnv(o: { brokers: string[]; registryUrl: string
       await pool.end();
       const cleaner = kafka.admin();
       await cleaner.connect();
-      await cleaner.deleteTopics({ topics: TOPICS.map((t) => topicName(prefix, t.name)) }).finally(() => cleaner.disconnect());
+      // Every topic of the run, the ceilings' included.
+      const topics = (await cleaner.listTopics()).filter((t) => t.startsWith(prefix));
+      await cleaner.deleteTopics({ topics }).finally(() => cleaner.disconnect());
       await dropDatabase(o.adminDatabaseUrl, database);
     },
   };

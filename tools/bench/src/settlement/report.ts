@@ -20,6 +20,17 @@ export function percentiles(samples: readonly number[]): Percentiles {
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
+/**
+ * No coordinated omission: orders offered but shed, failed or never answered
+ * with a result count as waiting forever. A percentile they reach is
+ * Infinity (null in JSON, "∞" in the table): that rate is past capacity.
+ */
+export function censoredPercentiles(samples: readonly number[], missing: number): Percentiles {
+  return percentiles(missing > 0 ? [...samples, ...new Array<number>(missing).fill(Number.POSITIVE_INFINITY)] : samples);
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? String(v) : '∞');
+
 export interface SteadyRate {
   /** Mean of the per-second counts inside the window. */
   perSec: number;
@@ -70,7 +81,7 @@ export interface TableRow {
 export function formatTable(rows: readonly TableRow[], atOrdersPerSec: number): string {
   const header = ['strategy', 'orders/s', `p50 ms @${atOrdersPerSec}/s`, 'p99 ms', 'p99.9 ms', 'violations', 'contended orders/s', 'retries'];
   const cells = rows.map((r) => [
-    r.correct ? r.strategy : `${r.strategy} (incorrect)`, String(r.ordersPerSec), String(r.p50), String(r.p99), String(r.p999),
+    r.correct ? r.strategy : `${r.strategy} (incorrect)`, String(r.ordersPerSec), ms(r.p50), ms(r.p99), ms(r.p999),
     String(r.violations), String(r.contentionOrdersPerSec), String(r.contentionRetries),
   ]);
   return textTable(header, cells).join('\n');

@@ -11,6 +11,13 @@ import type { Logger } from '@inplay/telemetry';
 import { advanceNextOffset, lockNextOffset, storedOffsets } from './offsets';
 import { inTransactionWithRetry, MAX_ORDERS_PER_TRANSACTION, settleOrders, type SettleContext, type SettledBatch } from './settle-orders';
 
+/**
+ * Kafka's committed offset is only a hint (the offsets that count are stored with the
+ * effects), so it is sent at most this often per partition and not waited for: a
+ * commit round trip per batch was serial time on every small batch.
+ */
+export const OFFSET_HINT_INTERVAL_MS = 1_000;
+
 export interface OrdersConsumerOptions {
   kafka: Kafka;
   pool: Pool;
@@ -53,6 +60,13 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  const hintedAt = new Map<number, number>();
+  const hintOffset = (partition: number, next: bigint) => {
+    const now = performance.now();
+    if (now - (hintedAt.get(partition) ?? -Infinity) < OFFSET_HINT_INTERVAL_MS) return;
+    hintedAt.set(partition, now);
+    consumer.commitOffsets([{ topic, partition, offset: next.toString() }]).catch(() => undefined);
+  };
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -92,7 +106,7 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
         await heartbeat();
       }
       const last = messages.at(-1);
-      if (last) await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]).catch(() => undefined);
+      if (last) hintOffset(batch.partition, BigInt(last.offset) + 1n);
     },
   });
   return consumer;

@@ -26,7 +26,9 @@ export async function relayOnce(pool: Pool, producer: Producer, serde: Serde, sc
     const byTopic = new Map<string, { key: string; value: Buffer }[]>();
     for (const row of rows) {
       const value = await serde.encode(schemaTopicOf(row.topic), row.payload as never);
-      byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), { key: row.record_key, value }]);
+      let messages = byTopic.get(row.topic);
+      if (!messages) byTopic.set(row.topic, messages = []);
+      messages.push({ key: row.record_key, value });
     }
     await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     await client.query('UPDATE outbox SET sent_at = now() WHERE outbox_id = ANY($1::bigint[])', [rows.map((r) => r.outbox_id)]);

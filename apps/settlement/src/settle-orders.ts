@@ -53,7 +53,10 @@ export async function settleOrders(client: PoolClient, orders: readonly OrderToS
   const voidable = voidablePlayers(orders, ctx);
   // Before any price is read: a void of these players' fills either committed already
   // (so the price table has the event's tick) or waits for this transaction.
-  for (const playerId of voidable.players) await client.query('SELECT pg_advisory_xact_lock_shared($1, hashtext($2))', [VOID_LOCK_CLASS, playerId]);
+  // One statement for all of them, in player order (the order every taker uses).
+  if (voidable.players.length > 0) {
+    await client.query('SELECT pg_advisory_xact_lock_shared($1, hashtext(p)) FROM unnest($2::text[]) AS p', [VOID_LOCK_CLASS, voidable.players]);
+  }
   const [accounts, holdings, executed, provisional] = [
     await ctx.strategy.loadAccounts(client, userIds),
     await ctx.strategy.loadHoldings(client, userIds),

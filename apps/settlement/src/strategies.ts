@@ -61,7 +61,7 @@ function expectRows(what: string, got: number | null, expected: number): void {
  * change only with their cash, so their account lock covers them too.
  */
 async function lockAccountsInOrder(client: PoolClient, userIds: readonly string[]): Promise<void> {
-  await client.query('SELECT 1 FROM accounts WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR UPDATE', [userIds]);
+  await client.query('SELECT 1 FROM accounts WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR NO KEY UPDATE', [userIds]);
 }
 
 /** Cash: `SET cash = cash + delta WHERE cash >= required`, all users of the batch in one statement. */

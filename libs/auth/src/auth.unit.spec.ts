@@ -17,6 +17,23 @@ describe('tokens', () => {
     expect(await verifyToken(key, token, NOW + 61_000)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRED' });
   });
 
+  it('still expires a token it has verified before, and does not trust it under another key', async () => {
+    const token = await issueToken(key, 'fan-2', { nowMs: NOW, ttlSeconds: 60 });
+    expect(await verifyToken(key, token, NOW)).toMatchObject({ ok: true, identity: { userId: 'fan-2' } });
+    expect(await verifyToken(key, token, NOW + 59_000)).toMatchObject({ ok: true, identity: { userId: 'fan-2' } });
+    expect(await verifyToken(key, token, NOW + 60_000)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRED' });
+    const otherKey = signingKey('another-signing-key-that-is-32-bytes+');
+    expect(await verifyToken(otherKey, token, NOW)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
+  });
+
+  it('rejects a token whose signature was changed after the original verified', async () => {
+    const token = await issueToken(key, 'fan-3', { nowMs: NOW });
+    expect((await verifyToken(key, token, NOW)).ok).toBe(true);
+    const [header, payload, signature] = token.split('.');
+    const flipped = `${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'AB' : 'AA'}`;
+    expect(await verifyToken(key, `${header}.${payload}.${flipped}`, NOW)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
+  });
+
   it('rejects a token signed with another key, a forged one and garbage', async () => {
     const other = await issueToken(signingKey('another-signing-key-that-is-32-bytes+'), 'fan-1', { nowMs: NOW });
     expect(await verifyToken(key, other, NOW)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });

@@ -32,10 +32,14 @@ export interface TsProcessOptions {
   /** True for the output line that says the process is ready. */
   ready: (line: string) => boolean;
   readyTimeoutMs?: number;
+  /** Writes V8 CPU profiles (.cpuprofile, one per thread) of the process into a folder named after it under this one when it exits. */
+  cpuProfileDir?: string;
 }
 
 export async function startTsProcess(o: TsProcessOptions): Promise<TsProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, o.entry)], {
+  // One folder per process: each thread (tsx runs a loader thread too) writes a profile of its own there.
+  const profiling = o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(o.cpuProfileDir, o.name.replace(/[^\w.-]+/g, '_'))}`] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', join(REPO_ROOT, o.entry)], {
     cwd: REPO_ROOT, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -3,16 +3,12 @@
 // and orders with their results (settlement's projection).
 import type { OrderResult, Side } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
+import { keyClaimer, type ClaimedKey } from './key-claims';
+
+export type { ClaimedKey };
 
 /** How long a known player id is trusted without asking Postgres again. */
 export const PLAYER_CACHE_TTL_MS = 30_000;
-
-export interface ClaimedKey {
-  orderId: string;
-  placedAt: number;
-  bodyHash: string;
-  fresh: boolean;
-}
 
 export interface StoredOrder {
   orderId: string;
@@ -23,6 +19,7 @@ export interface StoredOrder {
 }
 
 export function createOrderStore(pool: Pool, now: () => number = Date.now) {
+  const claim = keyClaimer(pool);
   const knownPlayers = new Map<string, { seenAt: number; matchId: string }>();
   return {
     async playerExists(playerId: string): Promise<boolean> {
@@ -38,19 +35,9 @@ export function createOrderStore(pool: Pool, now: () => number = Date.now) {
       return knownPlayers.get(playerId)?.matchId ?? null;
     },
 
-    /** Inserts the key with `candidate` or returns the one already there (whichever concurrent request won). */
-    async claimKey(userId: string, key: string, bodyHash: string, candidate: { orderId: string; placedAt: number }): Promise<ClaimedKey> {
-      const inserted = await pool.query(
-        `INSERT INTO order_keys (user_id, idempotency_key, body_hash, order_id, placed_at) VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0))
-         ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
-        [userId, key, bodyHash, candidate.orderId, candidate.placedAt]);
-      if (inserted.rowCount === 1) return { ...candidate, bodyHash, fresh: true };
-      const { rows } = await pool.query<{ order_id: string; body_hash: string; placed_ms: string }>(
-        `SELECT order_id, body_hash, (extract(epoch FROM placed_at) * 1000)::bigint AS placed_ms FROM order_keys WHERE user_id = $1 AND idempotency_key = $2`,
-        [userId, key]);
-      const row = rows[0];
-      if (!row) throw new Error(`order key ${key} of ${userId} vanished`);
-      return { orderId: row.order_id, placedAt: Number(row.placed_ms), bodyHash: row.body_hash, fresh: false };
+    /** Inserts the key with `candidate` or returns the one already there (whichever concurrent request won); claims are batched. */
+    claimKey(userId: string, key: string, bodyHash: string, candidate: { orderId: string; placedAt: number }): Promise<ClaimedKey> {
+      return claim({ userId, key, bodyHash, candidate });
     },
 
     async resultOf(orderId: string): Promise<OrderResult | null> {

@@ -103,12 +103,16 @@ export function provisionalOf(
   nowMs: number,
   voidHorizonOf: (playerId: string) => number | undefined,
 ): Map<string, NonNullable<AccountState['provisional']>> {
-  const byUser = new Map<string, NonNullable<AccountState['provisional']>>();
+  // Built in place (the maps are new and only returned): copying a user's holdings per fill
+  // made this quadratic in the fills of a busy lock window.
+  const byUser = new Map<string, { cashCents: number; holdings: Map<string, number> }>();
   for (const fill of fills) {
     const horizon = voidHorizonOf(fill.playerId);
     if (horizon === undefined || !isProvisional(fill.placedAt, nowMs, horizon)) continue;
-    const current = byUser.get(fill.userId);
-    byUser.set(fill.userId, addProvisional({ cashCents: 0, holdings: new Map(), ...(current ? { provisional: current } : {}) }, fill)!);
+    let sum = byUser.get(fill.userId);
+    if (!sum) byUser.set(fill.userId, sum = { cashCents: 0, holdings: new Map() });
+    if (fill.side === 'SELL') sum.cashCents += fill.valueCents;
+    else sum.holdings.set(fill.playerId, (sum.holdings.get(fill.playerId) ?? 0) + fill.quantity);
   }
   return byUser;
 }

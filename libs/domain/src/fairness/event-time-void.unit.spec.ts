@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountBalances, cashAccount, unbalancedTransactions, type Posting } from '../ledger/postings';
 import { settlementDecider } from '../orders/settlement-decider';
 import { evolve, type AccountState, type SettlementEvent, type SettlementState } from '../orders/settlement-state';
-import { available, fillsVoidedBy, voidFill, type VoidableFill } from './event-time-void';
+import { addProvisional, available, fillsVoidedBy, isProvisional, provisionalOf, voidFill, type VoidableFill } from './event-time-void';
 import type { FairnessPolicyConfig, PriceInForce } from './fairness-policy';
 
 const NOW = 1_795_550_400_000;
@@ -107,5 +107,23 @@ describe('event-time void: reversal', () => {
     const events = decider.decide({ type: 'SettleBatch', orders: [order(1, 'BUY'), order(2, 'SELL')], prices: () => tick, nowMs: NOW }, state);
     expect(events.map((e) => (e.type === 'OrderRejected' ? e.reason : e.type))).toEqual(['OrderFilled', 'INSUFFICIENT_HOLDINGS']);
     expect(events[1]).toMatchObject({ detail: expect.stringContaining('2 are provisional') });
+  });
+
+  it('property: the provisional sums of a batch are the fills inside their horizon added one by one', () => {
+    const fill = fc.record({
+      userId: fc.constantFrom('u1', 'u2', 'u3'), playerId: fc.constantFrom('p1', 'p2', 'p3'), side: fc.constantFrom('BUY' as const, 'SELL' as const),
+      quantity: fc.integer({ min: 1, max: 50 }), valueCents: fc.integer({ min: 1, max: 100_000 }), placedAt: fc.integer({ min: NOW - 20_000, max: NOW }),
+    });
+    fc.assert(fc.property(fc.array(fill, { maxLength: 60 }), fc.integer({ min: 0, max: 15_000 }), (fills, horizonMs) => {
+      const horizonOf = (playerId: string) => (playerId === 'p3' ? undefined : horizonMs);
+      const expected = new Map<string, NonNullable<AccountState['provisional']>>();
+      for (const f of fills) {
+        const horizon = horizonOf(f.playerId);
+        if (horizon === undefined || !isProvisional(f.placedAt, NOW, horizon)) continue;
+        const current = expected.get(f.userId);
+        expected.set(f.userId, addProvisional({ cashCents: 0, holdings: new Map(), ...(current ? { provisional: current } : {}) }, f)!);
+      }
+      expect(provisionalOf(fills, NOW, horizonOf)).toEqual(expected);
+    }));
   });
 });

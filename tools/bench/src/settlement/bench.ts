@@ -34,6 +34,8 @@ export interface BenchSettlementOptions {
   /** Length of the flat-out phase. */
   throughputMs?: number;
   strategies?: StrategyName[];
+  /** Where the intake and settlement processes write V8 CPU profiles (.cpuprofile) when they stop; none by default. */
+  profileDir?: string;
   log?: (line: string) => void;
 }
 

@@ -91,8 +91,8 @@ export interface Child {
 }
 
 /** Starts an entry of the repository under tsx and waits until `ready` matches one of its output lines. */
-async function spawnTs(entry: string, env: Record<string, string>, name: string, ready: (line: string) => boolean): Promise<Child> {
-  const child = await startTsProcess({ entry, env, name, ready });
+async function spawnTs(entry: string, env: Record<string, string>, name: string, ready: (line: string) => boolean, profileDir: string | undefined): Promise<Child> {
+  const child = await startTsProcess({ entry, env, name, ready, ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
   return { pid: child.pid, tail: child.tail, died: child.died, stop: () => child.stop() };
 }
 
@@ -101,23 +101,23 @@ const infraEnv = (o: { brokers: string[]; registryUrl: string }, env: BenchEnv) 
 });
 
 /** The gateway's order intake in a process of its own; resolves with its URL. */
-export async function spawnIntake(o: { brokers: string[]; registryUrl: string; jwtSecret: string }, env: BenchEnv): Promise<Child & { url: string }> {
+export async function spawnIntake(o: { brokers: string[]; registryUrl: string; jwtSecret: string; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { url: string }> {
   let port = 0;
   const child = await spawnTs('tools/bench/src/settlement/intake.ts', { ...infraEnv(o, env), JWT_SECRET: o.jwtSecret, LOG_LEVEL: 'warn' }, 'bench intake', (line) => {
     const match = /^\{"listening":(\d+)\}$/.exec(line);
     if (match) port = Number(match[1]);
     return match !== null;
-  });
+  }, o.profileDir);
   return { ...child, url: `http://127.0.0.1:${port}` };
 }
 
 /** Settlement as deployed (src/main.ts) with the given strategy; resolves once /health answers, with its metrics URL. */
-export async function spawnSettlement(o: { brokers: string[]; registryUrl: string; strategy: StrategyName }, env: BenchEnv): Promise<Child & { metricsUrl: string }> {
+export async function spawnSettlement(o: { brokers: string[]; registryUrl: string; strategy: StrategyName; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { metricsUrl: string }> {
   const metricsPort = await freePort();
   const child = await spawnTs('apps/settlement/src/main.ts', {
     ...infraEnv(o, env), SETTLEMENT_STRATEGY: o.strategy, SETTLEMENT_MAX_PRICE_AGE_MS: String(BENCH_MAX_PRICE_AGE_MS),
     METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info',
-  }, `settlement (${o.strategy})`, (line) => line.includes('"settlement running"'));
+  }, `settlement (${o.strategy})`, (line) => line.includes('"settlement running"'), o.profileDir);
   return { ...child, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 

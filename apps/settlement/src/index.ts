@@ -4,5 +4,6 @@ export { settlementStrategy, STRATEGY_NAMES, SettlementDivergence, type Settleme
 export { settleOrders, inTransactionWithRetry, MAX_ORDERS_PER_TRANSACTION, type SettleContext, type SettledBatch } from './settle-orders';
 export { loadSettlementSettings } from './settings';
 export { checkLedgerInvariants, type LedgerAudit } from './audit';
+export { OUTBOX_BATCH_ROWS } from './outbox-relay';
 export { createSettlementMetrics, DEFAULT_SETTLEMENT_METRICS_PORT, type SettlementMetrics } from './metrics';
 export type { OutboxBacklog } from './settlement';

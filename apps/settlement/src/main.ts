@@ -17,6 +17,7 @@ const settlement = await startSettlement({
   ...settings, logger,
   onSettled: (batch, timing) => metrics.observe(batch, Date.now(), timing),
   onRetry: (err) => metrics.observeRetry(err),
+  onRelayed: (rows) => metrics.observeRelayed(rows),
 });
 metrics.watchOutbox(() => settlement.outboxBacklog());
 const metricsServer = await startMetricsServer(metrics.registry, METRICS_PORT);

@@ -16,6 +16,8 @@ export interface SettlementMetrics {
   registry: Registry;
   observe(batch: SettledBatch, nowMs: number, timing?: SettlementTiming): void;
   observeRetry(err: Error): void;
+  /** Rows the outbox relay published in one round trip. */
+  observeRelayed(rows: number): void;
   /** Reads the outbox backlog on every scrape. */
   watchOutbox(backlog: () => Promise<OutboxBacklog>): void;
 }
@@ -35,6 +37,7 @@ export function createSettlementMetrics(strategy: string): SettlementMetrics {
     buckets: [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 5_000], registers: [registry],
   });
   const retries = new Counter({ name: 'inplay_settlement_batch_retries_total', help: 'batch transactions rolled back and run again, by cause (divergence = a guard failed)', labelNames: ['strategy', 'cause'], registers: [registry] });
+  const published = new Counter({ name: 'inplay_settlement_outbox_published_rows_total', help: 'outbox rows (results and trades) published to Kafka', registers: [registry] });
   const latency = new Histogram({ name: 'inplay_settlement_order_latency_ms', help: 'order placed -> settled, ms', buckets: [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 5_000], registers: [registry] });
   let readBacklog: (() => Promise<OutboxBacklog>) | null = null;
   let lastBacklog: Promise<OutboxBacklog> | null = null;
@@ -60,6 +63,9 @@ export function createSettlementMetrics(strategy: string): SettlementMetrics {
     },
     observeRetry(err) {
       retries.inc({ strategy, cause: retryCause(err) });
+    },
+    observeRelayed(rows) {
+      published.inc(rows);
     },
     watchOutbox(read) {
       readBacklog = read;

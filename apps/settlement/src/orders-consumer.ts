@@ -31,6 +31,8 @@ export interface OrdersConsumerOptions {
   onSettled: (batch: SettledBatch, timing: SettlementTiming) => void;
   /** Called before a transaction is run again (divergence, deadlock, serialization or constraint failure). */
   onRetry?: (err: Error, attempt: number) => void;
+  /** Orders per transaction at most (default MAX_ORDERS_PER_TRANSACTION). */
+  maxOrdersPerTransaction?: number;
 }
 
 export interface SettlementTiming {
@@ -60,6 +62,7 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  const perTransaction = options.maxOrdersPerTransaction ?? MAX_ORDERS_PER_TRANSACTION;
   const hintedAt = new Map<number, number>();
   const hintOffset = (partition: number, next: bigint) => {
     const now = performance.now();
@@ -76,9 +79,9 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
       const records = await decodeBatch<Order>(payload, serde, options.deadLetters, prefix);
       const ref = { groupId, topic, partition: batch.partition };
       const messages = batch.messages;
-      for (let start = 0; start < messages.length; start += MAX_ORDERS_PER_TRANSACTION) {
+      for (let start = 0; start < messages.length; start += perTransaction) {
         if (!isRunning() || isStale()) return;
-        const chunk = messages.slice(start, start + MAX_ORDERS_PER_TRANSACTION);
+        const chunk = messages.slice(start, start + perTransaction);
         const firstOffset = BigInt(chunk[0]!.offset);
         const lastOffset = BigInt(chunk.at(-1)!.offset);
         const startedAt = performance.now();

@@ -18,10 +18,10 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-export async function relayOnce(pool: Pool, producer: Producer, serde: Serde, schemaTopicOf: (topic: string) => 'order.results' | 'trades'): Promise<number> {
+export async function relayOnce(pool: Pool, producer: Producer, serde: Serde, schemaTopicOf: (topic: string) => 'order.results' | 'trades', batchRows = OUTBOX_BATCH_ROWS): Promise<number> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ outbox_id: string; topic: string; record_key: string; payload: unknown }>(
-      `SELECT outbox_id, topic, record_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED`, [OUTBOX_BATCH_ROWS]);
+      `SELECT outbox_id, topic, record_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED`, [batchRows]);
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, { key: string; value: Buffer }[]>();
     for (const row of rows) {
@@ -36,7 +36,20 @@ export async function relayOnce(pool: Pool, producer: Producer, serde: Serde, sc
   });
 }
 
-export function startOutboxRelay(options: { pool: Pool; producer: Producer; serde: Serde; prefix: string; logger: Logger; onError: (err: Error) => void }): OutboxRelay {
+export interface OutboxRelayOptions {
+  pool: Pool;
+  producer: Producer;
+  serde: Serde;
+  prefix: string;
+  logger: Logger;
+  onError: (err: Error) => void;
+  /** Rows per round trip (default OUTBOX_BATCH_ROWS). */
+  batchRows?: number;
+  /** Called with the number of rows of each published round trip. */
+  onRelayed?: (rows: number) => void;
+}
+
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool, producer, serde, prefix } = options;
   const schemaTopicOf = (topic: string) => {
     const bare = topic.slice(prefix.length);
@@ -47,8 +60,11 @@ export function startOutboxRelay(options: { pool: Pool; producer: Producer; serd
   let wakeUp: () => void = () => undefined;
   const loop = (async () => {
     while (running) {
-      const sent = await relayOnce(pool, producer, serde, schemaTopicOf);
-      if (sent > 0) continue;
+      const sent = await relayOnce(pool, producer, serde, schemaTopicOf, options.batchRows ?? OUTBOX_BATCH_ROWS);
+      if (sent > 0) {
+        options.onRelayed?.(sent);
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, OUTBOX_IDLE_POLL_MS);
         wakeUp = () => { clearTimeout(timer); resolve(); };

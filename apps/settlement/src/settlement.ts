@@ -34,6 +34,12 @@ export interface SettlementOptions {
   onSettled?: (batch: SettledBatch, timing: SettlementTiming) => void;
   /** Called before a batch's transaction is run again (metrics). */
   onRetry?: (err: Error, attempt: number) => void;
+  /** Called with the rows of each round trip the outbox relay published (metrics). */
+  onRelayed?: (rows: number) => void;
+  /** Orders settled per transaction at most (default MAX_ORDERS_PER_TRANSACTION). */
+  maxOrdersPerTransaction?: number;
+  /** Outbox rows published per round trip at most (default OUTBOX_BATCH_ROWS). */
+  outboxBatchRows?: number;
   /** Overrides the clock (tests). */
   now?: () => number;
 }
@@ -52,6 +58,9 @@ export interface RunningSettlement {
 }
 
 export async function startSettlement(options: SettlementOptions): Promise<RunningSettlement> {
+  for (const [name, value] of [['maxOrdersPerTransaction', options.maxOrdersPerTransaction], ['outboxBatchRows', options.outboxBatchRows]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`${name} must be a positive integer, got ${value}`);
+  }
   const prefix = options.topicPrefix ?? '';
   const logger = options.logger ?? createLogger('settlement');
   const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'settlement failed'); process.exit(1); });
@@ -62,7 +71,11 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
     prices.ready,
     new Promise((_, reject) => setTimeout(() => reject(new Error(`price table not loaded after ${PRICE_TABLE_READY_TIMEOUT_MS} ms`)), PRICE_TABLE_READY_TIMEOUT_MS).unref()),
   ]);
-  const relay = startOutboxRelay({ pool, producer, serde, prefix, logger, onError: onFatal });
+  const relay = startOutboxRelay({
+    pool, producer, serde, prefix, logger, onError: onFatal,
+    ...(options.outboxBatchRows !== undefined ? { batchRows: options.outboxBatchRows } : {}),
+    ...(options.onRelayed ? { onRelayed: options.onRelayed } : {}),
+  });
   const strategy = settlementStrategy(options.strategy ?? 'atomic-guard');
   const fairness = options.fairness ?? DEFAULT_FAIRNESS_SETTINGS;
   const policyOf = (playerId: string): FairnessPolicyConfig => policyForMatch(fairness, prices.matchOf(playerId));
@@ -90,6 +103,7 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
     settle,
     onSettled: (batch, timing) => { relay.wake(); options.onSettled?.(batch, timing); },
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.maxOrdersPerTransaction !== undefined ? { maxOrdersPerTransaction: options.maxOrdersPerTransaction } : {}),
   });
   consumer.on(consumer.events.CRASH, (event) => {
     if (!event.payload.restart) onFatal(event.payload.error);

@@ -76,4 +76,35 @@ describe('batching sender', () => {
     await expect(b).rejects.toThrow('broker away');
     await expect(sender.send(messages('t', 2, 1))).resolves.toBeUndefined();
   });
+
+  it('cuts requests at the byte limit exactly: records that fill it go together, one byte more goes next', async () => {
+    const { producer, stats } = fakeProducer();
+    const sender = batchingSender(producer, { ...LIMITS, maxRequestBytes: 10 });
+    const bytes = (n: number, fill: string) => [{ topic: 't', messages: [{ key: 'k', value: Buffer.from(fill.repeat(n)) }] }];
+    await Promise.all([sender.send(bytes(4, 'a')), sender.send(bytes(6, 'b'))]);
+    expect(stats().requests).toBe(1); // 4 + 6 = 10 bytes: one request
+    await Promise.all([sender.send(bytes(4, 'c')), sender.send(bytes(7, 'd'))]);
+    expect(stats().requests).toBe(3); // 4 + 7 = 11 bytes: two
+  });
+
+  it('sends a single caller larger than the limits alone rather than never', async () => {
+    const { producer, arrived, stats } = fakeProducer();
+    const sender = batchingSender(producer, { ...LIMITS, maxRequestRecords: 10 });
+    await Promise.all([sender.send(messages('t', 0, 25)), sender.send(messages('t', 25, 1))]);
+    expect(stats().requests).toBe(2);
+    expect(arrived).toHaveLength(26);
+  });
+
+  it('lingers after a request while more is queued, so late callers join the next request', async () => {
+    const { producer, arrived, stats } = fakeProducer();
+    const sender = batchingSender(producer, { ...LIMITS, lingerMs: 20 });
+    const first = sender.send(messages('t', 0, 1));
+    await new Promise((r) => setImmediate(r)); // the first request is out
+    const second = sender.send(messages('t', 1, 1)); // queued while it is out: the sender lingers before the next
+    await first;
+    const third = sender.send(messages('t', 2, 1)); // inside the linger
+    await Promise.all([second, third]);
+    expect(stats().requests).toBe(2);
+    expect(arrived).toEqual(['t:0', 't:1', 't:2']);
+  });
 });

@@ -131,6 +131,17 @@ describe('inplay up tells the truth', () => {
 });
 
 describe('bad configuration stops start-up within seconds and names the setting', () => {
+  it('rejects bad bench options before it measures anything, naming the option and the choices', async () => {
+    const env = await isolatedEnv();
+    const rates = await inplay(['bench', 'settlement', '--rates', '500,fast'], env);
+    expect(rates.code).not.toBe(0);
+    expect(rates.err).toMatch(/--rates takes a comma-separated list of offered orders\/s .*got "500,fast"/);
+    const strategies = await inplay(['bench', 'settlement', '--strategies', 'atomic-guard,yolo'], env);
+    expect(strategies.code).not.toBe(0);
+    expect(strategies.err).toMatch(/--strategies takes a comma-separated list of atomic-guard, optimistic, select-for-update, naive; got "atomic-guard,yolo"/);
+    expect(leftRunning(env)).toEqual([]);
+  });
+
   it('rejects a malformed port with the setting, the value and a hint', async () => {
     const env = { ...(await isolatedEnv()), INPLAY_KAFKA_PORT: 'ninety' };
     const res = await inplay(['up', '--infra-only'], env);

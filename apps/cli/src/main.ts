@@ -78,6 +78,7 @@ bench
   .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/settlement.json')
   .option('--users <n>', 'users placing orders (default 200)')
   .option('--duration-s <s>', 'seconds per fixed-rate phase (default 6)')
+  .option('--rates <list>', 'offered orders/s of the fixed-rate phases, comma-separated (default 500,1000,2000,4000)')
   .option('--strategies <list>', 'settlement strategies to measure, comma-separated (default: all)')
   .option('--profile-dir <dir>', 'write V8 CPU profiles of the intake and settlement processes into this folder')
   .action(benchSettlementCommand);

@@ -31,12 +31,14 @@ export async function benchPricingCommand(options: { json?: string; durationS?: 
   console.log(`wrote ${json} and its chart`);
 }
 
-export async function benchSettlementCommand(options: { json?: string; users?: string; durationS?: string; strategies?: string; profileDir?: string }): Promise<void> {
+export async function benchSettlementCommand(options: { json?: string; users?: string; durationS?: string; rates?: string; strategies?: string; profileDir?: string }): Promise<void> {
   const { benchSettlement } = await import('@inplay/bench');
   const { STRATEGY_NAMES } = await import('@inplay/settlement');
   const strategies = options.strategies?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = strategies?.filter((s) => !(STRATEGY_NAMES as readonly string[]).includes(s)) ?? [];
   if (strategies && (strategies.length === 0 || unknown.length > 0)) throw new Error(`--strategies takes a comma-separated list of ${STRATEGY_NAMES.join(', ')}; got ${JSON.stringify(options.strategies)}`);
+  const rates = options.rates?.split(',').map((r) => Number(r.trim()));
+  if (rates && (rates.length === 0 || rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000))) throw new Error(`--rates takes a comma-separated list of offered orders/s (integers 1-100000), got ${JSON.stringify(options.rates)}`);
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('bench settlement creates databases of its own: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
   const json = jsonPath(options.json, 'settlement');
@@ -45,6 +47,7 @@ export async function benchSettlementCommand(options: { json?: string; users?: s
     ...(options.users ? { users: intOption('users', options.users, { min: 1, max: 10_000 })! } : {}),
     ...(options.durationS ? { durationMs: intOption('duration-s', options.durationS, { min: 1, max: 600 })! * 1000 } : {}),
     ...(strategies ? { strategies: strategies as (typeof STRATEGY_NAMES)[number][] } : {}),
+    ...(rates ? { rates } : {}),
     ...(options.profileDir ? { profileDir: resolve(options.profileDir) } : {}),
     log: (line) => console.log(line), // the bench says where it wrote the report
   });

@@ -3,7 +3,7 @@
 // and bad configuration stops start-up within seconds, naming the setting.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,12 @@ describe('bad configuration stops start-up within seconds and names the setting'
     const strategies = await inplay(['bench', 'settlement', '--strategies', 'atomic-guard,yolo'], env);
     expect(strategies.code).not.toBe(0);
     expect(strategies.err).toMatch(/--strategies takes a comma-separated list of atomic-guard, optimistic, select-for-update, naive; got "atomic-guard,yolo"/);
+    const aFile = join(env['INPLAY_STATE_DIR'] as string, 'a-file');
+    writeFileSync(aFile, 'not a folder');
+    const unwritable = await inplay(['bench', 'pricing', '--json', `${aFile}/pricing.json`], env);
+    expect(unwritable.code).not.toBe(0);
+    expect(unwritable.err).toContain(`--json ${aFile}/pricing.json: cannot write reports into ${aFile}`);
+    expect(unwritable.ms).toBeLessThan(BAD_CONFIG_DEADLINE_MS);
     expect(leftRunning(env)).toEqual([]);
   });
 

@@ -1,10 +1,9 @@
 // `inplay fairness --json FILE`: the latency-arbitrage experiment (tools/bench,
 // src/fairness) once per policy, a table on stdout, the report as JSON and a
 // chart beside it. This file only reads the options.
-import { resolve } from 'node:path';
 import { DEFAULT_FRONT_RUN_MS } from '@inplay/domain';
 import { runningEndpoints } from '../endpoints';
-import { intOption } from '../options';
+import { intOption, jsonPath } from '../options';
 import { loadSettings } from '../settings';
 
 export interface FairnessCommandOptions {
@@ -24,7 +23,7 @@ export async function fairnessCommand(options: FairnessCommandOptions): Promise<
   const delayMs = intOption('delay-ms', options.delayMs, { min: 1, max: 600_000 }) ?? EXPERIMENT_DELAY_MS;
   const policies = experimentPolicies(options.policies, delayMs);
   const untilMinute = intOption('until-minute', options.untilMinute, { min: 1, max: 200 });
-  const json = resolve(options.json ?? 'bench-results/fairness.json');
+  const json = jsonPath(options.json, 'fairness');
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('inplay fairness creates a database per run: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
   await runFairness({

@@ -6,7 +6,8 @@
 // (idempotent) and its baseline (transactional: one Kafka transaction per batch),
 // each on topics and a database of its own.
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import type { MatchEvent } from '@inplay/contracts';
 import { createPool } from '@inplay/db';
@@ -61,6 +62,7 @@ export async function benchPricing(o: BenchPricingOptions): Promise<BenchPricing
     delivery: first.delivery, eventsPerSec: first.eventsPerSec, latencyMs: first.latencyMs, modes,
     setup: { deliveries, pricingEnv: o.pricingEnv ?? {}, loadAverage: loadavg(), durationMsPerRate: o.durationMs, brokers: o.brokers, cpus: cpus().length },
   };
+  await mkdir(dirname(o.json), { recursive: true });
   await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(o.json.replace(/(\.json)?$/, '.svg'), latencyChartSvg(report));
   log(formatTable(report));

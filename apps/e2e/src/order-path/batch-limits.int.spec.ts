@@ -2,53 +2,34 @@
 // orders waiting on the log are settled in transactions of at most
 // maxOrdersPerTransaction, their results and trades published in round trips
 // of at most outboxBatchRows, and every order still gets exactly one result.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderResult } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
-import { topicName } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
 import { startSettlement, type RunningSettlement } from '@inplay/settlement';
-import { eventually, isolate, PLAYER_ID, seedMarket, testPool, type IsolatedEnv } from '@inplay/testing';
-import { newUser, postOrder, startIntake, type IntakeServer } from './intake.fixtures';
+import { eventually, PLAYER_ID, type IsolatedEnv } from '@inplay/testing';
+import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, userRecords, type IntakeServer, type OrderPathEnv } from './intake.fixtures';
 
 const ORDERS = 7;
 const PER_TRANSACTION = 3;
 const OUTBOX_ROWS = 2;
 
+let path: OrderPathEnv | undefined;
 let env: IsolatedEnv;
 let pool: Pool;
 let intake: IntakeServer;
 let settlement: RunningSettlement | undefined;
 
 beforeAll(async () => {
-  env = await isolate();
-  pool = testPool(env);
-  await seedMarket(env, pool);
-  intake = await startIntake(env);
+  path = await startOrderPathEnv();
+  ({ env, pool, intake } = path);
 });
 
 afterAll(async () => {
   await intake?.stop();
   await settlement?.stop();
-  await pool?.end();
-  await env?.cleanup();
+  await stopOrderPathEnv(path && { pool: path.pool, env: path.env });
 });
-
-/** Every record on order.results for the user, until `count` have arrived. */
-async function resultsOf(userId: string, count: number): Promise<OrderResult[]> {
-  const seen: OrderResult[] = [];
-  const consumer = env.kafka.consumer({ groupId: `${env.prefix}results-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topicName(env.prefix, 'order.results'), fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => {
-    const result = await env.serde.decode<OrderResult>(message.value!);
-    if (result.userId === userId) seen.push(result);
-  } });
-  await eventually(`${count} results of ${userId} on order.results`, () => seen.length >= count, 30_000);
-  await consumer.disconnect();
-  return seen;
-}
 
 describe('settlement batching limits', () => {
   it(`settles ${ORDERS} waiting orders in transactions of at most ${PER_TRANSACTION} and relays rows ${OUTBOX_ROWS} at a time, each order once`, async () => {
@@ -69,7 +50,7 @@ describe('settlement batching limits', () => {
       onRelayed: (rows) => relayed.push(rows),
     });
 
-    const results = await resultsOf('limits', ORDERS);
+    const results = await userRecords<OrderResult>(env, 'order.results', 'limits', ORDERS);
     expect(new Set(results.map((r) => r.orderId))).toEqual(accepted);
     expect(results).toHaveLength(ORDERS);
     expect(results.every((r) => r.status === 'FILLED')).toBe(true);

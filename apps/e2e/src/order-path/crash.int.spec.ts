@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from '@inplay/db';
 import { REPO_ROOT } from '@inplay/infra';
 import { checkLedgerInvariants } from '@inplay/settlement';
-import { concurrently, eventually, isolate, PLAYER_ID, seedMarket, testPool, type IsolatedEnv } from '@inplay/testing';
-import { newUser, postOrder, startIntake, type IntakeServer } from './intake.fixtures';
+import { concurrently, eventually, PLAYER_ID, type IsolatedEnv } from '@inplay/testing';
+import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, type IntakeServer, type OrderPathEnv } from './intake.fixtures';
 
 const ORDERS = 3_000;
 const USERS = 10;
 
+let path: OrderPathEnv | undefined;
 let env: IsolatedEnv;
 let pool: Pool;
 let intake: IntakeServer;
@@ -33,16 +34,12 @@ function spawnSettlement(): ChildProcess {
 const settledCount = async () => Number((await pool.query('SELECT count(*) AS n FROM orders')).rows[0].n);
 
 beforeAll(async () => {
-  env = await isolate();
-  pool = testPool(env);
-  await seedMarket(env, pool);
-  intake = await startIntake(env);
+  path = await startOrderPathEnv();
+  ({ env, pool, intake } = path);
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await intake?.stop();
-  await pool?.end();
-  await env?.cleanup();
+  await stopOrderPathEnv(path);
 });
 
 describe('settlement crash recovery', () => {

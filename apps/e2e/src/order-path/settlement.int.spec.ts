@@ -1,15 +1,14 @@
 // Acceptance 1 and 2 of the orders issue on real Kafka and Postgres: HTTP
 // intake → orders → settlement → Postgres ledger + outbox → order.results.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
-import { topicName } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
 import { checkLedgerInvariants, startSettlement, type RunningSettlement } from '@inplay/settlement';
-import { concurrently, eventually, isolate, PLAYER_ID, PRICE_CENTS, seedMarket, testPool, type IsolatedEnv } from '@inplay/testing';
-import { newUser, postOrder, startIntake, type IntakeServer } from './intake.fixtures';
+import { concurrently, eventually, PLAYER_ID, PRICE_CENTS, type IsolatedEnv } from '@inplay/testing';
+import { newUser, postOrder, startIntake, startOrderPathEnv, stopOrderPathEnv, userRecords, type IntakeServer, type OrderPathEnv } from './intake.fixtures';
 
+let path: OrderPathEnv | undefined;
 let env: IsolatedEnv;
 let pool: Pool;
 let settlement: RunningSettlement;
@@ -21,34 +20,16 @@ const start = () => startSettlement({
 });
 
 beforeAll(async () => {
-  env = await isolate();
-  pool = testPool(env);
-  await seedMarket(env, pool);
+  path = await startOrderPathEnv();
+  ({ env, pool, intake } = path);
   settlement = await start();
-  intake = await startIntake(env);
 });
 
 afterAll(async () => {
   await intake?.stop();
   await settlement?.stop();
-  await pool?.end();
-  await env?.cleanup();
+  await stopOrderPathEnv(path && { pool: path.pool, env: path.env });
 });
-
-/** The orders of one user in log order (they all live on one partition). */
-async function orderLog(userId: string, count: number): Promise<Order[]> {
-  const seen: Order[] = [];
-  const consumer = env.kafka.consumer({ groupId: `${env.prefix}log-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topicName(env.prefix, 'orders'), fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => {
-    const order = await env.serde.decode<Order>(message.value!);
-    if (order.userId === userId) seen.push(order);
-  } });
-  await eventually(`${count} orders of ${userId} on the log`, () => seen.length >= count, 30_000);
-  await consumer.disconnect();
-  return seen;
-}
 
 describe('orders and settlement, end to end', () => {
   it('fills exactly the affordable prefix of 2,000 orders from 50 concurrent clients and never lets cash go below zero', async () => {
@@ -65,7 +46,7 @@ describe('orders and settlement, end to end', () => {
 
     // Replay the log in order against the starting cash: that is the one correct outcome.
     let cashCents = 150_000;
-    const expected = (await orderLog('alice', 2_000)).map((o) => {
+    const expected = (await userRecords<Order>(env, 'orders', 'alice', 2_000)).map((o) => {
       const cost = o.quantity * PRICE_CENTS;
       if (cost > cashCents) return [o.orderId, 'REJECTED'] as const;
       cashCents -= cost;

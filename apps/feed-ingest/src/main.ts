@@ -22,7 +22,7 @@ try {
 const logger = createLogger('feed-ingest', settings.logLevel);
 const metrics = createFeedMetrics();
 const adapters = await connectFeedAdapters(settings.infra, { logger, metrics });
-const metricsServer = await startMetricsServer(metrics.registry, settings.metricsPort);
+const metricsServer = await startMetricsServer(metrics.registry, settings.metricsPort, settings.metricsHost);
 // A failed demo replay leaves the webhook serving but turns /health to 503 with the reason, so `inplay up` and `inplay status` say so.
 let demoFailure: string | null = null;
 const webhook = await startWebhookServer({ adapters, secret: settings.webhookSecret, port: settings.httpPort, health: () => ({ failed: demoFailure }) });

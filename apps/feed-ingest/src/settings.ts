@@ -44,6 +44,7 @@ export interface FeedSettings {
   webhookSecret: string;
   httpPort: number;
   metricsPort: number;
+  metricsHost: string;
   lagMs: number;
   lagJitterMs: number;
   demoReplay: boolean;
@@ -64,6 +65,7 @@ export function loadFeedSettings(env: Record<string, string | undefined> = proce
     webhookSecret: secret ?? c.FEED_WEBHOOK_SECRET,
     httpPort: c.FEED_HTTP_PORT,
     metricsPort: c.METRICS_PORT,
+    metricsHost: c.METRICS_HOST,
     lagMs: c.FEED_LAG_MS,
     lagJitterMs: c.FEED_LAG_JITTER_MS,
     demoReplay: c.FEED_DEMO_REPLAY,

@@ -11,7 +11,7 @@ const logger = createLogger('leaderboard', settings.logLevel);
 await migrate(settings.databaseUrl);
 const metrics = createLeaderboardMetrics();
 const leaderboard = await startLeaderboard({ ...settings, logger, metrics });
-const metricsServer = await startMetricsServer(metrics.registry, settings.metricsPort);
+const metricsServer = await startMetricsServer(metrics.registry, settings.metricsPort, settings.metricsHost);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     metricsServer.close();

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const settings = loadPricingSettings();
   const logger = createLogger('pricing', settings.logLevel);
   const metrics = createMetrics('pricing');
-  const metricsServer = await startMetricsServer(metrics, settings.metricsPort);
+  const metricsServer = await startMetricsServer(metrics, settings.metricsPort, settings.metricsHost);
   const pricing = await startPricing({
     brokers: settings.brokers,
     registryUrl: settings.registryUrl,

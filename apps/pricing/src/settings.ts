@@ -62,6 +62,7 @@ export interface PricingSettings {
   topicPrefix: string;
   logLevel: string;
   metricsPort: number;
+  metricsHost: string;
   pricing: PricingConfig;
   tuning: ConsumerTuning;
   delivery: DeliveryTuning;

@@ -20,7 +20,7 @@ const settlement = await startSettlement({
   onRelayed: (rows) => metrics.observeRelayed(rows),
 });
 metrics.watchOutbox(() => settlement.outboxBacklog());
-const metricsServer = await startMetricsServer(metrics.registry, METRICS_PORT);
+const metricsServer = await startMetricsServer(metrics.registry, METRICS_PORT, settings.metricsHost);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     metricsServer.close();

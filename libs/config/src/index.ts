@@ -42,6 +42,8 @@ export const brokerList = z
   });
 
 export const port = z.coerce.number().int().min(1).max(65535);
+/** An address to listen on: an IPv4/IPv6 address or a host name ("0.0.0.0" for every interface, as in a container). */
+export const bindHost = z.string().regex(/^([A-Za-z0-9.-]+|[0-9A-Fa-f:]+)$/, 'expected an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0');
 export const positiveInt = z.coerce.number().int().positive();
 export const httpUrl = z.string().url().refine((u) => /^https?:/.test(u), { message: 'expected an http(s) URL' });
 export const postgresUrl = z
@@ -89,14 +91,17 @@ export const infraShape = {
   DATABASE_URL: postgresUrl.optional(),
   TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash, underscore').default(''),
   LOG_LEVEL: logLevel,
+  /** Where /metrics and /health listen: loopback on a laptop, 0.0.0.0 in a container or pod. */
+  METRICS_HOST: bindHost.default('127.0.0.1'),
 };
 
 /** Where a service's infrastructure is, from the validated infraShape settings (with DATABASE_URL made required by the service). */
-export function serviceInfra(raw: { KAFKA_BROKERS: string[]; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string; TOPIC_PREFIX: string; LOG_LEVEL: string }) {
-  return { brokers: raw.KAFKA_BROKERS, registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX, logLevel: raw.LOG_LEVEL };
+export function serviceInfra(raw: { KAFKA_BROKERS: string[]; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string; TOPIC_PREFIX: string; LOG_LEVEL: string; METRICS_HOST: string }) {
+  return { brokers: raw.KAFKA_BROKERS, registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX, logLevel: raw.LOG_LEVEL, metricsHost: raw.METRICS_HOST };
 }
 
 export const infraHints = {
+  METRICS_HOST: 'The address /metrics and /health listen on: 127.0.0.1 (default) or 0.0.0.0 in a container',
   KAFKA_BROKERS: 'Point it at a running broker, or run `npx inplay up --infra-only`',
   SCHEMA_REGISTRY_URL: 'Point it at a Confluent-compatible registry, or run `npx inplay up --infra-only`',
   DATABASE_URL: 'Leave it unset to use the embedded Postgres started by `npx inplay up`',

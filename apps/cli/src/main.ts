@@ -11,6 +11,7 @@ import { usersCreate } from './commands/users';
 import { replayCommand, backfillCommand } from './commands/audit';
 import { fairnessCommand } from './commands/fairness';
 import { anomaliesCommand, ANOMALY_HELP, DEFAULT_ANOMALY_LIMIT } from './commands/anomalies';
+import { imagesBuildCommand } from './commands/images';
 import { benchPricingCommand, benchSettlementCommand, benchFanoutCommand, benchReplayCommand } from './commands/bench';
 
 const program = new Command('inplay')
@@ -38,6 +39,15 @@ program
   .command('bootstrap')
   .description('create topics, apply migrations and register schemas on external infrastructure, then exit')
   .action(bootstrap);
+
+program
+  .command('images')
+  .description('container images (needs Docker)')
+  .command('build')
+  .description('build inplay/service, inplay/kafka and inplay/postgres (bases made here when no registry answers); unchanged images are kept')
+  .option('--only <list>', 'comma-separated: service, kafka, postgres (default all)')
+  .option('--force', 'build again without the layer cache')
+  .action(imagesBuildCommand);
 
 program
   .command('users')

@@ -98,12 +98,7 @@ export async function startServices(infra: RunningInfra, settings: CliSettings, 
 }
 
 /** Builds the web client (Vite) into apps/web/dist, which the gateways serve at "/". */
-export async function buildWebClient(logFile: string): Promise<void> {
-  const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const build = new ManagedProcess('web-build', process.execPath, [vite, 'build', '--logLevel', 'warn'], logFile, { cwd: join(REPO_ROOT, 'apps', 'web') });
-  const code = await build.whenExited();
-  if (code !== 0) throw new Error(`building the web client failed (exit ${code}):\n${build.lastLines()}`);
-}
+export { buildWebClient } from '@inplay/infra';
 
 export const DEMO_USERS = ['fan-1', 'fan-2', 'fan-3', 'fan-4', 'fan-5'];
 export const DEMO_CASH_CENTS = 100_000;

@@ -1,4 +1,5 @@
 export * from './stack';
+export * from './bootstrap';
 export * from './process';
 export * from './ports';
 export * from './progress';
@@ -7,3 +8,6 @@ export * from './postgres-local';
 export * from './registry-local';
 export * from './helm';
 export * from './ts-process';
+export * from './web-client';
+export * from './images';
+export * from './bundle';

@@ -4,8 +4,9 @@
 // container engine). Then the bootstrap: topics, migrations, schemas.
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { createKafka, ensureTopics, createSerde, probeKafka, waitForGroupCoordinator } from '@inplay/kafka';
-import { migrate, probePostgres, redact } from '@inplay/db';
+import { probeKafka, type Replication } from '@inplay/kafka';
+import { probePostgres, redact } from '@inplay/db';
+import { bootstrapInfra } from './bootstrap';
 import { DEFAULT_PORTS } from '@inplay/config';
 import { ensureKafkaJars, startLocalKafka, KAFKA_VERSION } from './kafka-local';
 import { startLocalPostgres } from './postgres-local';
@@ -48,6 +49,8 @@ export interface InfraOptions {
   quiet?: boolean;
   /** Topic/subject prefix to bootstrap (tests use their own). */
   topicPrefix?: string;
+  /** Topic replication; default: from the cluster found (3 copies, 2 in sync, from three brokers up). */
+  replication?: Replication;
 }
 
 export async function startInfra(o: InfraOptions): Promise<RunningInfra> {
@@ -161,15 +164,8 @@ async function useExternal(o: InfraOptions): Promise<RunningInfra> {
 async function bootstrap(infra: RunningInfra, o: InfraOptions): Promise<RunningInfra> {
   try {
     const p = makeProgress('Bootstrap (topics, migrations, schemas)', process.stderr, o.quiet);
-    const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'inplay-bootstrap' });
-    const admin = kafka.admin();
-    await admin.connect();
-    const created = await ensureTopics(admin, o.topicPrefix ?? '');
-    await admin.disconnect();
-    await waitForGroupCoordinator(kafka);
-    const applied = await migrate(infra.databaseUrl);
-    const subjects = await createSerde(infra.schemaRegistryUrl, o.topicPrefix ?? '').registerAll();
-    p.done(`${created.length} topics created, ${applied.length} migrations applied, ${subjects.size} schemas registered`);
+    const r = await bootstrapInfra(infra, { ...(o.topicPrefix ? { topicPrefix: o.topicPrefix } : {}), ...(o.replication ? { replication: o.replication } : {}) });
+    p.done(`${r.topicsCreated.length} topics created, ${r.migrationsApplied.length} migrations applied, ${r.schemasRegistered} schemas registered`);
     return infra;
   } catch (err) {
     await infra.stop();

@@ -1,0 +1,45 @@
+// The production image's bootstrap (`node dist/bootstrap.mjs`, the Helm
+// chart's pre-install job): topics, migrations and schemas against
+// KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL, then exit 0. Kafka or
+// Postgres still starting is normal in a cluster: it retries for
+// BOOTSTRAP_WAIT_MS before it gives up (exit 1, the job's backoff takes over).
+import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z } from '@inplay/config';
+import { bootstrapInfra } from '@inplay/infra/bootstrap';
+import { createLogger } from '@inplay/telemetry';
+
+/** How long the bootstrap keeps trying while the infrastructure comes up. */
+export const DEFAULT_BOOTSTRAP_WAIT_MS = 180_000;
+const RETRY_PAUSE_MS = 2_000;
+
+const settings = loadConfig({
+  ...infraShape,
+  DATABASE_URL: postgresUrl,
+  KAFKA_REPLICATION_FACTOR: positiveInt.optional(),
+  KAFKA_MIN_INSYNC_REPLICAS: positiveInt.optional(),
+  BOOTSTRAP_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_BOOTSTRAP_WAIT_MS),
+}, process.env, {
+  ...infraHints,
+  KAFKA_REPLICATION_FACTOR: 'replicas per topic partition; default: from the cluster (3 from three brokers up)',
+  KAFKA_MIN_INSYNC_REPLICAS: 'in-sync replicas an acks=all write needs; default 2 with 3 replicas, else 1',
+});
+const logger = createLogger('bootstrap', settings.LOG_LEVEL);
+const factor = settings.KAFKA_REPLICATION_FACTOR;
+const replication = factor === undefined ? undefined : { factor, minInsyncReplicas: settings.KAFKA_MIN_INSYNC_REPLICAS ?? (factor >= 3 ? 2 : 1) };
+const deadline = Date.now() + settings.BOOTSTRAP_WAIT_MS;
+for (let attempt = 1; ; attempt++) {
+  try {
+    const r = await bootstrapInfra(
+      { kafkaBrokers: settings.KAFKA_BROKERS, databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL },
+      { topicPrefix: settings.TOPIC_PREFIX, ...(replication ? { replication } : {}) },
+    );
+    logger.info({ topics: r.topicsCreated.length, migrations: r.migrationsApplied.length, schemas: r.schemasRegistered }, 'bootstrap done');
+    process.exit(0);
+  } catch (err) {
+    if (Date.now() + RETRY_PAUSE_MS > deadline) {
+      logger.fatal({ err: (err as Error).message, attempt }, 'bootstrap failed');
+      process.exit(1);
+    }
+    logger.warn({ err: (err as Error).message, attempt }, 'infrastructure not ready; retrying');
+    await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+  }
+}

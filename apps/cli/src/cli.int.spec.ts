@@ -87,7 +87,7 @@ describe('inplay up tells the truth', () => {
       ...(await isolatedEnv()),
       INPLAY_GATEWAY_PORT: String(await freePort()),
       INPLAY_FEED_PORT: String(await freePort()),
-      INPLAY_METRICS_BASE_PORT: String(await freePortRange(6)),
+      INPLAY_METRICS_BASE_PORT: String(await freePortRange(7)),
       FEED_LAG_MS: '1000',
       FEED_LAG_JITTER_MS: '0',
     };

@@ -21,6 +21,8 @@ export interface ServiceSpec {
   env: Record<string, string>;
   address: string;
   healthUrl?: string;
+  /** Where Prometheus text is served, when not already the address (the gateway's internal port). */
+  metricsUrl?: string;
 }
 
 export interface ServiceOptions {
@@ -32,11 +34,17 @@ export interface ServiceOptions {
 
 const local = (port: number): string => `http://127.0.0.1:${port}`;
 
+/** The first gateway's internal port is the metrics base + this (DEFAULT_GATEWAY_INTERNAL_PORT with the default base). */
+export const GATEWAY_INTERNAL_PORT_OFFSET = 6;
+
 /** Specs of the services, in start order: consumers first, the demo feed last, so nothing is missed. */
 export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, options: ServiceOptions): ServiceSpec[] {
   const secrets = devSecrets(settings.stateDir);
   const metrics = (offset: number): number => settings.INPLAY_METRICS_BASE_PORT + offset;
   const gatewayPort = settings.INPLAY_GATEWAY_PORT;
+  // Each gateway's internal listener (/metrics, /admin/*) its own port: the public one is shared (SO_REUSEPORT),
+  // an internal one must not be, or a scrape would reach any of them. base+6 for the first, then base+7, ...
+  const gatewayInternalPort = (index: number): number => metrics(GATEWAY_INTERNAL_PORT_OFFSET + index);
   const feedPort = settings.INPLAY_FEED_PORT;
   return [
     { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { METRICS_PORT: String(metrics(2)) }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
@@ -45,9 +53,13 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
     ...Array.from({ length: options.gateways }, (_, i): ServiceSpec => ({
       name: `gateway-${i + 1}`,
       entry: 'apps/gateway/src/main.ts',
-      env: { GATEWAY_PORT: String(gatewayPort), GATEWAY_SERVER_ID: `gw-${i + 1}`, JWT_SECRET: secrets.JWT_SECRET, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true' },
+      env: {
+        GATEWAY_PORT: String(gatewayPort), GATEWAY_INTERNAL_PORT: String(gatewayInternalPort(i)), GATEWAY_SERVER_ID: `gw-${i + 1}`,
+        JWT_SECRET: secrets.JWT_SECRET, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true',
+      },
       address: local(gatewayPort),
       healthUrl: `${local(gatewayPort)}/health`,
+      metricsUrl: `${local(gatewayInternalPort(i))}/metrics`,
     })),
     {
       name: 'feed-ingest',

@@ -25,7 +25,7 @@ export const cliHints = {
   INPLAY_REGISTRY_PORT: 'A free TCP port for the schema registry',
   INPLAY_GATEWAY_PORT: 'A free TCP port for the gateway(s): the web page, HTTP API and WebSocket',
   INPLAY_FEED_PORT: 'A free TCP port for feed-ingest\'s webhook',
-  INPLAY_METRICS_BASE_PORT: 'The first of the services\' metrics ports (base+1 feed-ingest, +2 pricing, +3 settlement, +5 leaderboard)',
+  INPLAY_METRICS_BASE_PORT: 'The first of the services\' metrics ports (base+1 feed-ingest, +2 pricing, +3 settlement, +5 leaderboard, +6 the first gateway\'s internal port for /metrics and /admin, +7 the second\'s, ...)',
   INPLAY_KAFKA_HEAP_MB: 'Heap of the local broker in MiB (it shares 2 cores and memory with everything else)',
 };
 

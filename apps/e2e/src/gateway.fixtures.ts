@@ -10,7 +10,7 @@ export async function startTestGateway(env: IsolatedEnv, routeModules: RouteModu
   const gateway = await startGateway({
     config: {
       kafkaBrokers: env.infra.kafkaBrokers, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
-      logLevel: 'warn', jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0, serverId: `e2e-${env.prefix}`, allowedOrigins: ['*'],
+      logLevel: 'warn', jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0, internalHost: '127.0.0.1', internalPort: 0, serverId: `e2e-${env.prefix}`, allowedOrigins: ['*'],
       limits: { ...DEFAULT_LIMITS },
     },
     logger: createLogger('e2e-gateway', 'silent'),

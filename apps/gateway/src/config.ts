@@ -2,7 +2,7 @@
 // this instance is, which origins may open sockets, and every limit with its
 // number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
 import { hostname } from 'node:os';
-import { DEFAULT_PORTS, infraHints, infraShape, loadConfig, postgresUrl, z } from '@inplay/config';
+import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, loadConfig, postgresUrl, z } from '@inplay/config';
 import { MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
 
 export const DEFAULT_LIMITS = {
@@ -43,6 +43,8 @@ export const DEFAULT_LIMITS = {
 export type GatewayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
 
 export const MIN_IDLE_TIMEOUT_SECONDS = 8;
+/** The internal listener (/metrics, /health, /admin/*): never the public port. */
+export const DEFAULT_GATEWAY_INTERNAL_PORT = DEFAULT_PORTS.metricsBase + 6;
 export const DEFAULT_ALLOWED_ORIGINS = [`http://localhost:${DEFAULT_PORTS.gateway}`, `http://127.0.0.1:${DEFAULT_PORTS.gateway}`, 'http://localhost:5173', 'http://127.0.0.1:5173'];
 
 export interface GatewayConfig {
@@ -55,6 +57,10 @@ export interface GatewayConfig {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /** Where the internal listener binds (METRICS_HOST): loopback on a laptop, 0.0.0.0 in a pod. */
+  internalHost: string;
+  /** The internal listener's port (/metrics, /health, /admin/*), kept off the public port; 0 picks a free port (tests). */
+  internalPort: number;
   serverId: string;
   /** Browser origins allowed to open sockets; ["*"] allows any. A missing Origin (non-browser client) is always allowed. */
   allowedOrigins: string[];
@@ -73,6 +79,7 @@ const shape = {
   JWT_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= MIN_SIGNING_KEY_BYTES, { message: `must be at least ${MIN_SIGNING_KEY_BYTES} bytes` }),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
+  GATEWAY_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_GATEWAY_INTERNAL_PORT),
   GATEWAY_SERVER_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, '1-64 of A-Z a-z 0-9 _ . -').optional(),
   GATEWAY_ALLOWED_ORIGINS: z.string().default(DEFAULT_ALLOWED_ORIGINS.join(',')),
   ...limitShape,
@@ -83,6 +90,7 @@ const hints = {
   DATABASE_URL: 'The gateway reads the players table from it (GET /players)',
   JWT_SECRET: 'The key tokens are signed with: the same value as every other service (`inplay up` generates one)',
   GATEWAY_ALLOWED_ORIGINS: 'Comma-separated origins like https://play.example.com, or * for any',
+  GATEWAY_INTERNAL_PORT: `A free TCP port for /metrics, /health and /admin/* (default ${DEFAULT_GATEWAY_INTERNAL_PORT}), bound to METRICS_HOST; never the public GATEWAY_PORT`,
 };
 
 /** Reads and validates the environment; throws a ConfigError naming every bad setting. */
@@ -98,11 +106,16 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     jwtSecret: raw.JWT_SECRET,
     host: raw.GATEWAY_HOST,
     port: raw.GATEWAY_PORT,
+    internalHost: raw.METRICS_HOST,
+    internalPort: raw.GATEWAY_INTERNAL_PORT,
     serverId: raw.GATEWAY_SERVER_ID ?? `gw-${hostname()}-${raw.GATEWAY_PORT}`,
     allowedOrigins: raw.GATEWAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     limits,
   };
   validateLimits(config.limits);
+  if (config.port !== 0 && config.port === config.internalPort) {
+    throw new ConfigError([`GATEWAY_INTERNAL_PORT must differ from GATEWAY_PORT (both ${config.port}): /metrics and /admin/* stay off the public port`]);
+  }
   return config;
 }
 

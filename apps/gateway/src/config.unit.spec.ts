@@ -6,7 +6,7 @@ const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', JWT_SECRET: 'x'
 describe('gateway config', () => {
   it('has defaults for everything but the database and the JWT secret', () => {
     const config = loadGatewayConfig(base);
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', topicPrefix: '', kafkaBrokers: ['127.0.0.1:19092'], limits: DEFAULT_LIMITS });
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', internalPort: 9406, internalHost: '127.0.0.1', topicPrefix: '', kafkaBrokers: ['127.0.0.1:19092'], limits: DEFAULT_LIMITS });
     expect(config.serverId).toMatch(/^gw-.+-8080$/);
   });
 
@@ -14,6 +14,12 @@ describe('gateway config', () => {
     const config = loadGatewayConfig({ ...base, GATEWAY_PORT: '8181', GATEWAY_SERVER_ID: 'gw-2', GATEWAY_CONFLATE_MS: '0', GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: '7', GATEWAY_ALLOWED_ORIGINS: 'https://a.example, https://b.example' });
     expect(config).toMatchObject({ port: 8181, serverId: 'gw-2', allowedOrigins: ['https://a.example', 'https://b.example'] });
     expect(config.limits).toMatchObject({ conflateMs: 0, maxSubscriptionsPerConnection: 7 });
+  });
+
+  it('puts the internal listener (metrics, admin) on GATEWAY_INTERNAL_PORT at METRICS_HOST, and refuses it on the public port or out of range', () => {
+    expect(loadGatewayConfig({ ...base, GATEWAY_INTERNAL_PORT: '9500', METRICS_HOST: '0.0.0.0' })).toMatchObject({ internalPort: 9500, internalHost: '0.0.0.0' });
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_PORT: '9500', GATEWAY_INTERNAL_PORT: '9500' })).toThrow(/GATEWAY_INTERNAL_PORT must differ from GATEWAY_PORT \(both 9500\)/);
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_INTERNAL_PORT: '70000' })).toThrow(/GATEWAY_INTERNAL_PORT/);
   });
 
   it('refuses a JWT secret under 32 bytes, naming the setting', () => {

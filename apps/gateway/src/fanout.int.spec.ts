@@ -132,8 +132,8 @@ describe('HTTP on the same port', () => {
     ]);
   });
 
-  it('exposes Prometheus metrics, including the tick lag histogram', async () => {
-    const text = await (await fetch(a.httpUrl('/metrics'))).text();
+  it('exposes Prometheus metrics on the internal port, including the tick lag histogram', async () => {
+    const text = await (await fetch(a.internalUrl('/metrics'))).text();
     expect(text).toContain('gateway_connections');
     expect(text).toMatch(/gateway_messages_sent_total\{type="tick"[^}]*\} \d+/);
     expect(text).toMatch(/gateway_tick_lag_ms_count\{[^}]*\} [1-9]/);

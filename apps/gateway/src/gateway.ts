@@ -1,6 +1,8 @@
 // startGateway: wires the adapters (Kafka feed, Postgres pool, uWS app) to the
 // in-memory price book and the fan-out, registers the HTTP route modules and
-// the WebSocket endpoint, then listens. stop() drains and releases everything.
+// the WebSocket endpoint, then listens on two ports: the public one (page, API,
+// WebSocket, /health) and the internal one (/metrics, /health, /admin/*).
+// stop() drains and releases everything.
 import uWS from 'uWebSockets.js';
 import type { us_listen_socket } from 'uWebSockets.js';
 import { signingKey } from '@inplay/auth';
@@ -17,7 +19,7 @@ import { Fanout } from './fanout/fanout';
 import { MatchBoard } from './fanout/match-board';
 import { startKafkaFeed, type FeedHandlers, type KafkaFeed } from './feed/kafka-feed';
 import { SocketServer } from './ws/socket-server';
-import { registerHealthRoutes } from './http/health';
+import { registerHealthRoutes, registerInternalRoutes } from './http/health';
 import { registerPriceRoutes } from './http/prices';
 import { errorAnswer, writeAnswer } from './http/respond';
 import type { GatewayDeps, GatewayStatus, RouteModule } from './http/routes';
@@ -30,8 +32,10 @@ export const POSTGRES_POOL_SIZE = 4;
 export interface GatewayOptions {
   config: GatewayConfig;
   logger?: Logger;
-  /** Extra HTTP route modules (orders, portfolio, ...), registered after the built-in ones. */
+  /** Extra HTTP route modules (orders, portfolio, ...) on the public port, registered after the built-in ones. */
   routeModules?: RouteModule[];
+  /** Operator-only route modules (admin) on the internal port, beside /metrics and /health. */
+  internalRouteModules?: RouteModule[];
   /** The fairness settings (default: the domain's); the courtesy lock check and GET /matches use them. */
   fairness?: FairnessSettings;
   now?: () => number;
@@ -39,6 +43,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   port: number;
+  /** The internal listener's port: /metrics, /health, /admin/*. */
+  internalPort: number;
   serverId: string;
   metrics: GatewayMetrics;
   status(): GatewayStatus;
@@ -105,24 +111,41 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     fairness: options.fairness ?? DEFAULT_FAIRNESS_SETTINGS, orders, results, leaderboards,
   };
   for (const register of [registerHealthRoutes, registerPriceRoutes, ...(options.routeModules ?? [])]) register(app, deps);
-  app.any('/*', (res, req) => writeAnswer(res, errorAnswer(404, 'NOT_FOUND', `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}`)));
+  const internal = uWS.App();
+  for (const register of [registerInternalRoutes, ...(options.internalRouteModules ?? [])]) register(internal, deps);
+  for (const each of [app, internal]) each.any('/*', (res, req) => writeAnswer(res, errorAnswer(404, 'NOT_FOUND', `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}`)));
 
-  const listenSocket = await listen(app, config).catch(async (err: unknown) => { await release(feed); throw err; });
-  const port = uWS.us_socket_local_port(listenSocket as unknown as Parameters<typeof uWS.us_socket_local_port>[0]);
-  logger.info({ serverId: config.serverId, host: config.host, port, players: book.size }, 'gateway listening');
+  const listening: us_listen_socket[] = [];
+  // Each listen socket is closed once: splice empties the list.
+  const stopListening = (): void => { for (const socket of listening.splice(0)) uWS.us_listen_socket_close(socket); };
+  const closeApps = (): void => {
+    stopListening();
+    for (const each of [app, internal]) (each as unknown as { close?: () => void }).close?.();
+  };
+  try {
+    listening.push(await listen(app, config.host, config.port, 'public'));
+    listening.push(await listen(internal, config.internalHost, config.internalPort, 'internal (GATEWAY_INTERNAL_PORT)'));
+  } catch (err) {
+    stopListening();
+    await release(feed);
+    closeApps();
+    throw err;
+  }
+  const [port, internalPort] = listening.map((socket) => uWS.us_socket_local_port(socket as unknown as Parameters<typeof uWS.us_socket_local_port>[0])) as [number, number];
+  logger.info({ serverId: config.serverId, host: config.host, port, internalHost: config.internalHost, internalPort, players: book.size }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       draining = true;
-      uWS.us_listen_socket_close(listenSocket);
+      stopListening();
       await release(feed);
-      (app as unknown as { close?: () => void }).close?.();
+      closeApps();
       logger.info({ serverId: config.serverId }, 'gateway stopped');
     })();
     return stopping;
   };
-  return { port, serverId: config.serverId, metrics, status, stop };
+  return { port, internalPort, serverId: config.serverId, metrics, status, stop };
 }
 
 function gatewayAdapters(config: GatewayConfig, logger: Logger) {
@@ -146,9 +169,9 @@ function intakeBatching(limits: GatewayConfig['limits']): BatchingLimits {
   return { maxRequestRecords: limits.intakeMaxBatchOrders, maxRequestBytes: INTAKE_MAX_REQUEST_BYTES, lingerMs: limits.intakeLingerMs };
 }
 
-function listen(app: uWS.TemplatedApp, config: GatewayConfig): Promise<us_listen_socket> {
+function listen(app: uWS.TemplatedApp, host: string, port: number, role: string): Promise<us_listen_socket> {
   return new Promise<us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
+    app.listen(host, port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${host}:${port} (${role} port): is it in use?`))));
   });
 }
 

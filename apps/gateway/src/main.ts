@@ -1,6 +1,6 @@
 // The gateway process: read config, start (bootstrap from Kafka, then listen)
-// with its HTTP modules (order intake, portfolio, leaderboard, admin, the web
-// page), and on SIGTERM/SIGINT close every socket with "going away,
+// with its HTTP modules (order intake, portfolio, leaderboard, the web page on
+// the public port; admin on the internal one), and on SIGTERM/SIGINT close every socket with "going away,
 // reconnect" and exit 0. One Kafka client, producer, feed and pool serve all.
 import { ConfigError, bool, loadConfig, loadFairnessSettings, z } from '@inplay/config';
 import { createLogger } from '@inplay/telemetry';
@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   const gateway = await startGateway({
     config, logger, fairness,
-    routeModules: [orderRoutes({ devLogin }), portfolioRoutes(), leaderboardRoutes(), adminRoutes(adminToken), staticRoutes()],
+    routeModules: [orderRoutes({ devLogin }), portfolioRoutes(), leaderboardRoutes(), staticRoutes()],
+    // Operators only: on GATEWAY_INTERNAL_PORT, never on the public port.
+    internalRouteModules: [adminRoutes(adminToken)],
   });
   const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'gateway stopping: closing sockets with 4000 (reconnect)');

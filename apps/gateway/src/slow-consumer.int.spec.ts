@@ -113,7 +113,7 @@ describe('a client that stops reading', () => {
     expect(shouldReconnect(closeB.code)).toBe(true);
     expect(followStream(slowB).gaps).toEqual([]);
 
-    const metrics = await (await fetch(softThenGrace.httpUrl('/metrics'))).text();
+    const metrics = await (await fetch(softThenGrace.internalUrl('/metrics'))).text();
     expect(metrics).toMatch(/gateway_backpressure_closes_total\{code="4002"[^}]*\} 1/);
   });
 

@@ -17,7 +17,7 @@ const SEND_CHUNK = 1_000;
 export interface GatewayHarness {
   env: IsolatedEnv;
   records: RecordSender;
-  start(options?: { serverId?: string; limits?: Partial<GatewayLimits>; allowedOrigins?: string[]; routeModules?: RouteModule[] }): Promise<TestGateway>;
+  start(options?: { serverId?: string; limits?: Partial<GatewayLimits>; allowedOrigins?: string[]; routeModules?: RouteModule[]; internalRouteModules?: RouteModule[] }): Promise<TestGateway>;
   sendTicks(ticks: PriceTick[]): Promise<void>;
   sendLatest(latest: LatestPrice[]): Promise<void>;
   sendOrderResults(results: OrderResult[]): Promise<void>;
@@ -29,6 +29,8 @@ export interface GatewayHarness {
 export interface TestGateway extends RunningGateway {
   wsUrl(query?: string): string;
   httpUrl(path: string): string;
+  /** On the internal listener: /metrics, /health, /admin/*. */
+  internalUrl(path: string): string;
   connect(query?: string, options?: ConnectOptions): Promise<TestWsClient>;
 }
 
@@ -56,17 +58,24 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
         jwtSecret: TEST_JWT_SECRET,
         host: '127.0.0.1',
         port: 0,
+        internalHost: '127.0.0.1',
+        internalPort: 0,
         serverId: startOptions.serverId ?? `gw-test-${count}`,
         allowedOrigins: startOptions.allowedOrigins ?? ['http://localhost:5173'],
         limits: { ...DEFAULT_LIMITS, conflateMs: 0, backpressureSweepMs: 50, bootstrapTimeoutMs: 30_000, ...startOptions.limits },
       };
-      const gateway = await startGateway({ config, logger: createLogger(config.serverId, config.logLevel), ...(startOptions.routeModules ? { routeModules: startOptions.routeModules } : {}) });
+      const gateway = await startGateway({
+        config, logger: createLogger(config.serverId, config.logLevel),
+        ...(startOptions.routeModules ? { routeModules: startOptions.routeModules } : {}),
+        ...(startOptions.internalRouteModules ? { internalRouteModules: startOptions.internalRouteModules } : {}),
+      });
       started.push(gateway);
       const wsUrl = (query = '') => `ws://127.0.0.1:${gateway.port}/ws${query ? `?${query}` : ''}`;
       return {
         ...gateway,
         wsUrl,
         httpUrl: (path) => `http://127.0.0.1:${gateway.port}${path}`,
+        internalUrl: (path) => `http://127.0.0.1:${gateway.internalPort}${path}`,
         async connect(query, connectOptions) {
           const client = await TestWsClient.connect(wsUrl(query), connectOptions);
           clients.push(client);

@@ -54,7 +54,7 @@ export async function startStack(env: IsolatedEnv, logDir: string, options: { ga
     const gateways: Service[] = [];
     for (let i = 1; i <= options.gateways; i++) {
       gateways.push(await start(`gateway-${i}`, 'apps/gateway/src/main.ts', {
-        GATEWAY_PORT: String(gatewayPort), GATEWAY_SERVER_ID: `e2e-gw-${i}`, GATEWAY_DEV_LOGIN: 'true', GATEWAY_ALLOWED_ORIGINS: url,
+        GATEWAY_PORT: String(gatewayPort), GATEWAY_INTERNAL_PORT: String(await freePort()), GATEWAY_SERVER_ID: `e2e-gw-${i}`, GATEWAY_DEV_LOGIN: 'true', GATEWAY_ALLOWED_ORIGINS: url,
       }, `${url}/health`));
     }
     const startFeed = async (): Promise<void> => {

@@ -1,7 +1,8 @@
 // GET /admin/anomalies on a real gateway over real Kafka and Postgres: a goal
 // on the log (match.events + its EVENT tick), orders in the ledger projection;
 // the user who bought the scorer between the goal and the feed comes first,
-// with the evidence. Without the admin token nothing is revealed.
+// with the evidence. Without the admin token nothing is revealed, and the
+// admin routes are on the internal port only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatchEvent, PriceTick } from '@inplay/contracts';
 import { anomalyReportFrom } from '@inplay/audit';
@@ -44,13 +45,28 @@ describe('GET /admin/anomalies', () => {
     const admin = (adminToken: string | undefined): RouteModule => (app, deps) => {
       registerAdminRoutes(app, { adminToken, logger: deps.logger, anomalies: (q) => anomalyReportFrom({ kafka: deps.kafka, serde: deps.serde, pool: deps.pool, topicPrefix: deps.config.topicPrefix }, q) });
     };
-    gateway = await h.start({ routeModules: [admin(ADMIN_TOKEN)] });
-    disabled = await h.start({ routeModules: [admin(undefined)] });
+    gateway = await h.start({ internalRouteModules: [admin(ADMIN_TOKEN)] });
+    disabled = await h.start({ internalRouteModules: [admin(undefined)] });
   });
   afterAll(async () => h?.close());
 
   const get = (g: TestGateway, query = '', token?: string) =>
-    fetch(g.httpUrl(`/admin/anomalies${query}`), token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    fetch(g.internalUrl(`/admin/anomalies${query}`), token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+  it('serves /admin/anomalies and /metrics on the internal port only: the public port answers 404 and keeps /health', async () => {
+    const internal = await get(gateway, '', ADMIN_TOKEN);
+    expect(internal.status).toBe(200);
+    const metrics = await fetch(gateway.internalUrl('/metrics'));
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('gateway_connections');
+    expect(gateway.internalPort).not.toBe(gateway.port);
+    for (const path of ['/admin/anomalies', '/metrics']) {
+      const res = await fetch(gateway.httpUrl(path), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(res.status, `public ${path}`).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+    for (const url of [gateway.httpUrl('/health'), gateway.internalUrl('/health')]) expect((await fetch(url)).status, url).toBe(200);
+  });
 
   it('ranks the user who bought the scorer between the goal and the feed first, with orders, event and P&L', async () => {
     const res = await get(gateway, '', ADMIN_TOKEN);

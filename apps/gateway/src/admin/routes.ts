@@ -2,7 +2,8 @@
 // the window between an event on the pitch and the feed, and what it earned
 // them), for the people who investigate. Guarded by a static bearer token
 // (GATEWAY_ADMIN_TOKEN), not by user JWTs: no user token ever opens it. When
-// no token is configured the routes answer 503 ADMIN_DISABLED.
+// no token is configured the routes answer 503 ADMIN_DISABLED. Registered on
+// the gateway's internal listener (GATEWAY_INTERNAL_PORT), never the public port.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type uWS from 'uWebSockets.js';
 import type { AnomalyOptions, AnomalyReport } from '@inplay/domain';

@@ -1,4 +1,6 @@
-// GET /health (503 while draining, so load balancers stop sending) and GET /metrics (Prometheus text).
+// GET /health (503 while draining, so load balancers stop sending) on both
+// listeners; GET /metrics (Prometheus text) on the internal one only, which
+// also carries /admin/*: nothing operational is reachable on the public port.
 import type { RouteModule } from './routes';
 import { serveAsync, writeAnswer } from './respond';
 
@@ -10,6 +12,11 @@ export const registerHealthRoutes: RouteModule = (app, deps) => {
       body: { status: status.draining ? 'draining' : 'ok', serverId: deps.config.serverId, connections: status.connections, slowConsumers: status.slowConsumers, players: deps.book.size, uptimeMs: deps.now() - status.startedAtMs },
     });
   });
+};
+
+/** The internal listener's own routes: /health (probes) and /metrics (scrapes). */
+export const registerInternalRoutes: RouteModule = (app, deps) => {
+  registerHealthRoutes(app, deps);
   app.get('/metrics', (res) => {
     serveAsync(res, async () => ({ status: 200, body: await deps.metrics.registry.metrics(), contentType: deps.metrics.registry.contentType }), (err) => deps.logger.error({ err }, 'GET /metrics failed'));
   });

@@ -23,6 +23,9 @@ const config: GatewayConfig = {
   jwtSecret: BENCH_JWT_SECRET,
   host: '127.0.0.1',
   port: args.port,
+  /** Each bench gateway its own free internal port (they share the public one). */
+  internalHost: '127.0.0.1',
+  internalPort: 0,
   serverId: args.serverId,
   allowedOrigins: ['*'],
   limits: { ...DEFAULT_LIMITS, ...args.limits },

@@ -14,7 +14,7 @@ const logger = createLogger('bench-intake', config.LOG_LEVEL);
 const gateway = await startGateway({
   config: {
     kafkaBrokers: config.KAFKA_BROKERS, schemaRegistryUrl: config.SCHEMA_REGISTRY_URL, databaseUrl: config.DATABASE_URL, topicPrefix: config.TOPIC_PREFIX,
-    logLevel: config.LOG_LEVEL, jwtSecret: config.JWT_SECRET, host: '127.0.0.1', port: config.BENCH_INTAKE_PORT ?? 0, serverId: 'bench-intake',
+    logLevel: config.LOG_LEVEL, jwtSecret: config.JWT_SECRET, host: '127.0.0.1', port: config.BENCH_INTAKE_PORT ?? 0, internalHost: '127.0.0.1', internalPort: 0, serverId: 'bench-intake',
     allowedOrigins: ['*'], limits: { ...DEFAULT_LIMITS },
   },
   logger,

@@ -1,36 +1,252 @@
-// The Helm chart lints and renders every service, the bootstrap job and the
-// database secret, with the values a user would set.
-import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+// The Helm chart an operator installs: it lints clean (also --strict), renders
+// with the demo values, every manifest validates offline against the Kubernetes
+// schemas (strict: an unknown field fails), and the properties that make it safe
+// to run hold in what it renders: non-root read-only containers with limits,
+// probes on ports that exist, only public ports public, default-deny ingress,
+// disruption budgets, the gateway's autoscaler, topic replication from values.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, stringify } from 'yaml';
 import { localDirs } from '@inplay/config';
-import { ensureHelm } from './helm';
+import { ensureHelm, ensureKubernetesValidate } from './helm';
 
 const CHART = fileURLToPath(new URL('../../../deploy/helm/inplay', import.meta.url));
-const HELM_BUILD_TIMEOUT_MS = 600_000;
+const DEMO_VALUES = join(CHART, 'ci', 'demo-values.yaml');
+/** Building Helm and installing kubernetes-validate on a fresh cache. */
+const TOOLS_INSTALL_TIMEOUT_MS = 600_000;
+/** The Kubernetes release the manifests must be valid for (kubernetes-validate ships its schemas). */
+const KUBERNETES_VERSION = '1.30.0';
+const SERVICES = ['feed-ingest', 'gateway', 'leaderboard', 'pricing', 'settlement'];
+
+/** A rendered manifest, as far as these checks read it. */
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> } & Record<string, unknown>;
+type Port = { name: string; containerPort: number };
+type Probe = { httpGet: { path: string; port: string }; failureThreshold: number; periodSeconds: number };
+type Container = {
+  name: string; args: string[]; ports?: Port[]; env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string; optional?: boolean } } }[];
+  readinessProbe?: Probe; livenessProbe?: Probe; startupProbe?: Probe;
+  resources: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext: Record<string, unknown>; volumeMounts: { name: string; mountPath: string }[];
+};
+type PodSpec = { containers: Container[]; securityContext: Record<string, unknown>; volumes: { name: string; emptyDir?: unknown }[]; automountServiceAccountToken?: boolean };
+type Workload = Manifest & { spec: { replicas?: number; selector?: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
+
+let helm: string;
+let validator: string;
+let work: string;
+
+function render(...args: string[]): Manifest[] {
+  const text = execFileSync(helm, ['template', 'demo', CHART, '-f', DEMO_VALUES, ...args], { encoding: 'utf8' });
+  return parseAllDocuments(text).map((d) => d.toJS() as Manifest | null).filter((m): m is Manifest => m !== null);
+}
+
+function renderFails(...args: string[]): string {
+  const result = spawnSync(helm, ['template', 'demo', CHART, ...args], { encoding: 'utf8' });
+  expect(result.status, 'helm template should have refused these values').not.toBe(0);
+  return result.stderr;
+}
+
+/** kubernetes-validate --strict on the given manifests: its exit code and report. */
+function validate(manifests: unknown[], file: string): { status: number | null; output: string } {
+  const path = join(work, file);
+  writeFileSync(path, manifests.map((m) => stringify(m)).join('---\n'));
+  const result = spawnSync(validator, ['--strict', '--kubernetes-version', KUBERNETES_VERSION, path], { encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+const byKind = (manifests: Manifest[], kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
+const named = <T extends Manifest>(manifests: Manifest[], kind: string, name: string): T => {
+  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} among ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
+  return found as T;
+};
+const workloads = (manifests: Manifest[]): Workload[] => manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job') as Workload[];
+const envOf = (c: Container): Record<string, string | undefined> => Object.fromEntries(c.env.map((e) => [e.name, e.value ?? `secret:${e.valueFrom?.secretKeyRef.key}`]));
 
 describe('deploy/helm chart', () => {
-  it('lints and renders deployments for every service, the gateway service and the bootstrap job', async () => {
-    const helm = await ensureHelm(localDirs().cacheDir);
-    expect(execFileSync(helm, ['lint', CHART], { encoding: 'utf8' })).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
-    const rendered = execFileSync(helm, ['template', 'demo', CHART,
-      '--set', 'infrastructure.databaseSecret.create=true', '--set', 'infrastructure.databaseSecret.url=postgres://u:p@db:5432/inplay',
-      '--set', 'services.gateway.replicas=6', '--set', 'appSecret.create=true', '--set', 'appSecret.jwtSecret=jwt-secret-of-at-least-thirty-two-bytes',
-      '--set', 'appSecret.feedWebhookSecret=webhook-secret', '--set', 'appSecret.adminToken=admin-token-of-at-least-thirty-two-bytes', '--set', 'fairness.policy=event-time-void'], { encoding: 'utf8' });
-    const kinds = [...rendered.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
-    expect(kinds.filter((k) => k === 'Deployment')).toHaveLength(5);
-    expect(kinds).toContain('Job');
-    expect(kinds.filter((k) => k === 'Secret')).toHaveLength(2);
-    expect(rendered).toContain('jwt-secret: "jwt-secret-of-at-least-thirty-two-bytes"');
-    expect(rendered).toContain('admin-token: "admin-token-of-at-least-thirty-two-bytes"');
-    // Every service gets the policy and the signing key; the admin token is optional.
-    expect(rendered.match(/name: FAIRNESS_POLICY, value: "event-time-void"/g)).toHaveLength(5);
-    expect(rendered.match(/key: jwt-secret \}/g)).toHaveLength(5);
-    expect(rendered).toContain('key: admin-token, optional: true');
-    expect(rendered).toMatch(/name: demo-gateway[\s\S]*?replicas: 6/);
-    expect(rendered).toContain('value: "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092"');
-    expect(() => execFileSync(helm, ['template', 'demo', CHART, '--set', 'infrastructure.databaseSecret.create=true'], { stdio: 'pipe' }))
-      .toThrow(/databaseSecret.url is required/);
-    expect(() => execFileSync(helm, ['template', 'demo', CHART, '--set', 'appSecret.create=true'], { stdio: 'pipe' })).toThrow(/appSecret.jwtSecret .* is required/);
-  }, HELM_BUILD_TIMEOUT_MS);
+  let demo: Manifest[];
+  beforeAll(async () => {
+    const { cacheDir } = localDirs();
+    helm = await ensureHelm(cacheDir);
+    validator = await ensureKubernetesValidate(cacheDir);
+    work = mkdtempSync(join(tmpdir(), 'inplay-helm-'));
+    demo = render();
+  }, TOOLS_INSTALL_TIMEOUT_MS);
+  afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
+
+  it('lints clean, also with --strict, with the defaults and with the demo values', () => {
+    for (const args of [[], ['--strict'], ['--strict', '-f', DEMO_VALUES]]) {
+      expect(execFileSync(helm, ['lint', CHART, ...args], { encoding: 'utf8' })).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    }
+  });
+
+  it(`renders only manifests valid for Kubernetes ${KUBERNETES_VERSION} (strict: no unknown field), with and without the autoscaler and demo secrets`, () => {
+    const variants = [demo, render('--set', 'services.gateway.autoscaling.enabled=false'), render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'appSecret.create=false')];
+    for (const [i, manifests] of variants.entries()) {
+      const { status, output } = validate(manifests, `rendered-${i}.yaml`);
+      expect(output).not.toMatch(/ERROR|WARN/);
+      expect(status, output).toBe(0);
+      expect(output.match(/^INFO .* passed for resource /gm), output).toHaveLength(manifests.length);
+    }
+    expect(demo.map((m) => m.kind).sort()).toEqual([
+      ...Array(5).fill('Deployment'), 'HorizontalPodAutoscaler', 'Job', ...Array(5).fill('NetworkPolicy'), ...Array(3).fill('PodDisruptionBudget'),
+      'Secret', 'Secret', ...Array(7).fill('Service'),
+    ]);
+  });
+
+  it('has a validator that really validates: a misspelled field and a wrong type fail (positive control)', () => {
+    const gateway = named<Workload>(demo, 'Deployment', 'demo-gateway');
+    const misspelled = structuredClone(gateway) as Workload;
+    const container = misspelled.spec.template.spec.containers[0] as Container & { securityContex?: unknown };
+    container.securityContex = container.securityContext;
+    const wrongType = structuredClone(gateway) as Workload;
+    (wrongType.spec as Record<string, unknown>)['replicas'] = 'four';
+    wrongType.metadata.name = 'demo-gateway-wrong-type';
+    const { status, output } = validate([misspelled, wrongType], 'planted.yaml');
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/deployment\/demo-gateway .*'securityContex' was unexpected/);
+    expect(output).toMatch(/deployment\/demo-gateway-wrong-type .*'four' is not of type 'integer'/);
+  });
+
+  it('runs every container as uid 1000, non-root, without privilege escalation or capabilities, on a read-only root with /tmp and cpu and memory limits', () => {
+    const all = workloads(demo);
+    expect(all.map((w) => w.metadata.name).sort()).toEqual(['demo-bootstrap', ...SERVICES.map((s) => `demo-${s}`)]);
+    for (const w of all) {
+      const pod = w.spec.template.spec;
+      expect(pod.securityContext, w.metadata.name).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.automountServiceAccountToken, w.metadata.name).toBe(false);
+      expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
+      for (const c of pod.containers) {
+        expect(c.securityContext, c.name).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(c.volumeMounts, c.name).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+        for (const side of ['requests', 'limits'] as const) {
+          expect(Object.keys(c.resources[side] ?? {}).sort(), `${c.name} ${side}`).toEqual(['cpu', 'memory']);
+        }
+      }
+    }
+    // A service's own resources override the default block key by key.
+    const custom = named<Workload>(render('--set', 'services.settlement.resources.limits.memory=2Gi'), 'Deployment', 'demo-settlement');
+    expect(custom.spec.template.spec.containers[0]?.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '2Gi' } });
+  });
+
+  it('runs each service from its bundle in the image, listening on 0.0.0.0, and probes /health on a port the container declares', () => {
+    for (const name of SERVICES) {
+      const container = named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!;
+      expect(container.args).toEqual([`dist/${name}.mjs`]);
+      expect(envOf(container)['METRICS_HOST']).toBe('0.0.0.0');
+      const declared = (container.ports ?? []).map((p) => p.name);
+      const probes = [container.startupProbe, container.readinessProbe, container.livenessProbe];
+      for (const probe of probes) {
+        expect(probe?.httpGet.path, name).toBe('/health');
+        expect(declared, `${name} probes port ${probe?.httpGet.port}`).toContain(probe?.httpGet.port);
+      }
+      // Liveness tolerates more than readiness: a busy pod leaves the load balancer before it is restarted.
+      expect(container.livenessProbe!.failureThreshold * container.livenessProbe!.periodSeconds).toBeGreaterThan(container.readinessProbe!.failureThreshold * container.readinessProbe!.periodSeconds);
+      expect(container.startupProbe!.failureThreshold * container.startupProbe!.periodSeconds).toBeGreaterThanOrEqual(120);
+      expect(container.readinessProbe!.httpGet.port).toBe(name === 'gateway' ? 'http' : 'metrics');
+    }
+    const gateway = envOf(named<Workload>(demo, 'Deployment', 'demo-gateway').spec.template.spec.containers[0]!);
+    expect(gateway).toMatchObject({ GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '8080', GATEWAY_INTERNAL_PORT: '9400', GATEWAY_ALLOWED_ORIGINS: 'https://play.example.com' });
+    expect(envOf(named<Workload>(demo, 'Deployment', 'demo-feed-ingest').spec.template.spec.containers[0]!)).toMatchObject({ FEED_HTTP_PORT: '8090', METRICS_PORT: '9400' });
+  });
+
+  it('exposes the gateway publicly on its http port only (LoadBalancer), metrics on headless in-cluster services', () => {
+    const gateway = named(demo, 'Service', 'demo-gateway') as Manifest & { spec: { type: string; ports: { name: string; port: number; targetPort: string }[] } };
+    expect(gateway.spec.type).toBe('LoadBalancer');
+    expect(gateway.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+    for (const service of byKind(demo, 'Service') as (Manifest & { spec: { type: string; clusterIP?: string; ports: { targetPort: string }[] } })[]) {
+      if (service.metadata.name.endsWith('-metrics')) {
+        expect(service.spec.clusterIP, service.metadata.name).toBe('None');
+        expect(service.spec.ports.map((p) => p.targetPort)).toEqual(['metrics']);
+      } else {
+        expect(service.spec.ports.map((p) => p.targetPort), service.metadata.name).toEqual(['http']);
+      }
+    }
+    expect(named(demo, 'Service', 'demo-feed-ingest').spec).toMatchObject({ type: 'ClusterIP' });
+  });
+
+  it('denies ingress by default; public ports open to anyone, metrics to the monitoring namespace, the rest within the release', () => {
+    type Policy = Manifest & { spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress?: { from?: unknown[]; ports?: { port: string }[] }[] } };
+    const policies = byKind(demo, 'NetworkPolicy') as Policy[];
+    const deny = named<Policy>(policies, 'NetworkPolicy', 'demo-default-deny-ingress');
+    expect(deny.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'demo' } }, policyTypes: ['Ingress'] });
+    for (const name of ['gateway', 'feed-ingest']) {
+      const open = named<Policy>(policies, 'NetworkPolicy', `demo-${name}-public`);
+      expect(open.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'demo' });
+      expect(open.spec.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    }
+    expect(named<Policy>(policies, 'NetworkPolicy', 'demo-metrics').spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 'metrics', protocol: 'TCP' }] },
+    ]);
+    expect(named<Policy>(policies, 'NetworkPolicy', 'demo-within-release').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'demo' } } }] }]);
+    // Every pod of the release is under the default deny.
+    for (const w of workloads(demo)) expect(w.spec.template.metadata.labels['app.kubernetes.io/instance'], w.metadata.name).toBe('demo');
+    expect(byKind(render('--set', 'networkPolicy.enabled=false'), 'NetworkPolicy')).toEqual([]);
+  });
+
+  it('keeps replicated services through drains (PDB) and scales the gateway on CPU with no fixed replica count', () => {
+    type Pdb = Manifest & { spec: { maxUnavailable?: number; minAvailable?: number; selector: { matchLabels: Record<string, string> } } };
+    const pdbs = byKind(demo, 'PodDisruptionBudget') as Pdb[];
+    expect(pdbs.map((p) => p.metadata.name).sort()).toEqual(['demo-gateway', 'demo-pricing', 'demo-settlement']);
+    for (const pdb of pdbs) {
+      expect(pdb.spec.maxUnavailable).toBe(1);
+      const deployment = named<Workload>(demo, 'Deployment', pdb.metadata.name);
+      expect(pdb.spec.selector.matchLabels).toEqual(deployment.spec.selector?.matchLabels);
+    }
+    expect(named<Pdb>(render('--set', 'services.settlement.pdb.minAvailable=2'), 'PodDisruptionBudget', 'demo-settlement').spec).toMatchObject({ minAvailable: 2 });
+
+    const hpa = named(demo, 'HorizontalPodAutoscaler', 'demo-gateway');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo-gateway' }, minReplicas: 2, maxReplicas: 12,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    });
+    expect(named<Workload>(demo, 'Deployment', 'demo-gateway').spec).not.toHaveProperty('replicas');
+    expect(named<Workload>(demo, 'Deployment', 'demo-settlement').spec.replicas).toBe(3);
+    const fixed = render('--set', 'services.gateway.autoscaling.enabled=false', '--set', 'services.gateway.replicas=6');
+    expect(byKind(fixed, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(named<Workload>(fixed, 'Deployment', 'demo-gateway').spec.replicas).toBe(6);
+  });
+
+  it('gives the bootstrap job the topic replication from values, before install and upgrade', () => {
+    const job = named<Workload>(demo, 'Job', 'demo-bootstrap');
+    expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    const container = job.spec.template.spec.containers[0]!;
+    expect(container.args).toEqual(['dist/bootstrap.mjs']);
+    expect(envOf(container)).toMatchObject({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', DATABASE_URL: 'secret:url', KAFKA_BROKERS: 'kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092' });
+    const single = named<Workload>(render('--set', 'kafka.replicationFactor=1', '--set', 'kafka.minInsyncReplicas=1'), 'Job', 'demo-bootstrap');
+    expect(envOf(single.spec.template.spec.containers[0]!)).toMatchObject({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '1' });
+    // The demo's database Secret exists before the job that reads it.
+    const databaseSecret = named(demo, 'Secret', 'inplay-database');
+    expect(Number(databaseSecret.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(Number(job.metadata.annotations?.['helm.sh/hook-weight']));
+  });
+
+  it('gives each service only the secrets it reads, from existing Secrets or the demo ones', () => {
+    const secretsOf = (name: string): string[] => named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!.env
+      .filter((e) => e.valueFrom).map((e) => `${e.name}=${e.valueFrom!.secretKeyRef.name}/${e.valueFrom!.secretKeyRef.key}${e.valueFrom!.secretKeyRef.optional ? '?' : ''}`);
+    expect(secretsOf('gateway')).toEqual(['DATABASE_URL=inplay-database/url', 'JWT_SECRET=inplay-app/jwt-secret', 'GATEWAY_ADMIN_TOKEN=inplay-app/admin-token?']);
+    expect(secretsOf('feed-ingest')).toEqual(['DATABASE_URL=inplay-database/url', 'FEED_WEBHOOK_SECRET=inplay-app/feed-webhook-secret']);
+    for (const name of ['pricing', 'settlement', 'leaderboard']) expect(secretsOf(name), name).toEqual(['DATABASE_URL=inplay-database/url']);
+    const policyOf = (name: string) => envOf(named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!)['FAIRNESS_POLICY'];
+    expect(SERVICES.map(policyOf)).toEqual([undefined, 'event-time-void', undefined, undefined, 'event-time-void']);
+    expect(named(demo, 'Secret', 'inplay-app')['stringData']).toEqual({
+      'jwt-secret': 'demo-jwt-secret-of-at-least-thirty-two-bytes', 'feed-webhook-secret': 'demo-webhook-secret-0123456789', 'admin-token': 'demo-admin-token-of-at-least-thirty-two-bytes',
+    });
+    const external = render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'appSecret.create=false', '--set', 'appSecret.name=prod-app');
+    expect(byKind(external, 'Secret')).toEqual([]);
+    expect(JSON.stringify(named(external, 'Deployment', 'demo-gateway'))).toContain('"name":"prod-app","key":"jwt-secret"');
+  });
+
+  it('refuses values that cannot work, saying which and why', () => {
+    expect(renderFails('--set', 'infrastructure.databaseSecret.create=true')).toMatch(/infrastructure.databaseSecret.url is required when create is true/);
+    expect(renderFails('--set', 'appSecret.create=true')).toMatch(/appSecret.jwtSecret \(at least 32 bytes\) is required when create is true/);
+    expect(renderFails('--set', 'kafka.minInsyncReplicas=4')).toMatch(/kafka.minInsyncReplicas must be from 1 to kafka.replicationFactor \(3\), got 4/);
+    expect(renderFails('--set', 'services.gateway.autoscaling.minReplicas=20')).toMatch(/services.gateway.autoscaling.minReplicas \(20\) must not exceed maxReplicas \(12\)/);
+    expect(renderFails('--set', 'resources.limits.cpu=null')).toMatch(/resources need requests and limits for both cpu and memory/);
+    expect(renderFails('--set', 'metricsPort=8080')).toMatch(/metricsPort must differ from services.gateway.port/);
+  });
 });

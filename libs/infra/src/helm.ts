@@ -1,22 +1,75 @@
-// Helm for checking deploy/helm: built from the Go module proxy (the only way
-// to get it here) into the cache, once.
-import { existsSync } from 'node:fs';
+// Tools for checking deploy/ offline, each installed once into the cache from
+// a package registry (never into the repository): Helm built from the Go
+// module proxy (the only way to get it here), kubernetes-validate (with the
+// Kubernetes JSON schemas) from PyPI in a virtualenv, and the Chaos Mesh CRDs
+// from its Go module.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 
 export const HELM_MODULE = 'helm.sh/helm/v3/cmd/helm';
 export const HELM_VERSION = 'v3.22.0';
+export const KUBERNETES_VALIDATE_VERSION = '1.37.0';
+/** The module proxy serves no v2.x tag of Chaos Mesh (its module path has no /v2): master of 2026-09-02, after v2.7. */
+export const CHAOS_MESH_MODULE = 'github.com/chaos-mesh/chaos-mesh';
+export const CHAOS_MESH_VERSION = 'v0.9.1-0.20260902003049-47411975a8cb';
+/** The tail of a failing tool's output kept for its error message. */
+const ERROR_TAIL_CHARS = 4_000;
+
+interface Run { stdout: string }
+
+/** Runs a tool; rejects with its exit code and the tail of its stderr, or with `missing` when it cannot be started. */
+function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; missing: string }): Promise<Run> {
+  return new Promise<Run>((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env ?? process.env, ...(options.cwd ? { cwd: options.cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-ERROR_TAIL_CHARS); });
+    child.once('error', (e) => reject(new Error(`${options.missing}: ${e.message}`)));
+    child.once('exit', (code) => (code === 0 ? resolve({ stdout }) : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${stderr}${stdout.slice(-ERROR_TAIL_CHARS)}`))));
+  });
+}
 
 export async function ensureHelm(cacheDir: string): Promise<string> {
   const bin = join(cacheDir, 'bin');
   const helm = join(bin, 'helm');
   if (existsSync(helm)) return helm;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('go', ['install', `${HELM_MODULE}@${HELM_VERSION}`], { env: { ...process.env, GOBIN: bin }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => { err = (err + c.toString()).slice(-4_000); });
-    child.once('error', (e) => reject(new Error(`go is needed to build helm: ${e.message}`)));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install ${HELM_MODULE}@${HELM_VERSION} failed (exit ${code}):\n${err}`))));
-  });
+  await run('go', ['install', `${HELM_MODULE}@${HELM_VERSION}`], { env: { ...process.env, GOBIN: bin }, missing: 'go is needed to build helm (apt-get install golang-go)' });
   return helm;
+}
+
+/** The kubernetes-validate executable, in a virtualenv of its own under the cache. */
+export async function ensureKubernetesValidate(cacheDir: string): Promise<string> {
+  const venv = join(cacheDir, `kubernetes-validate-${KUBERNETES_VALIDATE_VERSION}-venv`);
+  const executable = join(venv, 'bin', 'kubernetes-validate');
+  if (existsSync(executable)) return executable;
+  mkdirSync(cacheDir, { recursive: true });
+  try {
+    await run('python3', ['-m', 'venv', venv], { missing: 'python3 is needed for kubernetes-validate (apt-get install python3 python3-venv)' }).catch((err: Error) => {
+      throw new Error(`python3 -m venv failed; on Debian or Ubuntu: apt-get install python3-venv\n${err.message}`);
+    });
+    await run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}`], { missing: `no pip in ${venv}` });
+  } catch (err) {
+    // Half an install would pass the existsSync check next time only if pip got that far: start clean.
+    rmSync(venv, { recursive: true, force: true });
+    throw err;
+  }
+  return executable;
+}
+
+/** The path of Chaos Mesh's manifests/crd.yaml, from its Go module, downloaded once into the cache's own module cache. */
+export async function ensureChaosMeshCrds(cacheDir: string): Promise<string> {
+  const modCache = join(cacheDir, 'go-mod');
+  mkdirSync(modCache, { recursive: true });
+  // -modcacherw: the cache can be deleted like any other folder.
+  const { stdout } = await run('go', ['mod', 'download', '-json', `${CHAOS_MESH_MODULE}@${CHAOS_MESH_VERSION}`], {
+    env: { ...process.env, GOMODCACHE: modCache, GOFLAGS: `${process.env['GOFLAGS'] ?? ''} -modcacherw`.trim() }, cwd: cacheDir,
+    missing: 'go is needed to download the Chaos Mesh CRDs (apt-get install golang-go)',
+  });
+  const download = JSON.parse(stdout) as { Dir?: string; Error?: string };
+  if (!download.Dir) throw new Error(`go mod download ${CHAOS_MESH_MODULE}@${CHAOS_MESH_VERSION}: ${download.Error ?? 'no Dir in its answer'}`);
+  const crds = join(download.Dir, 'manifests', 'crd.yaml');
+  if (!existsSync(crds)) throw new Error(`${crds} is missing from the Chaos Mesh module`);
+  return crds;
 }

@@ -1,5 +1,70 @@
+{{/* Labels on every object of the release. */}}
 {{- define "inplay.labels" -}}
 app.kubernetes.io/part-of: inplay
+app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end -}}
+
+{{/* The labels a service's pods are selected by (Services, PDBs, NetworkPolicies, Chaos Mesh): call with (dict "root" $ "name" $name). */}}
+{{- define "inplay.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{- define "inplay.image" -}}
+"{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+{{- end -}}
+
+{{/* Resources of a container: the default block, overridden key by key by its own (dict "root" $ "own" $svc.resources). */}}
+{{- define "inplay.resources" -}}
+{{- $merged := mustMergeOverwrite (deepCopy .root.Values.resources) (deepCopy (.own | default dict)) -}}
+{{- if not (and $merged.limits $merged.limits.cpu $merged.limits.memory $merged.requests $merged.requests.cpu $merged.requests.memory) -}}
+{{- fail "resources need requests and limits for both cpu and memory (values resources, or services.<name>.resources)" -}}
+{{- end -}}
+{{- toYaml $merged -}}
+{{- end -}}
+
+{{/* The pod-level settings every pod shares: security, /tmp, placement. */}}
+{{- define "inplay.podCommon" -}}
+automountServiceAccountToken: false
+securityContext: {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity: {{- toYaml . | nindent 2 }}
+{{- end }}
+volumes:
+  - name: tmp
+    emptyDir: { sizeLimit: {{ .Values.tmpSizeLimit }} }
+{{- end -}}
+
+{{- define "inplay.databaseUrlEnv" -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef: { name: {{ .Values.infrastructure.databaseSecret.name }}, key: {{ .Values.infrastructure.databaseSecret.key }} }
+{{- end -}}
+
+{{/* Values that cannot work together stop the install with the reason. */}}
+{{- define "inplay.validate" -}}
+{{- $rf := int .Values.kafka.replicationFactor -}}
+{{- $isr := int .Values.kafka.minInsyncReplicas -}}
+{{- if lt $rf 1 -}}{{- fail (printf "kafka.replicationFactor must be at least 1, got %d" $rf) -}}{{- end -}}
+{{- if or (lt $isr 1) (gt $isr $rf) -}}{{- fail (printf "kafka.minInsyncReplicas must be from 1 to kafka.replicationFactor (%d), got %d" $rf $isr) -}}{{- end -}}
+{{- if eq (int .Values.metricsPort) (int (.Values.services.gateway.port | default 0)) -}}{{- fail "metricsPort must differ from services.gateway.port: metrics and admin stay off the public port" -}}{{- end -}}
+{{- range $name, $svc := .Values.services -}}
+{{- if not $svc.entry -}}{{- fail (printf "services.%s.entry is required (the bundle to run, e.g. dist/%s.mjs)" $name $name) -}}{{- end -}}
+{{- if and $svc.port (not $svc.portEnv) -}}{{- fail (printf "services.%s.portEnv is required with services.%s.port (the variable that sets the port)" $name $name) -}}{{- end -}}
+{{- with $svc.autoscaling -}}{{- if .enabled -}}
+{{- if gt (int .minReplicas) (int .maxReplicas) -}}{{- fail (printf "services.%s.autoscaling.minReplicas (%d) must not exceed maxReplicas (%d)" $name (int .minReplicas) (int .maxReplicas)) -}}{{- end -}}
+{{- end -}}{{- end -}}
+{{- end -}}
 {{- end -}}

@@ -7,7 +7,10 @@ export function runningEndpoints(settings: CliSettings): Endpoints {
   const state = readStackState(settings.stateDir);
   if (state && isAlive(state.upPid)) return state;
   if (settings.KAFKA_BROKERS && settings.DATABASE_URL && settings.SCHEMA_REGISTRY_URL) {
-    return { kafkaBrokers: settings.KAFKA_BROKERS, databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL };
+    return {
+      kafkaBrokers: settings.KAFKA_BROKERS, databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL,
+      ...(settings.ADMIN_DATABASE_URL ? { adminDatabaseUrl: settings.ADMIN_DATABASE_URL } : {}),
+    };
   }
   throw new Error('nothing is running: start `npx inplay up` (or `npx inplay up --infra-only`) first, or set KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL');
 }

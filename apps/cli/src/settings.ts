@@ -1,11 +1,13 @@
 // The CLI's own settings, validated once at start-up.
-import { z, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, DEFAULT_PORTS } from '@inplay/config';
+import { z, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, postgresUrl, DEFAULT_PORTS } from '@inplay/config';
 
 export const cliShape = {
   ...infraShape,
   // No defaults here: unset means "the local stack" (or "missing" with --infra=external).
   KAFKA_BROKERS: brokerList.optional(),
   SCHEMA_REGISTRY_URL: httpUrl.optional(),
+  /** A role that may CREATE DATABASE, for commands that build databases of their own (the audit) against infrastructure elsewhere. */
+  ADMIN_DATABASE_URL: postgresUrl.optional(),
   INPLAY_INFRA: z.enum(['local', 'external', 'containers']).default('local'),
   INPLAY_KAFKA_PORT: port.default(DEFAULT_PORTS.kafka),
   INPLAY_KAFKA_CONTROLLER_PORT: port.default(DEFAULT_PORTS.kafkaController),
@@ -20,6 +22,7 @@ export const cliShape = {
 export const cliHints = {
   ...infraHints,
   INPLAY_INFRA: 'local starts Kafka, Postgres and the registry here; external uses KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL; containers needs Docker',
+  ADMIN_DATABASE_URL: 'A role that may CREATE DATABASE on the server of DATABASE_URL: the audit (inplay replay) rebuilds into a fresh database there',
   INPLAY_KAFKA_PORT: 'A free TCP port for the local broker',
   INPLAY_POSTGRES_PORT: 'A free TCP port for the embedded Postgres',
   INPLAY_REGISTRY_PORT: 'A free TCP port for the schema registry',

@@ -12,7 +12,7 @@ export async function replayCommand(options: { json?: string }): Promise<void> {
   const fairness = parseFairnessSettings(process.env['FAIRNESS_POLICY'], process.env['FAIRNESS_POLICY_BY_MATCH']);
   if (!fairness.ok) throw new ConfigError(fairness.errors);
   const e = runningEndpoints(settings);
-  if (!e.adminDatabaseUrl) throw new Error('the audit rebuilds into a fresh database: it needs the embedded Postgres of `inplay up` (or a role that may CREATE DATABASE)');
+  if (!e.adminDatabaseUrl) throw new Error('the audit rebuilds into a fresh database: it needs the embedded Postgres of `inplay up`, or ADMIN_DATABASE_URL (a role that may CREATE DATABASE) beside KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL');
   const report = await runReplayAudit({
     brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: e.databaseUrl,
     topicPrefix: settings.TOPIC_PREFIX, fairness: fairness.settings, ...(options.json ? { json: resolve(options.json) } : {}),

@@ -13,7 +13,7 @@ first_listener_port() {
 }
 
 if [ "${1:-}" = "healthcheck" ]; then
-  exec 3<>"/dev/tcp/127.0.0.1/$(first_listener_port)"
+  if exec 3<>"/dev/tcp/127.0.0.1/$(first_listener_port)"; then exit 0; else exit 1; fi
 fi
 
 : "${KAFKA_NODE_ID:?set KAFKA_NODE_ID}" "${KAFKA_CLUSTER_ID:?set KAFKA_CLUSTER_ID (the same on every node)}"

@@ -90,7 +90,7 @@ export async function startServices(infra: RunningInfra, settings: CliSettings, 
       const logFile = join(settings.stateDir, 'logs', `${spec.name}.log`);
       const child = new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...baseEnv, ...spec.env }, cwd: REPO_ROOT });
       started.push({
-        info: { name: spec.name, address: spec.address, logFile, ...(child.pid ? { pid: child.pid } : {}), ...(spec.healthUrl ? { healthUrl: spec.healthUrl } : {}) },
+        info: { name: spec.name, address: spec.address, logFile, ...(child.pid ? { pid: child.pid } : {}), ...(spec.healthUrl ? { healthUrl: spec.healthUrl } : {}), ...(spec.metricsUrl ? { metricsUrl: spec.metricsUrl } : {}) },
         process: child,
         stop: () => child.stop(),
       });

@@ -25,7 +25,8 @@ export interface Endpoints {
 }
 
 export interface ComponentInfo {
-  name: 'kafka' | 'postgres' | 'schema-registry';
+  /** kafka (one address per broker when a cluster runs: kafka-1, kafka-2, ...), postgres, schema-registry. */
+  name: string;
   address: string;
   version: string;
   pid?: number;
@@ -189,6 +190,8 @@ export interface ServiceState {
   pid?: number;
   address: string;
   healthUrl?: string;
+  /** Where Prometheus text is served when it is not on the address (the gateway's internal port). */
+  metricsUrl?: string;
   logFile?: string;
   exited?: { how: string; at: string };
 }

@@ -7,6 +7,13 @@ export type { Producer, Consumer, Admin, Kafka };
 
 const CONNECTION_TIMEOUT_MS = 3_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Backoff of connections and retriable requests. Spelled out in full: kafkajs swaps in much shorter
+ * defaults for any field left out when NODE_ENV=test (as under vitest), so tests would run a
+ * different policy than production. 10 retries at 100 ms doubling to 5 s wait ~26 s in all, past a
+ * leader failover after a broker dies (KRaft's broker.session.timeout.ms, 9 s, then an election).
+ */
+export const KAFKA_RETRY = { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000, factor: 0.2, multiplier: 2 } as const;
 
 function pinoLogCreator(logger: Logger): logCreator {
   return () => ({ level, log }) => {
@@ -33,7 +40,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     brokers: options.brokers,
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
-    retry: { retries: options.retries ?? 8, initialRetryTime: 100, maxRetryTime: 5_000 },
+    retry: { ...KAFKA_RETRY, retries: options.retries ?? KAFKA_RETRY.retries },
     logLevel: options.logger ? KafkaLogLevel.INFO : KafkaLogLevel.NOTHING,
     ...(options.logger ? { logCreator: pinoLogCreator(options.logger) } : {}),
   });

@@ -31,8 +31,13 @@ export async function collectStatus(): Promise<{ running: boolean; upPid: number
       return { name, status: 'down', address, version: null, error: (err as Error).message };
     }
   };
+  // A cluster in containers: each broker on its own (reached through its own address only).
+  const clusterBrokers = state?.components.filter((c) => /^kafka-\d+$/.test(c.name)) ?? [];
+  const kafkaProbes = clusterBrokers.length > 0
+    ? clusterBrokers.map((b) => probe(b.name, b.address, async () => { await probeKafka([b.address], 3_000); return b.version; }))
+    : [probe('kafka', brokers.join(','), async () => { await probeKafka(brokers, 3_000); return known('kafka') ?? 'unknown'; })];
   const components = await Promise.all([
-    probe('kafka', brokers.join(','), async () => { await probeKafka(brokers, 3_000); return known('kafka') ?? 'unknown'; }),
+    ...kafkaProbes,
     probe('postgres', redact(databaseUrl), () => probePostgres(databaseUrl)),
     probe('schema-registry', registryUrl, () => probeRegistry(registryUrl)),
     ...(state?.services ?? []).map(async (s): Promise<ComponentStatus> => {

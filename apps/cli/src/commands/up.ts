@@ -76,6 +76,9 @@ export async function up(options: UpOptions): Promise<void> {
   starting = false;
   if (await stopIfAsked()) return;
   printSummary(running, settings, { seconds: (Date.now() - startedAt) / 1000, mode, infraOnly: options.infraOnly ?? false, demoProblem });
+  // Containers and external infrastructure leave nothing of ours in this process's event loop (local mode has its
+  // child processes): hold the foreground until a signal, as the summary promises.
+  setInterval(() => undefined, 2 ** 30);
 }
 
 function startInfraFor(settings: CliSettings, mode: InfraMode): Promise<RunningInfra> {
@@ -163,11 +166,12 @@ function printSummary(running: Running, settings: CliSettings, o: { seconds: num
     console.log(`\ninplay is up in ${seconds} s (${o.mode} infrastructure${o.infraOnly ? ', infrastructure only' : ''}).`);
   }
   for (const c of running.infra?.components ?? []) console.log(`  ${c.name.padEnd(16)} ${c.address.padEnd(34)} ${c.version}`);
-  for (const s of running.services) console.log(`  ${s.info.name.padEnd(16)} ${s.info.address}`);
+  for (const s of running.services) console.log(`  ${s.info.name.padEnd(16)} ${s.info.address}${s.info.metricsUrl ? `  (internal: metrics ${s.info.metricsUrl}, /admin/*)` : ''}`);
   const entry = running.services.find((s) => s.info.name.startsWith('gateway'));
   if (entry) {
     console.log(`\nOpen the web client: ${entry.info.address}/  (log in as ${DEMO_USERS[0]}; data: StatsBomb Open Data)`);
-    console.log(`Who trades before the feed: npx inplay anomalies, or GET ${entry.info.address}/admin/anomalies with GATEWAY_ADMIN_TOKEN as bearer token (yours if set, else the one generated in ${join(settings.stateDir, 'secrets.json')})`);
+    const internal = entry.info.metricsUrl ? entry.info.metricsUrl.replace(/\/metrics$/, '') : entry.info.address;
+    console.log(`Who trades before the feed: npx inplay anomalies, or GET ${internal}/admin/anomalies (the gateway's internal port) with GATEWAY_ADMIN_TOKEN as bearer token (yours if set, else the one generated in ${join(settings.stateDir, 'secrets.json')})`);
   }
   console.log('\nPress Ctrl-C to stop everything (or run `npx inplay down` from another terminal).');
 }

@@ -1,0 +1,90 @@
+// The container cluster for real (Docker, the images of deploy/docker): three
+// brokers in KRaft, topics with 3 replicas and 2 in sync; killing the broker
+// that leads the partition in the middle of an acks=all stream loses nothing
+// and duplicates nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { localDirs } from '@inplay/config';
+import { createKafka, createProducer } from '@inplay/kafka';
+import { waitUntil } from './process';
+import { freePort, freePortRange } from './ports';
+import { startContainers, CONTAINER_BROKERS, type RunningContainers } from './containers';
+
+const RECORDS = 3_000;
+const BATCH = 50;
+/** The leader is killed once this many records are acknowledged. */
+const KILL_AFTER = 1_000;
+const CLUSTER_TIMEOUT_MS = 300_000;
+
+let cluster: RunningContainers | undefined;
+let stateDir: string;
+
+beforeAll(async () => {
+  process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
+  process.env['TESTCONTAINERS_HOST_OVERRIDE'] ??= 'localhost';
+  const { cacheDir, stateDir: root } = localDirs();
+  mkdirSync(join(root, 'test'), { recursive: true });
+  stateDir = mkdtempSync(join(root, 'test', 'containers-'));
+  cluster = await startContainers({
+    mode: 'containers', cacheDir, stateDir, quiet: true, kafkaHeapMb: 256,
+    ports: { kafka: await freePortRange(CONTAINER_BROKERS), postgres: await freePort(), registry: await freePort() },
+  });
+}, CLUSTER_TIMEOUT_MS);
+
+afterAll(async () => {
+  await cluster?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('the container cluster', () => {
+  it('runs three brokers, each reachable on its own address', async () => {
+    const c = cluster!;
+    expect(c.brokers).toHaveLength(CONTAINER_BROKERS);
+    for (const b of c.brokers) {
+      const admin = createKafka({ brokers: [b.address], clientId: 'containers-spec' }).admin();
+      await admin.connect();
+      expect((await admin.describeCluster()).brokers.map((x) => x.nodeId).sort()).toEqual([1, 2, 3]);
+      await admin.disconnect();
+    }
+  });
+
+  it('loses and duplicates nothing when the partition leader is killed in the middle of an acks=all stream', async () => {
+    const c = cluster!;
+    const kafka = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec' });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topic = 'broker-loss';
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
+    const leader = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!.leader;
+    const victim = c.brokers.find((b) => b.id === leader)!;
+
+    const producer = createProducer(kafka);
+    await producer.connect();
+    let killed = false;
+    for (let sent = 0; sent < RECORDS; sent += BATCH) {
+      await producer.send({ topic, acks: -1, messages: Array.from({ length: BATCH }, (_, i) => ({ key: 'k', value: String(sent + i) })) });
+      if (!killed && sent + BATCH >= KILL_AFTER) {
+        await victim.container.stop({ timeout: 0 }); // SIGKILL, no controlled shutdown
+        killed = true;
+      }
+    }
+    await producer.disconnect();
+
+    const after = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!;
+    expect(after.leader).not.toBe(leader);
+    expect(after.isr).not.toContain(leader);
+    expect(after.isr.length).toBeGreaterThanOrEqual(2);
+
+    const seen: number[] = [];
+    const consumer = kafka.consumer({ groupId: `broker-loss-${Date.now()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { seen.push(Number(message.value!.toString())); } });
+    await waitUntil(`${RECORDS} records read back`, async () => seen.length >= RECORDS, 60_000);
+    await consumer.disconnect();
+    await admin.disconnect();
+    expect(seen).toHaveLength(RECORDS);
+    expect(seen).toEqual(Array.from({ length: RECORDS }, (_, i) => i));
+  }, 180_000);
+});

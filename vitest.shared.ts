@@ -7,6 +7,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
+/** Where the JSON reports go: test-results/, or INPLAY_TEST_RESULTS_DIR (npm test's second pass against the container cluster). */
+const RESULTS = process.env['INPLAY_TEST_RESULTS_DIR'] ?? join(ROOT, 'test-results');
 
 export function projectConfig(configUrl: string, options: { integration?: boolean; environment?: 'node' | 'jsdom' } = {}) {
   const dir = dirname(fileURLToPath(configUrl));
@@ -15,7 +17,7 @@ export function projectConfig(configUrl: string, options: { integration?: boolea
     test: {
       include: ['src/**/*.spec.ts'],
       environment: options.environment ?? 'node',
-      reporters: ['default', ['json', { outputFile: join(ROOT, 'test-results', `${name}.json`) }]],
+      reporters: ['default', ['json', { outputFile: join(RESULTS, `${name}.json`) }]],
       ...(options.integration
         ? { globalSetup: [join(ROOT, 'libs/testing/src/global-setup.ts')], testTimeout: 60_000, hookTimeout: 180_000 }
         : { testTimeout: 20_000 }),

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: lint and typecheck every project, start one real Kafka, Postgres
 // and schema registry for the whole run (or reuse `inplay up --infra-only`),
-// run every project's tests through Nx, stop what it started, print one total.
+// run every project's tests through Nx, stop what it started; then run the
+// Kafka and settlement suites again against the container cluster (3 brokers,
+// RF 3, min.insync 2; skip with INPLAY_TEST_CONTAINERS=0); print one total.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -11,6 +13,16 @@ import { register } from 'tsx/esm/api';
 register();
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'test-results');
+/**
+ * The suites the second pass runs against the container cluster: the Kafka adapter's, settlement's
+ * and the order path's (gateway → orders → settlement → ledger, including kill -9 mid-batch); the
+ * rest stays on local processes to keep CI short.
+ */
+const CONTAINER_SUITES = [
+  { project: '@inplay/kafka' },
+  { project: '@inplay/settlement' },
+  { project: '@inplay/e2e', files: 'src/order-path' },
+];
 const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
 const started = Date.now();
 
@@ -19,7 +31,7 @@ function nx(args) {
   return res.status ?? 1;
 }
 
-function totals() {
+function totals(root = RESULTS) {
   let passed = 0; let failed = 0;
   const walk = (dir) => {
     if (!existsSync(dir)) return;
@@ -37,7 +49,7 @@ function totals() {
       }
     }
   };
-  walk(RESULTS);
+  walk(root);
   return { passed, failed };
 }
 
@@ -56,8 +68,43 @@ if (status === 0) {
   } finally {
     await infra.release();
   }
+  const containersPass = process.env['INPLAY_TEST_CONTAINERS'] !== '0' && process.env['INPLAY_INFRA'] !== 'containers' && !process.env[TEST_INFRA_ENV];
+  if (containersPass) status = Math.max(status, await containerPass(acquireInfra, TEST_INFRA_ENV));
+}
+
+/** The second pass: a 3-broker cluster, Postgres and the registry in containers (images built when missing). */
+async function containerPass(acquireInfra, infraEnv) {
+  console.error(`\nSecond pass: ${CONTAINER_SUITES.map((x) => x.files ? `${x.project} ${x.files}` : x.project).join(', ')} against the container cluster (INPLAY_TEST_CONTAINERS=0 skips it)...`);
+  const passStarted = Date.now();
+  const previous = process.env['INPLAY_INFRA'];
+  process.env['INPLAY_INFRA'] = 'containers';
+  let infra;
+  try {
+    infra = await acquireInfra();
+  } catch (err) {
+    console.error(`✗ the container cluster did not start: ${err.message}`);
+    return 1;
+  } finally {
+    if (previous === undefined) delete process.env['INPLAY_INFRA']; else process.env['INPLAY_INFRA'] = previous;
+  }
+  console.error(`Test infrastructure: ${infra.source}, up in ${((Date.now() - passStarted) / 1000).toFixed(0)} s`);
+  const passEnv = { ...env, [infraEnv]: JSON.stringify(infra.endpoints), INPLAY_TEST_RESULTS_DIR: join(RESULTS, 'containers') };
+  try {
+    let worst = 0;
+    for (const suite of CONTAINER_SUITES) {
+      // No cache: the same inputs ran in the first pass, against other infrastructure.
+      const args = ['nx', 'run', `${suite.project}:test`, '--skip-nx-cache', '--outputStyle=stream', ...(suite.files ? ['--', suite.files] : [])];
+      const res = spawnSync('npx', args, { cwd: ROOT, env: passEnv, stdio: 'inherit' });
+      worst = Math.max(worst, res.status ?? 1);
+    }
+    return worst;
+  } finally {
+    await infra.release();
+    console.error(`Second pass done in ${((Date.now() - passStarted) / 1000).toFixed(0)} s`);
+  }
 }
 const { passed, failed } = totals();
 console.log(`\nnpm test finished in ${((Date.now() - started) / 1000).toFixed(0)} s, exit ${status}`);
-console.log(`${passed} passed, ${failed} failed`);
+const second = totals(join(RESULTS, 'containers'));
+console.log(`${passed} passed, ${failed} failed${second.passed + second.failed > 0 ? ` (${second.passed} passed, ${second.failed} failed of them in the container pass)` : ''}`);
 process.exit(status === 0 && failed === 0 ? 0 : 1);

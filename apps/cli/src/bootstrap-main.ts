@@ -3,9 +3,12 @@
 // KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL, then exit 0. Kafka or
 // Postgres still starting is normal in a cluster: it retries for
 // BOOTSTRAP_WAIT_MS before it gives up (exit 1, the job's backoff takes over).
+// BOOTSTRAP_DEMO_USERS (comma-separated ids, for demos such as the compose
+// file's services profile) also creates those users with starting cash.
 import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z } from '@inplay/config';
 import { bootstrapInfra } from '@inplay/infra/bootstrap';
 import { createLogger } from '@inplay/telemetry';
+import { createUser } from '@inplay/settlement';
 
 /** How long the bootstrap keeps trying while the infrastructure comes up. */
 export const DEFAULT_BOOTSTRAP_WAIT_MS = 180_000;
@@ -17,6 +20,8 @@ const settings = loadConfig({
   KAFKA_REPLICATION_FACTOR: positiveInt.optional(),
   KAFKA_MIN_INSYNC_REPLICAS: positiveInt.optional(),
   BOOTSTRAP_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_BOOTSTRAP_WAIT_MS),
+  BOOTSTRAP_DEMO_USERS: z.string().regex(/^([A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64})*)?$/, 'expected user ids separated by commas, e.g. fan-1,fan-2').default(''),
+  BOOTSTRAP_DEMO_CASH_CENTS: z.coerce.number().int().min(0).max(100_000_000).default(100_000),
 }, process.env, {
   ...infraHints,
   KAFKA_REPLICATION_FACTOR: 'replicas per topic partition; default: from the cluster (3 from three brokers up)',
@@ -32,7 +37,12 @@ for (let attempt = 1; ; attempt++) {
       { kafkaBrokers: settings.KAFKA_BROKERS, databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL },
       { topicPrefix: settings.TOPIC_PREFIX, ...(replication ? { replication } : {}) },
     );
-    logger.info({ topics: r.topicsCreated.length, migrations: r.migrationsApplied.length, schemas: r.schemasRegistered }, 'bootstrap done');
+    const demoUsers = settings.BOOTSTRAP_DEMO_USERS ? settings.BOOTSTRAP_DEMO_USERS.split(',') : [];
+    for (const userId of demoUsers) {
+      const created = await createUser(settings.DATABASE_URL, { userId, displayName: userId, cashCents: settings.BOOTSTRAP_DEMO_CASH_CENTS });
+      if (!created.ok) throw new Error(`demo user ${userId}: ${created.message}`);
+    }
+    logger.info({ topics: r.topicsCreated.length, demoUsers: demoUsers.length, migrations: r.migrationsApplied.length, schemas: r.schemasRegistered }, 'bootstrap done');
     process.exit(0);
   } catch (err) {
     if (Date.now() + RETRY_PAUSE_MS > deadline) {

@@ -1,15 +1,19 @@
 // The container cluster for real (Docker, the images of deploy/docker): three
-// brokers in KRaft, topics with 3 replicas and 2 in sync; killing the broker
-// that leads the partition in the middle of an acks=all stream loses nothing
-// and duplicates nothing.
+// brokers in KRaft, topics with 3 replicas and 2 in sync; the service image's
+// bootstrap and services run against it and answer /health; killing the
+// broker that leads the partition in the middle of an acks=all stream loses
+// nothing and duplicates nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { localDirs } from '@inplay/config';
 import { createKafka, createProducer } from '@inplay/kafka';
 import { waitUntil } from './process';
 import { freePort, freePortRange } from './ports';
+import { GenericContainer, Wait } from 'testcontainers';
 import { startContainers, CONTAINER_BROKERS, type RunningContainers } from './containers';
+import { imageRef } from './images';
 
 const RECORDS = 3_000;
 const BATCH = 50;
@@ -21,8 +25,6 @@ let cluster: RunningContainers | undefined;
 let stateDir: string;
 
 beforeAll(async () => {
-  process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
-  process.env['TESTCONTAINERS_HOST_OVERRIDE'] ??= 'localhost';
   const { cacheDir, stateDir: root } = localDirs();
   mkdirSync(join(root, 'test'), { recursive: true });
   stateDir = mkdtempSync(join(root, 'test', 'containers-'));
@@ -48,6 +50,47 @@ describe('the container cluster', () => {
       await admin.disconnect();
     }
   });
+
+  it('runs the bootstrap from the service image (topics take 3 replicas, 2 in sync), then a service from it answers /health', async () => {
+    const c = cluster!;
+    const inside = {
+      KAFKA_BROKERS: Array.from({ length: CONTAINER_BROKERS }, (_, i) => `kafka-${i + 1}:29092`).join(','),
+      DATABASE_URL: 'postgres://inplay:inplay@postgres:5432/inplay',
+      SCHEMA_REGISTRY_URL: 'http://schema-registry:8081',
+      TOPIC_PREFIX: 'image-spec.',
+    };
+    const bootstrap = await new GenericContainer(imageRef('service'))
+      .withNetwork(c.network).withCommand(['dist/bootstrap.mjs']).withEnvironment(inside)
+      .withWaitStrategy(Wait.forOneShotStartup()).withStartupTimeout(120_000)
+      .start();
+    const state = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .State}}', bootstrap.getId()], { encoding: 'utf8' })) as { ExitCode: number };
+    const logs = execFileSync('docker', ['logs', bootstrap.getId()], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(state.ExitCode, logs).toBe(0);
+    expect(logs).toContain('bootstrap done');
+    await bootstrap.stop();
+
+    const admin = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec' }).admin();
+    await admin.connect();
+    const orders = (await admin.fetchTopicMetadata({ topics: ['image-spec.orders'] })).topics[0]!;
+    expect(orders.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'image-spec.orders', configNames: ['min.insync.replicas'] }] });
+    expect(configs.resources[0]!.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe('2');
+    await admin.disconnect();
+
+    // Started from the image, its HEALTHCHECK is what the wait strategy waits for; then /health from the host.
+    const settlement = await new GenericContainer(imageRef('service'))
+      .withNetwork(c.network).withCommand(['dist/settlement.mjs'])
+      .withEnvironment({ ...inside, METRICS_PORT: '9400' })
+      .withExposedPorts(9400)
+      .withWaitStrategy(Wait.forHealthCheck()).withStartupTimeout(120_000)
+      .start();
+    try {
+      const res = await fetch(`http://127.0.0.1:${settlement.getMappedPort(9400)}/health`);
+      expect(res.status).toBe(200);
+    } finally {
+      await settlement.stop({ timeout: 10_000 });
+    }
+  }, 300_000);
 
   it('loses and duplicates nothing when the partition leader is killed in the middle of an acks=all stream', async () => {
     const c = cluster!;

@@ -11,15 +11,14 @@ import { join } from 'node:path';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { createDatabase } from '@inplay/db';
 import { probeKafka } from '@inplay/kafka';
-import type { ComponentInfo, InfraOptions, RunningInfra } from './stack';
+import { CONTAINER_BROKERS, type ComponentInfo, type InfraOptions, type RunningInfra } from './stack';
 import { buildImages, ensureDockerEngine, imageRef, missingImages } from './images';
 import { KAFKA_VERSION } from './kafka-local';
 import { assertPortFree } from './ports';
 import { progress as makeProgress } from './progress';
 import { GiveUp, waitUntil } from './process';
 
-/** Brokers of the container cluster: three, so a topic keeps 3 replicas and 2 in sync through the loss of one. */
-export const CONTAINER_BROKERS = 3;
+export { CONTAINER_BROKERS };
 export const STATE_DIR_LABEL = 'org.inplay.state-dir';
 const KAFKA_EXTERNAL_PORT = 9092;
 const KAFKA_INTERNAL_PORT = 29092;
@@ -29,6 +28,18 @@ const REGISTRY_PORT = 8081;
 /** How long the cluster may take until every broker is in the metadata. */
 export const CLUSTER_READY_TIMEOUT_MS = 120_000;
 const PG_PASSWORD = 'inplay';
+
+/**
+ * testcontainers on a machine like ours: Ryuk, its reaper, is an image no registry serves here (we
+ * remove our containers by label instead), and a `/.dockerenv` makes it look for containers on the
+ * bridge gateway rather than on the published loopback ports. Set only when the caller has not, and
+ * the host override only for a local engine.
+ */
+function useLocalEngineDefaults(): void {
+  process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
+  const dockerHost = process.env['DOCKER_HOST'];
+  if (!dockerHost || dockerHost.startsWith('unix://')) process.env['TESTCONTAINERS_HOST_OVERRIDE'] ??= 'localhost';
+}
 
 /** The host ports of the brokers: the Kafka port and the next ones. */
 export function brokerHostPorts(kafkaPort: number): number[] {
@@ -83,6 +94,7 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+  useLocalEngineDefaults();
   try {
     await ensureDockerEngine(logDir);
     const kafkaPort = o.ports?.kafka ?? 19092;

@@ -28,6 +28,8 @@ const CONTEXT_LABEL = 'org.inplay.context';
 export const DOCKERD_START_TIMEOUT_MS = 30_000;
 /** How long a `docker pull` of a public base may try before we make the base ourselves. */
 export const BASE_PULL_TIMEOUT_MS = 20_000;
+/** How long one apt-get step may take when a missing package is installed. */
+export const APT_TIMEOUT_MS = 600_000;
 /** The Debian mirror debootstrap uses (INPLAY_DEBIAN_MIRROR overrides). */
 export const DEFAULT_DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 
@@ -68,6 +70,24 @@ function tail(text: string, lines = 15): string {
 }
 
 /**
+ * Installs Debian packages a step needs when they are missing and this is root on a machine with
+ * apt-get (a fresh machine of the kind inplay runs on); otherwise the error says what to install.
+ */
+export async function ensureDebianPackages(needs: { command: string; pkg: string }[], why: string, logDir: string): Promise<void> {
+  const missing: string[] = [];
+  for (const n of needs) if ((await run('sh', ['-c', `command -v ${n.command}`])).code !== 0) missing.push(n.pkg);
+  if (missing.length === 0) return;
+  const hint = `${why} needs ${missing.join(', ')}: install ${missing.length > 1 ? 'them' : 'it'} (Debian: \`apt-get install ${missing.join(' ')}\`) and run this again`;
+  if (userInfo().uid !== 0 || (await run('sh', ['-c', 'command -v apt-get'])).code !== 0) throw new Error(hint);
+  mkdirSync(logDir, { recursive: true });
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const update = await run('apt-get', ['update', '-qq'], { env, timeoutMs: APT_TIMEOUT_MS });
+  const install = update.code === 0 ? await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, timeoutMs: APT_TIMEOUT_MS }) : update;
+  writeFileSync(join(logDir, 'apt-get.log'), update.out + update.err + install.out + install.err);
+  if (install.code !== 0) throw new Error(`${hint}\napt-get failed (exit ${install.code}): ${tail(install.err || install.out)}`);
+}
+
+/**
  * A Docker engine that answers. When none does and this is root with Debian's
  * dockerd installed, dockerd is started (its log in `logDir`) and awaited.
  * Returns the engine's version.
@@ -79,10 +99,8 @@ export async function ensureDockerEngine(logDir: string): Promise<string> {
   };
   const found = await version();
   if (found) return found;
+  await ensureDebianPackages([{ command: 'docker', pkg: 'docker.io' }, { command: 'dockerd', pkg: 'docker.io' }], 'the container infrastructure', logDir);
   const which = await run('sh', ['-c', 'command -v dockerd']);
-  if ((await run('sh', ['-c', 'command -v docker'])).code !== 0 || which.code !== 0) {
-    throw new Error('no Docker engine: install one (Debian: `apt-get install docker.io`) and run this again');
-  }
   if (userInfo().uid !== 0) throw new Error('the Docker engine is not running: start it (`sudo dockerd &` or `sudo systemctl start docker`)');
   mkdirSync(logDir, { recursive: true });
   const log = openSync(join(logDir, 'dockerd.log'), 'a');
@@ -127,7 +145,7 @@ async function makeDebianBase(cacheDir: string, progress?: Progress): Promise<vo
   const tarball = join(dir, 'bookworm-minbase.tar');
   mkdirSync(dir, { recursive: true });
   if (!existsSync(tarball)) {
-    if ((await run('sh', ['-c', 'command -v debootstrap'])).code !== 0) throw new Error(`making ${DEBIAN_BASE} needs debootstrap: \`apt-get install debootstrap\` (or let \`docker pull ${DEBIAN_BASE}\` work)`);
+    await ensureDebianPackages([{ command: 'debootstrap', pkg: 'debootstrap' }], `making ${DEBIAN_BASE} (no registry answered \`docker pull\`)`, join(cacheDir, 'images'));
     if (userInfo().uid !== 0) throw new Error(`making ${DEBIAN_BASE} with debootstrap needs root`);
     const root = join(dir, 'bookworm-rootfs');
     rmSync(root, { recursive: true, force: true });

@@ -15,6 +15,8 @@ import { progress as makeProgress } from './progress';
 import { assertPortFree } from './ports';
 
 export type InfraMode = 'local' | 'external' | 'containers';
+/** Brokers of the container cluster: three, so a topic keeps 3 replicas and 2 in sync through the loss of one. Its host ports are the Kafka port and the next two. */
+export const CONTAINER_BROKERS = 3;
 
 export interface Endpoints {
   kafkaBrokers: string[];

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { localDirs } from '@inplay/config';
-import { readStackState, isAlive, startInfra, freePort, type Endpoints } from '@inplay/infra';
+import { readStackState, isAlive, startInfra, freePort, freePortRange, CONTAINER_BROKERS, type Endpoints } from '@inplay/infra';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,18 +20,20 @@ export async function acquireInfra(): Promise<{ endpoints: Endpoints; release():
   const given = process.env[TEST_INFRA_ENV];
   if (given) return { endpoints: JSON.parse(given) as Endpoints, release: async () => undefined, source: 'npm test' };
   const { cacheDir, stateDir } = localDirs();
-  const running = readStackState(stateDir);
-  if (running && isAlive(running.upPid)) {
-    return { endpoints: running, release: async () => undefined, source: `inplay up (pid ${running.upPid})` };
-  }
   const mode = process.env['INPLAY_INFRA'] === 'containers' ? 'containers' : 'local';
+  const running = readStackState(stateDir);
+  // A running `inplay up` is reused when it is of the kind asked for (containers only when INPLAY_INFRA=containers).
+  if (running && isAlive(running.upPid) && (mode !== 'containers' || running.mode === 'containers')) {
+    return { endpoints: running, release: async () => undefined, source: `inplay up (pid ${running.upPid}, ${running.mode})` };
+  }
   mkdirSync(join(stateDir, 'test'), { recursive: true });
   const testState = mkdtempSync(join(stateDir, 'test', 'run-'));
   const infra = await startInfra({
     mode,
     cacheDir,
     stateDir: testState,
-    ports: { kafka: await freePort(), kafkaController: await freePort(), postgres: await freePort(), registry: await freePort() },
+    // The container cluster's brokers take the Kafka port and the next ones.
+    ports: { kafka: mode === 'containers' ? await freePortRange(CONTAINER_BROKERS) : await freePort(), kafkaController: await freePort(), postgres: await freePort(), registry: await freePort() },
     kafkaHeapMb: 384,
     quiet: process.env['INPLAY_TEST_VERBOSE'] !== '1',
   });

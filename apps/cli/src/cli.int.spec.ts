@@ -2,7 +2,7 @@
 // infrastructure that `inplay status --json` reports, `inplay down` stops it,
 // and bad configuration stops start-up within seconds, naming the setting.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -76,6 +76,61 @@ describe('inplay up / status / down', () => {
     expect(after.code).toBe(3);
     expect(JSON.parse(after.out).components.filter((c: { status: string }) => c.status !== "down")).toEqual([]);
   }, 200_000);
+});
+
+describe('inplay up --infra=containers', () => {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => cleanups.forEach((c) => c()));
+  const labelled = (env: Record<string, string>): string[] => {
+    const r = spawnSync('docker', ['ps', '-a', '--filter', `label=org.inplay.state-dir=${env['INPLAY_STATE_DIR']}`, '--format', '{{.Names}}'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.split('\n').filter(Boolean);
+  };
+
+  it('brings up 3 brokers, Postgres and the registry in containers; status lists each broker; down removes them, also after up was killed', async () => {
+    const env = { ...(await isolatedEnv()), INPLAY_KAFKA_PORT: String(await freePortRange(3)) };
+    const start = () => {
+      const up = spawn(process.execPath, [BIN, 'up', '--infra=containers', '--infra-only'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      cleanups.push(() => up.kill('SIGKILL'));
+      const o = { up, output: '' };
+      up.stdout.on('data', (c: Buffer) => { o.output += c.toString(); });
+      up.stderr.on('data', (c: Buffer) => { o.output += c.toString(); });
+      return o;
+    };
+    const first = start();
+    cleanups.push(() => { spawnSync('docker', ['rm', '-f', ...labelled(env)]); });
+    await eventually('inplay up to finish starting', () => first.output.includes('inplay is up'), 300_000, 500);
+    // It holds the foreground, as local mode does.
+    expect(first.up.exitCode).toBeNull();
+
+    const status = await inplay(['status', '--json'], env);
+    expect(status.code, status.err + status.out).toBe(0);
+    const report = JSON.parse(status.out) as { components: { name: string; status: string; address: string }[] };
+    const kafkaPort = Number(env['INPLAY_KAFKA_PORT']);
+    expect(report.components.filter((c) => c.name.startsWith('kafka')).map((c) => ({ name: c.name, status: c.status, address: c.address }))).toEqual(
+      [1, 2, 3].map((id) => ({ name: `kafka-${id}`, status: 'up', address: `127.0.0.1:${kafkaPort + id - 1}` })),
+    );
+    expect(report.components.find((c) => c.name === 'postgres')?.status).toBe('up');
+    expect(report.components.find((c) => c.name === 'schema-registry')?.status).toBe('up');
+    expect(labelled(env)).toHaveLength(5);
+
+    // A broker's container gone: status says so.
+    const broker = labelled(env).find((n) => n.startsWith('inplay-kafka-2-'))!;
+    spawnSync('docker', ['kill', broker]);
+    const degraded = await inplay(['status', '--json'], env);
+    expect(degraded.code).toBe(3);
+    expect((JSON.parse(degraded.out) as typeof report).components.find((c) => c.name === 'kafka-2')?.status).toBe('down');
+
+    // up killed outright leaves its containers; down removes them by their label.
+    first.up.kill('SIGKILL');
+    await eventually('up gone', () => first.up.exitCode !== null || first.up.signalCode !== null, 10_000);
+    expect(labelled(env).length).toBeGreaterThan(0);
+    const down = await inplay(['down'], env);
+    expect(down.out).toMatch(/stopped: .*containers/);
+    expect(labelled(env)).toEqual([]);
+    const after = await inplay(['status', '--json'], env);
+    expect(after.code).toBe(3);
+  }, 420_000);
 });
 
 describe('inplay up tells the truth', () => {

@@ -33,12 +33,11 @@ export async function down(): Promise<void> {
       stopped.push('postgres');
     }
   }
-  // Containers of an `up --infra=containers` that was killed before it could remove them.
-  if (state?.mode === 'containers') {
-    const { removeStackContainers } = await import('@inplay/infra/containers');
-    const removed = await removeStackContainers(settings.stateDir);
-    if (removed.length > 0) stopped.push(`containers ${removed.join(', ')}`);
-  }
+  // Containers of an `up --infra=containers` killed before it could remove them (even before it wrote its
+  // state): they carry this state dir's label. Without a Docker engine there are none.
+  const { removeStackContainers } = await import('@inplay/infra/containers');
+  const removed = await removeStackContainers(settings.stateDir);
+  if (removed.length > 0) stopped.push(`containers ${removed.join(', ')}`);
   clearStackState(settings.stateDir);
   console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing was running.');
 }

@@ -12,6 +12,7 @@ import { replayCommand, backfillCommand } from './commands/audit';
 import { fairnessCommand } from './commands/fairness';
 import { anomaliesCommand, ANOMALY_HELP, DEFAULT_ANOMALY_LIMIT } from './commands/anomalies';
 import { imagesBuildCommand } from './commands/images';
+import { chaosCommand } from './commands/chaos';
 import { benchPricingCommand, benchSettlementCommand, benchFanoutCommand, benchReplayCommand } from './commands/bench';
 
 const program = new Command('inplay')
@@ -122,6 +123,21 @@ program
   .option('--seed <n>', 'seed of the feed jitter and the honest users (default 1)')
   .option('--keep', 'keep each run\'s topics and database for inspection')
   .action(fairnessCommand);
+
+program
+  .command('chaos')
+  .description('faults under steady load (orders at a fixed rate, the demo match replaying, WebSocket clients), one scenario after another on a stack of its own; after each: every accepted order exactly one result and effect, no key twice, ledger balanced, nobody below zero, projection equal to the topics, ticks gap-free, no silent gap for clients; exit code 5 when a scenario fails')
+  .option('--scenario <list>', 'comma-separated scenarios (default all): kill-settlement, kill-pricing, kill-gateway, kill-feed-ingest, kill-leaderboard, kill-registry, kafka-restart, kafka-kill, postgres-restart, kafka-latency, postgres-latency, kafka-bandwidth, postgres-reset, kafka-partition, postgres-partition, settlement-scale, clock-skew')
+  .option('--json <file>', 'where the JSON report goes')
+  .option('--infra <mode>', 'local (processes here, toxiproxy in front of Kafka and Postgres)', 'local')
+  .option('--rate <orders/s>', 'orders per second, round-robin over the users (default 20)')
+  .option('--users <n>', 'users placing orders (default 20)')
+  .option('--ws-clients <n>', 'WebSocket clients subscribed to every player (default 5)')
+  .option('--fault-s <s>', 'how long each fault lasts (default 10)')
+  .option('--after-s <s>', 'load after recovery, before the checks (default 15)')
+  .option('--speed <factor>', 'replay speed of the demo match (default 10)')
+  .option('--keep', 'keep the run\'s data and logs even when every scenario passes')
+  .action(chaosCommand);
 
 program
   .command('anomalies')

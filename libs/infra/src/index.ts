@@ -11,3 +11,4 @@ export * from './ts-process';
 export * from './web-client';
 export * from './images';
 export * from './bundle';
+export * from './toxiproxy';

@@ -104,6 +104,8 @@ export interface KafkaStartOptions {
   dataDir: string;
   port: number;
   controllerPort: number;
+  /** The port clients are told to use, when not `port`: a proxy in front of the broker (toxiproxy in `inplay chaos`). */
+  advertisedPort?: number;
   heapMb?: number;
   pidFile?: string;
 }
@@ -114,7 +116,7 @@ function serverProperties(o: KafkaStartOptions): string {
     'node.id=1',
     `controller.quorum.bootstrap.servers=127.0.0.1:${o.controllerPort}`,
     `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.advertisedPort ?? o.port}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
@@ -186,7 +188,7 @@ export async function startLocalKafka(o: KafkaStartOptions): Promise<LocalKafka>
   const broker = new ManagedProcess('kafka', 'java', [...jvm, 'kafka.Kafka', propsFile], join(logDir, 'stdout.log'), {
     ...(o.pidFile ? { pidFile: o.pidFile } : {}),
   });
-  const brokers = [`127.0.0.1:${o.port}`];
+  const brokers = [`127.0.0.1:${o.advertisedPort ?? o.port}`];
   try {
     await waitUntil('Kafka broker', async () => {
       if (!broker.running) throw new GiveUp(`the broker exited. Its last words:\n${broker.lastLines()}`);

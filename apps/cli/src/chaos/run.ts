@@ -1,0 +1,244 @@
+// `inplay chaos`: one stack (chaos/stack.ts) under steady load — orders from
+// many users at a fixed rate, the demo match replaying, WebSocket clients
+// subscribed to every player — and, one after another, each scenario: load,
+// the fault, recovery, more load, then the load stops, accepted orders drain
+// and every check of checks.ts runs. A table on stdout, the report as JSON.
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { issueToken, signingKey } from '@inplay/auth';
+import { runReplayAudit } from '@inplay/audit';
+import { createPool } from '@inplay/db';
+import { parseFairnessSettings } from '@inplay/domain';
+import { ensureDebianPackages, waitUntil } from '@inplay/infra';
+import { createUser } from '@inplay/settlement';
+import { devSecrets } from '../secrets';
+import { ChaosStack, KAFKA_PROXY, POSTGRES_PROXY } from './stack';
+import { OrderLoad, TickWatchers } from './load';
+import { runChecks, type Check } from './checks';
+import { SCENARIOS, recoveryMs, windowStats, type ChaosTimings, type ScenarioName, type WindowStats } from './plan';
+
+/** Starting cash of each load user (cents). */
+export const CHAOS_USER_CASH_CENTS = 1_000_000;
+/** The clock skew of the clock-skew scenario. */
+export const CLOCK_SKEW_MS = 5_000;
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+/** How long the demo match may take to put its players on the gateway. */
+const PLAYERS_TIMEOUT_MS = 120_000;
+
+export interface ChaosOptions {
+  cacheDir: string;
+  stateDir: string;
+  scenarios: ScenarioName[];
+  timings: ChaosTimings;
+  ordersPerSec: number;
+  users: number;
+  wsClients: number;
+  demoSpeed: number;
+  kafkaHeapMb: number;
+  json?: string;
+  log: (line: string) => void;
+}
+
+export interface ScenarioReport {
+  name: ScenarioName;
+  description: string;
+  ok: boolean;
+  orders: { placed: number; accepted: number; notAccepted: number };
+  before: WindowStats;
+  during: WindowStats;
+  after: WindowStats;
+  recoverMs: number | null;
+  drainMs: number;
+  checks: Check[];
+  error?: string;
+}
+
+export interface ChaosReport {
+  startedAt: string;
+  ok: boolean;
+  ordersPerSec: number;
+  users: number;
+  wsClients: number;
+  timings: ChaosTimings;
+  scenarios: ScenarioReport[];
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Injects the scenario's fault, holds it, and recovers. */
+async function inject(stack: ChaosStack, name: ScenarioName, t: ChaosTimings): Promise<void> {
+  const toxi = stack.toxiproxy!;
+  const withToxic = async (proxy: string, toxic: Parameters<typeof toxi.addToxic>[1]): Promise<void> => {
+    await toxi.addToxic(proxy, toxic);
+    await sleep(t.faultMs);
+    await toxi.clearToxics(proxy);
+  };
+  const killAndStart = async (service: string): Promise<void> => {
+    await stack.kill(service);
+    await sleep(t.faultMs);
+    await stack.startService(service);
+  };
+  switch (name) {
+    case 'kill-settlement': return killAndStart('settlement');
+    case 'kill-pricing': return killAndStart('pricing');
+    case 'kill-gateway': return killAndStart('gateway');
+    case 'kill-feed-ingest': return killAndStart('feed-ingest');
+    case 'kill-leaderboard': return killAndStart('leaderboard');
+    case 'kill-registry':
+      stack.killRegistry();
+      await sleep(t.faultMs);
+      return stack.startRegistry();
+    case 'kafka-restart': return stack.restartKafka({ hard: false, downMs: t.faultMs });
+    case 'kafka-kill': return stack.restartKafka({ hard: true, downMs: t.faultMs });
+    case 'postgres-restart': return stack.restartPostgres({ downMs: t.faultMs });
+    case 'kafka-latency': return withToxic(KAFKA_PROXY, { type: 'latency', latencyMs: 200, jitterMs: 50 });
+    case 'postgres-latency': return withToxic(POSTGRES_PROXY, { type: 'latency', latencyMs: 200, jitterMs: 50 });
+    case 'kafka-bandwidth': return withToxic(KAFKA_PROXY, { type: 'bandwidth', rateKBps: 64 });
+    case 'postgres-reset': return withToxic(POSTGRES_PROXY, { type: 'reset_peer', afterMs: 500 });
+    case 'kafka-partition': return withToxic(KAFKA_PROXY, { type: 'timeout', afterMs: 0 });
+    case 'postgres-partition': return withToxic(POSTGRES_PROXY, { type: 'timeout', afterMs: 0 });
+    case 'settlement-scale': {
+      const extra = [await stack.addSettlement(2), await stack.addSettlement(3)];
+      await sleep(t.faultMs);
+      for (const name of extra) await stack.stopService(name);
+      return;
+    }
+    case 'clock-skew': {
+      await ensureDebianPackages([{ command: 'faketime', pkg: 'faketime' }], 'the clock-skew scenario (libfaketime)', stack.logDir);
+      if (!existsSync(LIBFAKETIME)) throw new Error(`libfaketime is not at ${LIBFAKETIME}`);
+      stack.extraEnv['settlement'] = { LD_PRELOAD: LIBFAKETIME, FAKETIME: `+${CLOCK_SKEW_MS / 1_000}s`, FAKETIME_DONT_RESET: '1' };
+      await stack.kill('settlement');
+      await stack.startService('settlement');
+      await sleep(t.faultMs);
+      delete stack.extraEnv['settlement'];
+      await stack.kill('settlement');
+      return stack.startService('settlement');
+    }
+  }
+}
+
+async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOptions, tokens: Map<string, string>, players: string[]): Promise<ScenarioReport> {
+  const t = o.timings;
+  o.log(`\n▶ ${name}: ${SCENARIOS[name]}`);
+  const load = new OrderLoad({ gatewayUrl: stack.gatewayUrl, tokens, players: () => players, ratePerSec: o.ordersPerSec });
+  const watchers = new TickWatchers(stack.gatewayUrl.replace(/^http/, 'ws') + '/ws', () => players, o.wsClients);
+  const started = Date.now();
+  load.start();
+  watchers.start();
+  let error: string | undefined;
+  await sleep(t.warmMs);
+  const faultAt = Date.now();
+  try {
+    await inject(stack, name, t);
+  } catch (err) {
+    error = `the fault could not be injected or recovered: ${(err as Error).message}`;
+    o.log(`  ✗ ${error}`);
+  }
+  const recoveredAt = Date.now();
+  o.log(`  fault ${((recoveredAt - faultAt) / 1000).toFixed(1)} s; load continues ${t.afterMs / 1000} s`);
+  await sleep(t.afterMs);
+  const loadEnd = Date.now();
+  await load.stop();
+  const drainStart = Date.now();
+  const direct = createPool(stack.directDatabaseUrl, { max: 2, applicationName: 'inplay-chaos' });
+  const acceptedIds = load.outcomes.filter((x) => x.accepted && x.orderId).map((x) => x.orderId!);
+  await waitUntil('every accepted order settled', async () => {
+    const { rows } = await direct.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE order_id = ANY($1::text[])', [acceptedIds]);
+    return Number(rows[0]!.n) >= acceptedIds.length;
+  }, t.drainTimeoutMs, 500).catch(() => undefined); // the check below says what is missing
+  const drainMs = Date.now() - drainStart;
+  watchers.stop();
+  const e = stack.endpoints;
+  const fairness = parseFairnessSettings(process.env['FAIRNESS_POLICY'], process.env['FAIRNESS_POLICY_BY_MATCH']);
+  let checks: Check[] = [];
+  try {
+    const audit = await runReplayAudit({
+      brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: stack.directDatabaseUrl,
+      ...(fairness.ok ? { fairness: fairness.settings } : {}), dropRebuiltDatabase: true, progressOut: null, verdictOut: null,
+    });
+    checks = await runChecks({
+      pool: direct, brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, outcomes: load.outcomes, watchers: watchers.result,
+      audit: { equal: audit.equal, discrepancies: audit.discrepancies.length, detail: audit.equal ? `equal (${audit.events.total} events)` : `${audit.discrepancies.length} discrepancies: ${audit.discrepancies.slice(0, 2).map((d) => JSON.stringify(d)).join('; ')}` },
+    });
+  } catch (err) {
+    error = `${error ? `${error}; ` : ''}checks failed to run: ${(err as Error).message}`;
+  } finally {
+    await direct.end();
+  }
+  const outcomes = load.outcomes;
+  const report: ScenarioReport = {
+    name, description: SCENARIOS[name],
+    ok: !error && checks.length > 0 && checks.every((c) => c.ok),
+    orders: { placed: outcomes.length, accepted: outcomes.filter((x) => x.accepted).length, notAccepted: outcomes.filter((x) => !x.accepted).length },
+    before: windowStats(outcomes, started, faultAt),
+    during: windowStats(outcomes, faultAt, recoveredAt),
+    after: windowStats(outcomes, recoveredAt, loadEnd),
+    recoverMs: recoveryMs(outcomes, recoveredAt),
+    drainMs,
+    checks,
+    ...(error ? { error } : {}),
+  };
+  for (const c of checks) o.log(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
+  return report;
+}
+
+function formatTable(scenarios: readonly ScenarioReport[]): string {
+  const head = ['scenario', 'verdict', 'placed', 'accepted', 'ord/s before', 'ord/s during', 'ord/s after', 'p99 during', 'p99 after', 'recover'];
+  const ms = (v: number | null): string => (v === null ? '—' : `${v} ms`);
+  const rows = scenarios.map((s) => [
+    s.name, s.ok ? 'ok' : `FAIL (${s.error ? 'error' : s.checks.filter((c) => !c.ok).map((c) => c.name).join('; ')})`,
+    String(s.orders.placed), String(s.orders.accepted), String(s.before.acceptedPerSec), String(s.during.acceptedPerSec), String(s.after.acceptedPerSec),
+    ms(s.during.p99Ms), ms(s.after.p99Ms), ms(s.recoverMs),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const stack = new ChaosStack({ cacheDir: o.cacheDir, stateDir: o.stateDir, demoSpeed: o.demoSpeed, kafkaHeapMb: o.kafkaHeapMb, log: o.log });
+  const report: ChaosReport = { startedAt: new Date().toISOString(), ok: false, ordersPerSec: o.ordersPerSec, users: o.users, wsClients: o.wsClients, timings: o.timings, scenarios: [] };
+  let stopping = false;
+  const onSignal = (): void => { if (!stopping) { stopping = true; o.log('\nstopping after the current scenario...'); } };
+  process.on('SIGINT', onSignal);
+  try {
+    await stack.start();
+    const secrets = devSecrets(o.stateDir);
+    const key = signingKey(secrets.JWT_SECRET);
+    const tokens = new Map<string, string>();
+    for (let i = 1; i <= o.users; i++) {
+      const userId = `chaos-${i}`;
+      const created = await createUser(stack.directDatabaseUrl, { userId, displayName: userId, cashCents: CHAOS_USER_CASH_CENTS });
+      if (!created.ok) throw new Error(`load user ${userId}: ${created.message}`);
+      tokens.set(userId, await issueToken(key, userId));
+    }
+    o.log('services...');
+    await stack.startServices();
+    o.log(`the demo match at ${o.demoSpeed}×: waiting for its players on the gateway...`);
+    let players: string[] = [];
+    await waitUntil('players with prices on the gateway', async () => {
+      const body = (await (await fetch(`${stack.gatewayUrl}/players`)).json()) as { players: { playerId: string; seq?: number }[] };
+      // Every player of the live match once the first has a price (the others have their opening price).
+      players = body.players.some((p) => p.seq !== undefined) ? body.players.map((p) => p.playerId) : [];
+      return players.length > 0;
+    }, PLAYERS_TIMEOUT_MS, 500);
+    o.log(`${players.length} players; ${o.users} users placing ${o.ordersPerSec} orders/s; ${o.wsClients} WebSocket clients`);
+    for (const name of o.scenarios) {
+      if (stopping) break;
+      report.scenarios.push(await runScenario(stack, name, o, tokens, players));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    o.log('\nstopping the stack...');
+    await stack.stop();
+  }
+  report.ok = report.scenarios.length === o.scenarios.length && report.scenarios.every((s) => s.ok);
+  o.log(`\n${formatTable(report.scenarios)}\n`);
+  if (o.json) {
+    mkdirSync(dirname(o.json), { recursive: true });
+    writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
+    o.log(`wrote ${o.json}`);
+  }
+  o.log(report.ok ? 'every scenario: nothing lost, nothing doubled, the ledger equal to the topics.' : `✗ ${report.scenarios.filter((s) => !s.ok).length} scenario(s) failed; logs in ${join(o.stateDir, 'logs')}`);
+  return report;
+}

@@ -67,6 +67,10 @@ export interface CheckInputs {
   brokers: string[];
   registryUrl: string;
   outcomes: readonly OrderOutcome[];
+  /** Orders the scenario wrote itself (not through the gateway), which must settle too. */
+  extraOrderIds?: readonly string[];
+  /** Records that went to dead.letter during the scenario. */
+  deadLetters: number;
   watchers: WatcherReport;
   /** The replay audit's verdict (run by the caller). */
   audit: { equal: boolean; discrepancies: number; detail: string };
@@ -76,7 +80,7 @@ export async function runChecks(i: CheckInputs): Promise<Check[]> {
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string): void => { checks.push({ name, ok, detail }); };
   const accepted = i.outcomes.filter((o) => o.accepted && o.orderId);
-  const acceptedIds = accepted.map((o) => o.orderId!);
+  const acceptedIds = [...accepted.map((o) => o.orderId!), ...(i.extraOrderIds ?? [])];
 
   const { rows: settledRows } = await i.pool.query<{ order_id: string; status: string }>('SELECT order_id, status FROM orders WHERE order_id = ANY($1::text[])', [acceptedIds]);
   const settled = new Map(settledRows.map((r) => [r.order_id, r.status]));
@@ -100,6 +104,7 @@ export async function runChecks(i: CheckInputs): Promise<Check[]> {
     const statuses = [...s].filter((x) => x !== 'VOIDED');
     return statuses.length > 1 || (final !== undefined && final !== 'VOIDED' && !s.has(final));
   });
+  add('nothing dead-lettered', i.deadLetters === 0, `${i.deadLetters} records went to dead.letter`);
   add('exactly one result per accepted order', noResult.length === 0 && conflicting.length === 0,
     `${acceptedIds.length - noResult.length}/${acceptedIds.length} on order.results; ${conflicting.length} with conflicting results${noResult.length ? `; none for ${noResult.slice(0, 3).join(', ')}` : ''}`);
 

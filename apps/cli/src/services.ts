@@ -10,7 +10,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RunningService {
   info: ServiceState;
+  /** Its current process: a new one after each restart. */
   process: ManagedProcess;
+  /** Starts it again with the same command, environment, ports and log file; the new process becomes `process`. */
+  respawn(): ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -88,12 +91,15 @@ export async function startServices(infra: RunningInfra, settings: CliSettings, 
   try {
     for (const spec of serviceSpecs(infra, settings, options)) {
       const logFile = join(settings.stateDir, 'logs', `${spec.name}.log`);
-      const child = new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...baseEnv, ...spec.env }, cwd: REPO_ROOT });
-      started.push({
+      const spawnService = (): ManagedProcess => new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...baseEnv, ...spec.env }, cwd: REPO_ROOT });
+      const child = spawnService();
+      const service: RunningService = {
         info: { name: spec.name, address: spec.address, logFile, ...(child.pid ? { pid: child.pid } : {}), ...(spec.healthUrl ? { healthUrl: spec.healthUrl } : {}), ...(spec.metricsUrl ? { metricsUrl: spec.metricsUrl } : {}) },
         process: child,
-        stop: () => child.stop(),
-      });
+        respawn: () => (service.process = spawnService()),
+        stop: () => service.process.stop(),
+      };
+      started.push(service);
       if (spec.healthUrl) {
         const url = spec.healthUrl;
         await waitUntil(spec.name, async () => {

@@ -186,9 +186,10 @@ export interface StackState extends Endpoints {
   webUrl?: string;
 }
 
-/** A service as `inplay up` last saw it; `exited` is set when it ended while the stack was up. */
+/** A service as `inplay up` last saw it; `exited` is set when it ended while the stack was up (and cleared when it was restarted). */
 export interface ServiceState {
   name: string;
+  /** Of its current process (a new one after each restart). */
   pid?: number;
   address: string;
   healthUrl?: string;
@@ -196,6 +197,10 @@ export interface ServiceState {
   metricsUrl?: string;
   logFile?: string;
   exited?: { how: string; at: string };
+  /** Restarts by `inplay up`'s supervisor: how many, when the last one was, and how the process before it ended. */
+  restarts?: { count: number; lastAt: string; lastExit: string };
+  /** It kept dying: `restarts` restarts within `withinMs`, so it was left down at `at`. */
+  crashLoop?: { restarts: number; withinMs: number; at: string };
 }
 
 export function stackStateFile(stateDir: string): string {

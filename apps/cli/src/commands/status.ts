@@ -1,6 +1,7 @@
 // `inplay status [--json]`: probes each component for real (not just the
-// state file) and reports up/down, address and version.
-import { readStackState, probeRegistry, LOCAL_PG_USER, LOCAL_PG_PASSWORD, LOCAL_PG_DATABASE } from '@inplay/infra';
+// state file) and reports up/down, address and version; for a service also
+// its restarts, and a crash loop that left it down.
+import { readStackState, probeRegistry, LOCAL_PG_USER, LOCAL_PG_PASSWORD, LOCAL_PG_DATABASE, type ServiceState } from '@inplay/infra';
 import { probeKafka } from '@inplay/kafka';
 import { probePostgres, redact } from '@inplay/db';
 import { loadSettings } from '../settings';
@@ -13,6 +14,32 @@ export interface ComponentStatus {
   address: string;
   version: string | null;
   error?: string;
+  /** A service restarted by `inplay up`: how many times, the last one, how the process before it ended. */
+  restarts?: ServiceState['restarts'];
+  /** A service left down after restarting it `restarts` times within `withinMs`. */
+  crashLoop?: ServiceState['crashLoop'];
+}
+
+/** A service from the stack state and what its /health answered just now. */
+export function serviceStatus(s: ServiceState, health: Awaited<ReturnType<typeof probeHealth>> | null): ComponentStatus {
+  const history = { ...(s.restarts ? { restarts: s.restarts } : {}), ...(s.crashLoop ? { crashLoop: s.crashLoop } : {}) };
+  if (!health) return { name: s.name, status: 'up', address: s.address, version: 'unknown', ...history };
+  if (health.state === 'ok') return { name: s.name, status: 'up', address: s.address, version: 'ok', ...history };
+  const log = s.logFile ? `; log: ${s.logFile}` : '';
+  if (health.state === 'failed') return { name: s.name, status: 'failed', address: s.address, version: null, error: `${health.reason}${log}`, ...history };
+  const exited = s.exited ? `exited (${s.exited.how}) at ${s.exited.at}` : health.reason;
+  const loop = s.crashLoop ? `${crashLoopWords(s.crashLoop)}, not restarted again; last ` : '';
+  return { name: s.name, status: 'down', address: s.address, version: null, error: `${loop}${exited}${log}`, ...history };
+}
+
+const crashLoopWords = (loop: NonNullable<ServiceState['crashLoop']>): string => `crash loop: ${loop.restarts} restarts in ${Math.round(loop.withinMs / 1000)} s`;
+
+/** One line of the text report: status, name, address, then version or what is wrong, and restarts. */
+export function statusLine(c: ComponentStatus): string {
+  const state = c.crashLoop && c.status === 'down' ? `down (${crashLoopWords(c.crashLoop)})` : c.status;
+  const restarts = c.restarts ? `restarts ${c.restarts.count} (last at ${c.restarts.lastAt}, after: ${c.restarts.lastExit})` : null;
+  const detail = [c.version ?? c.error, restarts].filter(Boolean).join('; ');
+  return `${state.padEnd(6)}  ${c.name.padEnd(16)} ${c.address.padEnd(40)} ${detail}`;
 }
 
 export async function collectStatus(): Promise<{ running: boolean; upPid: number | null; components: ComponentStatus[] }> {
@@ -40,14 +67,7 @@ export async function collectStatus(): Promise<{ running: boolean; upPid: number
     ...kafkaProbes,
     probe('postgres', redact(databaseUrl), () => probePostgres(databaseUrl)),
     probe('schema-registry', registryUrl, () => probeRegistry(registryUrl)),
-    ...(state?.services ?? []).map(async (s): Promise<ComponentStatus> => {
-      if (!s.healthUrl) return { name: s.name, status: 'up', address: s.address, version: 'unknown' };
-      const health = await probeHealth(s.healthUrl, 2_000);
-      if (health.state === 'ok') return { name: s.name, status: 'up', address: s.address, version: 'ok' };
-      const exited = s.exited ? `exited (${s.exited.how}) at ${s.exited.at}` : health.reason;
-      const log = s.logFile ? `; log: ${s.logFile}` : '';
-      return { name: s.name, status: health.state === 'failed' ? 'failed' : 'down', address: s.address, version: null, error: `${health.state === 'failed' ? health.reason : exited}${log}` };
-    }),
+    ...(state?.services ?? []).map(async (s) => serviceStatus(s, s.healthUrl ? await probeHealth(s.healthUrl, 2_000) : null)),
   ]);
   return { running: Boolean(state), upPid: state?.upPid ?? null, components };
 }
@@ -57,9 +77,7 @@ export async function status(options: { json?: boolean }): Promise<void> {
   if (options.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
-    for (const c of report.components) {
-      console.log(`${c.status.padEnd(6)}  ${c.name.padEnd(16)} ${c.address.padEnd(40)} ${c.version ?? c.error ?? ''}`);
-    }
+    for (const c of report.components) console.log(statusLine(c));
   }
   if (report.components.some((c) => c.status !== 'up')) process.exitCode = 3;
 }

@@ -1,6 +1,6 @@
 // `inplay up`: infrastructure, then every service, then a demo replay; stays in
 // the foreground and stops everything it started, in reverse order, on Ctrl-C.
-import { progress, startInfra, writeStackState, readStackState, clearStackState, isAlive, type InfraMode, type RunningInfra, type StackState } from '@inplay/infra';
+import { progress, startInfra, writeStackState, readStackState, clearStackState, isAlive, type InfraMode, type RunningInfra, type ServiceState, type StackState } from '@inplay/infra';
 import { loadSettings, externalEndpoints, type CliSettings } from '../settings';
 import { startServices, buildWebClient, createDemoUsers, DEMO_USERS, DEMO_CASH_CENTS, type RunningService, type ServiceOptions } from '../services';
 import { supervise, type Supervisor } from '../supervisor';
@@ -44,6 +44,8 @@ export async function up(options: UpOptions): Promise<void> {
   let stopping = false;
   let starting = true;
   const shutdown = async (signal: string): Promise<void> => {
+    // First of all, before any await: a stop on purpose never restarts anything (Ctrl-C reaches the services too).
+    running.supervisor?.stop();
     if (stopping) return;
     stopping = true;
     // Mid-start, the start-up path itself stops what it started once its current step ends.
@@ -71,6 +73,7 @@ export async function up(options: UpOptions): Promise<void> {
   if (!options.infraOnly) {
     const servicesStartedAt = Date.now();
     await startServicesStep(running, settings, services, state);
+    if (!stopping) running.supervisor = superviseServices(running, settings, state);
     if (services.demoSpeed > 0 && !stopping) demoProblem = await awaitDemo(running, servicesStartedAt);
   }
   starting = false;
@@ -111,7 +114,7 @@ function initialState(infra: RunningInfra, mode: InfraMode, startedAt: number): 
   };
 }
 
-/** The web build, the demo users and every service; then the supervisor, which says on this console when one exits or fails and records it for `inplay status`. */
+/** The web build, the demo users and every service. */
 async function startServicesStep(running: Running, settings: CliSettings, options: ServiceOptions, state: StackState): Promise<void> {
   const infra = running.infra!;
   try {
@@ -129,13 +132,24 @@ async function startServicesStep(running: Running, settings: CliSettings, option
   }
   state.services = running.services.map((s) => s.info);
   writeStackState(settings.stateDir, state);
-  running.supervisor = supervise(running.services.map((s) => ({ name: s.info.name, process: s.process, ...(s.info.healthUrl ? { healthUrl: s.info.healthUrl } : {}) })), {
+}
+
+/** The supervisor restarts a service that dies and says so on this console; exits, restarts and a crash loop are recorded for `inplay status`. */
+function superviseServices(running: Running, settings: CliSettings, state: StackState): Supervisor {
+  const record = (name: string, change: (s: ServiceState, now: string) => void): void => {
+    const service = state.services.find((s) => s.name === name);
+    if (service) change(service, new Date().toISOString());
+    writeStackState(settings.stateDir, state);
+  };
+  return supervise(running.services.map((s) => ({ name: s.info.name, process: s.process, respawn: () => s.respawn(), ...(s.info.healthUrl ? { healthUrl: s.info.healthUrl } : {}) })), {
     report: (text) => console.error(text),
-    exited: (name, how) => {
-      const service = state.services.find((s) => s.name === name);
-      if (service) service.exited = { how, at: new Date().toISOString() };
-      writeStackState(settings.stateDir, state);
-    },
+    exited: (name, how) => record(name, (s, at) => { s.exited = { how, at }; }),
+    restarted: (name, r) => record(name, (s, at) => {
+      delete s.exited;
+      if (r.pid) s.pid = r.pid; else delete s.pid;
+      s.restarts = { count: r.count, lastAt: at, lastExit: r.lastExit };
+    }),
+    gaveUp: (name, loop) => record(name, (s, at) => { s.crashLoop = { restarts: loop.restarts, withinMs: loop.withinMs, at }; }),
   });
 }
 

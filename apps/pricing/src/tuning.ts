@@ -1,5 +1,6 @@
 // Consumer batching of both stages, in one place: how long a fetch waits for
 // data and how much one fetch brings back. Latency vs throughput lives here.
+import { RegistryUnavailableError } from '@inplay/kafka';
 
 export interface ConsumerTuning {
   /** A fetch returns as soon as minBytes are there or after this many ms. */
@@ -47,15 +48,16 @@ export function isKafkaClientError(err: unknown): boolean {
 
 /**
  * Runs one consumed batch, kept in `inFlight` until it settles (stop() waits
- * for them); a failure that is not the Kafka client's own is fatal (kafkajs
- * retries its own errors and restarts the consumer).
+ * for them); a failure that is not the Kafka client's own, nor the schema
+ * registry being away, is fatal (kafkajs retries those batches and restarts
+ * the consumer).
  */
 export async function trackBatch(inFlight: Set<Promise<void>>, batch: Promise<void>, onFatal: (err: unknown) => void): Promise<void> {
   inFlight.add(batch);
   try {
     await batch;
   } catch (err) {
-    if (!isKafkaClientError(err)) onFatal(err);
+    if (!isKafkaClientError(err) && !(err instanceof RegistryUnavailableError)) onFatal(err);
     throw err;
   } finally {
     inFlight.delete(batch);

@@ -4,3 +4,4 @@ export * from './serde';
 export * from './records';
 export * from './service';
 export * from './batching-sender';
+export * from './decode-retry';

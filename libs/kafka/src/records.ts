@@ -1,11 +1,13 @@
 // Typed records on top of kafkajs and the serde: send values of a topic's
-// schema, consume decoded values, and send what cannot be decoded to the
+// schema, consume decoded values, and send what can never be decoded to the
 // dead-letter topic with the reason instead of looping on it (kafkajs #1592).
-import type { Consumer, EachBatchPayload, Producer, IHeaders, RecordMetadata, Transaction } from 'kafkajs';
+// A registry that is briefly away is retried, never dead-lettered (decode-retry.ts).
+import type { Consumer, EachBatchPayload, Message, Producer, IHeaders, RecordMetadata, Transaction } from 'kafkajs';
 import type { RecordTypes, TopicName } from '@inplay/contracts';
 import type { Serde } from './serde';
 import { topicName } from './topics';
 import type { BatchingSender } from './batching-sender';
+import { decodeWithRetry, RegistryUnavailableError, type DecodeRetryOptions } from './decode-retry';
 
 /** The record type carried by each topic. */
 export interface TopicRecords {
@@ -87,17 +89,24 @@ export interface IncomingRecord<T = unknown> {
 export const DEAD_LETTER_TOPIC: TopicName = 'dead.letter';
 
 /**
- * Decodes a batch; records that cannot be decoded go to the dead-letter topic
- * with the reason in headers and are skipped (their offset still counts as consumed).
+ * Decodes a batch. A record that can never decode goes to the dead-letter topic
+ * with the reason in headers and is skipped (its offset still counts as
+ * consumed). When the registry stays unreachable for the retry budget, throws
+ * RegistryUnavailableError and dead-letters nothing: the consumer must not move
+ * past the batch, and kafkajs runs it again (restarting the consumer after its
+ * own retries).
  */
 export async function decodeBatch<T>(
-  payload: Pick<EachBatchPayload, 'batch'>,
+  payload: Pick<EachBatchPayload, 'batch'> & Partial<Pick<EachBatchPayload, 'heartbeat'>>,
   serde: Serde,
   deadLetters: Producer,
   prefix = '',
+  options: Omit<DecodeRetryOptions, 'heartbeat'> = {},
 ): Promise<IncomingRecord<T>[]> {
   const { batch } = payload;
+  const retry: DecodeRetryOptions = { ...options, ...(payload.heartbeat ? { heartbeat: payload.heartbeat } : {}) };
   const out: IncomingRecord<T>[] = [];
+  const undecodable: Message[] = [];
   for (const message of batch.messages) {
     try {
       if (!message.value) throw new Error('record has no value');
@@ -106,27 +115,26 @@ export async function decodeBatch<T>(
         partition: batch.partition,
         offset: message.offset,
         key: message.key ? message.key.toString() : null,
-        value: (await serde.decode(message.value)) as T,
+        value: await decodeWithRetry<T>(serde, message.value, retry),
         timestamp: Number(message.timestamp),
         headers: message.headers ?? {},
       });
     } catch (err) {
-      await deadLetters.send({
-        topic: topicName(prefix, DEAD_LETTER_TOPIC),
-        acks: -1,
-        messages: [{
-          key: message.key,
-          value: message.value,
-          headers: {
-            'x-source-topic': batch.topic,
-            'x-source-partition': String(batch.partition),
-            'x-source-offset': message.offset,
-            'x-error': (err as Error).message.slice(0, 1_000),
-          },
-        }],
+      if (err instanceof RegistryUnavailableError) throw err;
+      undecodable.push({
+        key: message.key,
+        value: message.value,
+        headers: {
+          'x-source-topic': batch.topic,
+          'x-source-partition': String(batch.partition),
+          'x-source-offset': message.offset,
+          'x-error': (err as Error).message.slice(0, 1_000),
+        },
       });
     }
   }
+  // Only once the whole batch decoded: a batch failed by the registry and run again dead-letters nothing twice.
+  if (undecodable.length > 0) await deadLetters.send({ topic: topicName(prefix, DEAD_LETTER_TOPIC), acks: -1, messages: undecodable });
   return out;
 }
 

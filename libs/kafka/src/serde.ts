@@ -7,6 +7,17 @@ import { schemaOf } from '@inplay/contracts/schemas';
 import { topicName } from './topics';
 
 export const WIRE_MAGIC_BYTE = 0;
+/**
+ * One request to the registry at most this long: without it a registry that accepts the
+ * connection and never answers (a partition, a stuck process) would hold a decode forever
+ * instead of failing into decode-retry's bounded backoff.
+ */
+export const REGISTRY_REQUEST_TIMEOUT_MS = 3_000;
+
+type RegistryMiddleware = NonNullable<NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]>['middlewares']>[number];
+const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
+  prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })),
+});
 
 export interface Serde {
   /** Registers every topic's value schema (BACKWARD compatibility); returns subject → schema id. */
@@ -18,7 +29,7 @@ export interface Serde {
 }
 
 export function createSerde(registryUrl: string, prefix = ''): Serde {
-  const registry = new SchemaRegistry({ host: registryUrl }, { [SchemaType.AVRO]: {} });
+  const registry = new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] }, { [SchemaType.AVRO]: {} });
   const ids = new Map<TopicName, number>();
 
   const register = async (topic: TopicName, schemaName: SchemaName): Promise<number> => {

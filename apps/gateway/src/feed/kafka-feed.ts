@@ -4,9 +4,12 @@
 // the latest per key), price.ticks a bounded window back (fills the resume
 // ring buffers; the seq dedupes the overlap), order.results from the end.
 // `bootstrapped` resolves once the first three reach the end offsets taken at start.
+// A batch the registry could not decode fails whole (kafkajs reads it again,
+// restarting the consumer if it must); a restarted consumer resumes where this
+// one got to, not from those start positions again.
 import { randomUUID } from 'node:crypto';
 import type { LatestPrice, LeaderboardSnapshot, MatchEvent, OrderResult, PriceTick, TopicName } from '@inplay/contracts';
-import { topicName, waitForGroupCoordinator, type Kafka, type Serde } from '@inplay/kafka';
+import { decodeWithRetry, RegistryUnavailableError, topicName, waitForGroupCoordinator, type Kafka, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import type { GatewayMetrics } from '../metrics';
 
@@ -62,6 +65,28 @@ export async function startKafkaFeed(options: FeedOptions): Promise<KafkaFeed> {
   };
   // Emitted for every batch, including those holding only transaction markers, which never reach eachBatch.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => progress(payload.topic, payload.partition, payload.lastOffset));
+  // The group is throwaway and never commits, so a consumer kafkajs restarts (after a batch failed
+  // for good, e.g. the registry away for longer than the decode retries) would start from the
+  // beginning: on every join, seek to where we are instead. The first join seeks to the start positions.
+  const positions = new Map(seeks.map((s) => [`${s.topic}:${s.partition}`, s]));
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    for (const seek of positions.values()) consumer.seek(seek);
+  });
+
+  const decodeOrSkip = async (buffer: Buffer, topic: TopicName, partition: number, offset: string, heartbeat: () => Promise<void>): Promise<unknown> => {
+    try {
+      return await decodeWithRetry(serde, buffer, { heartbeat });
+    } catch (err) {
+      if (err instanceof RegistryUnavailableError) {
+        logger.warn({ err: err.message, topic, partition, offset }, 'schema registry unavailable; the batch will be read again');
+        throw err;
+      }
+      // A fan-out reader with a throwaway group: the owning consumer dead-letters; we count, log and skip.
+      metrics.undecodableRecords.inc({ topic });
+      logger.error({ err, topic, partition, offset }, 'skipping a record that cannot be decoded');
+      return undefined;
+    }
+  };
 
   await consumer.connect();
   await consumer.subscribe({ topics: READ.map((t) => names[t]), fromBeginning: true });
@@ -69,20 +94,19 @@ export async function startKafkaFeed(options: FeedOptions): Promise<KafkaFeed> {
     // The group is throwaway (fresh per start, positions set by seek): committing would only cost an
     // awaited OffsetCommit round trip after every partition batch (kafkajs autoCommit), on the hot path.
     autoCommit: false,
-    eachBatch: async ({ batch }) => {
+    eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
       const topic = batch.topic.slice(prefix.length) as TopicName;
-      for (const message of batch.messages) {
-        if (!message.value) continue;
-        let value: unknown;
-        try {
-          value = await serde.decode(message.value);
-        } catch (err) {
-          // A fan-out reader with a throwaway group: the owning consumer dead-letters; we count, log and skip.
-          metrics.undecodableRecords.inc({ topic });
-          logger.error({ err, topic, partition: batch.partition, offset: message.offset }, 'skipping a record that cannot be decoded');
-          continue;
+      let dispatched: string | null = null;
+      try {
+        for (const message of batch.messages) {
+          const value = message.value ? await decodeOrSkip(message.value, topic, batch.partition, message.offset, heartbeat) : undefined;
+          if (value !== undefined) dispatch(handlers, topic, value, Number(message.timestamp), live);
+          // Record by record: a batch failed further on is read again after the last one handled.
+          resolveOffset(message.offset);
+          dispatched = message.offset;
         }
-        dispatch(handlers, topic, value, Number(message.timestamp), live);
+      } finally {
+        if (dispatched !== null) positions.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(BigInt(dispatched) + 1n) });
       }
     },
   });

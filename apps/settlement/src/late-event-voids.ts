@@ -5,7 +5,8 @@
 // the player (order batches hold it shared while they price that player), the
 // users' account rows locked in user-id order, compensating ledger entries on
 // their hash chains, an order_voids row, the order row's latest result
-// (VOIDED, VOIDED_LATE_EVENT) and a result to publish per fill.
+// (VOIDED, VOIDED_LATE_EVENT) and a result to publish per fill. A Postgres
+// restart is ridden out (ride-out.ts): the tick's void is retried, never skipped.
 import type { OrderResult, PriceTick } from '@inplay/contracts';
 import { insertChainedEntries, readChainHeads, recordVoidedOrders, sha256Hex, type Pool, type PoolClient } from '@inplay/db';
 import {
@@ -13,6 +14,7 @@ import {
   type AccountState, type FairnessPolicyConfig, type FilledOrder, type LateEventTick, type SettlementDecider, type SettlementEvent, type SettlementState,
 } from '@inplay/domain';
 import type { Logger } from '@inplay/telemetry';
+import { rideOut, type RideOutLimits, type RideOutOptions } from './ride-out';
 import { inTransactionWithRetry, VOID_LOCK_CLASS } from './settle-orders';
 import { SettlementDivergence } from './strategies';
 
@@ -25,7 +27,11 @@ export interface LateEventVoidsOptions {
   resultsTopic: string;
   logger: Logger;
   onVoided?: (results: OrderResult[]) => void;
+  /** Called with what could not be ridden out (settlement: onFatal). */
   onError: (err: Error) => void;
+  /** Called before each retry of a void that met a dependency away (metrics). */
+  onRetry?: RideOutOptions['onRetry'];
+  rideOutLimits?: RideOutLimits;
 }
 
 export interface LateEventVoids {
@@ -39,6 +45,11 @@ export interface LateEventVoids {
 export function startLateEventVoids(options: LateEventVoidsOptions): LateEventVoids {
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
+  const stopping = new AbortController();
+  const ride: RideOutOptions = {
+    worker: 'late-event-voids', logger: options.logger, signal: stopping.signal,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}), ...(options.rideOutLimits ? { limits: options.rideOutLimits } : {}),
+  };
   return {
     offer(tick) {
       if (stopped || tick.cause !== 'EVENT' || tick.causeOccurredAt === null) return;
@@ -47,11 +58,16 @@ export function startLateEventVoids(options: LateEventVoidsOptions): LateEventVo
       // A tick older than the horizon cannot void anything still provisional (a replay at start-up).
       if (tick.tickedAt < options.now() - policy.voidHorizonMs) return;
       const late: LateEventTick = { playerId: tick.playerId, seq: tick.seq, eventId: tick.causeEventId, occurredAt: tick.causeOccurredAt };
-      chain = chain.then(() => voidFor(late, policy.voidHorizonMs, options)).catch((err: Error) => { stopped = true; options.onError(err); });
+      chain = chain.then(() => rideOut(() => voidFor(late, policy.voidHorizonMs, options), ride)).catch((err: Error) => {
+        if (stopped) return; // a void cut short by stop() comes back with the tick's replay at the next start (within the horizon)
+        stopped = true;
+        options.onError(err);
+      });
     },
     idle: () => chain,
     async stop() {
       stopped = true;
+      stopping.abort();
       await chain;
     },
   };

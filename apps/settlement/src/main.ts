@@ -18,6 +18,7 @@ const settlement = await startSettlement({
   onSettled: (batch, timing) => metrics.observe(batch, Date.now(), timing),
   onRetry: (err) => metrics.observeRetry(err),
   onRelayed: (rows) => metrics.observeRelayed(rows),
+  onDependencyRetry: (worker, dependency) => metrics.observeDependencyRetry(worker, dependency),
 });
 metrics.watchOutbox(() => settlement.outboxBacklog());
 const metricsServer = await startMetricsServer(metrics.registry, METRICS_PORT, settings.metricsHost);

@@ -16,6 +16,8 @@ export interface SettlementMetrics {
   registry: Registry;
   observe(batch: SettledBatch, nowMs: number, timing?: SettlementTiming): void;
   observeRetry(err: Error): void;
+  /** A background worker retrying after meeting a dependency away. */
+  observeDependencyRetry(worker: string, dependency: string): void;
   /** Rows the outbox relay published in one round trip. */
   observeRelayed(rows: number): void;
   /** Reads the outbox backlog on every scrape. */
@@ -37,6 +39,10 @@ export function createSettlementMetrics(strategy: string): SettlementMetrics {
     buckets: [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 5_000], registers: [registry],
   });
   const retries = new Counter({ name: 'inplay_settlement_batch_retries_total', help: 'batch transactions rolled back and run again, by cause (divergence = a guard failed)', labelNames: ['strategy', 'cause'], registers: [registry] });
+  const dependencyRetries = new Counter({
+    name: 'inplay_settlement_dependency_retries_total', help: 'retries of a background worker (outbox relay, pending executor, late-event voids) that met Postgres, Kafka or the registry away',
+    labelNames: ['worker', 'dependency'], registers: [registry],
+  });
   const published = new Counter({ name: 'inplay_settlement_outbox_published_rows_total', help: 'outbox rows (results and trades) published to Kafka', registers: [registry] });
   const latency = new Histogram({ name: 'inplay_settlement_order_latency_ms', help: 'order placed -> settled, ms', buckets: [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 5_000], registers: [registry] });
   let readBacklog: (() => Promise<OutboxBacklog>) | null = null;
@@ -63,6 +69,9 @@ export function createSettlementMetrics(strategy: string): SettlementMetrics {
     },
     observeRetry(err) {
       retries.inc({ strategy, cause: retryCause(err) });
+    },
+    observeDependencyRetry(worker, dependency) {
+      dependencyRetries.inc({ worker, dependency });
     },
     observeRelayed(rows) {
       published.inc(rows);

@@ -2,10 +2,12 @@
 // (order.results keyed by userId, trades keyed by playerId) and marks them
 // sent. At least once: a crash between send and mark re-sends, and readers
 // dedupe by orderId / tradeId. Rows are claimed with SKIP LOCKED so several
-// settlement processes can relay side by side.
+// settlement processes can relay side by side. A Postgres, Kafka or registry
+// restart is ridden out (ride-out.ts); only what retrying cannot fix is fatal.
 import { inTransaction, type Pool } from '@inplay/db';
 import type { Producer, Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
+import { rideOut, type RideOutLimits, type RideOutOptions } from './ride-out';
 
 /** Rows published per round trip. */
 export const OUTBOX_BATCH_ROWS = 1_000;
@@ -42,7 +44,11 @@ export interface OutboxRelayOptions {
   serde: Serde;
   prefix: string;
   logger: Logger;
+  /** Called with what could not be ridden out (settlement: onFatal). */
   onError: (err: Error) => void;
+  /** Called before each retry of a round trip that met a dependency away (metrics). */
+  onRetry?: RideOutOptions['onRetry'];
+  rideOutLimits?: RideOutLimits;
   /** Rows per round trip (default OUTBOX_BATCH_ROWS). */
   batchRows?: number;
   /** Called with the number of rows of each published round trip. */
@@ -58,9 +64,14 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   };
   let running = true;
   let wakeUp: () => void = () => undefined;
+  const stopping = new AbortController();
+  const ride: RideOutOptions = {
+    worker: 'outbox-relay', logger: options.logger, signal: stopping.signal,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}), ...(options.rideOutLimits ? { limits: options.rideOutLimits } : {}),
+  };
   const loop = (async () => {
     while (running) {
-      const sent = await relayOnce(pool, producer, serde, schemaTopicOf, options.batchRows ?? OUTBOX_BATCH_ROWS);
+      const sent = await rideOut(() => relayOnce(pool, producer, serde, schemaTopicOf, options.batchRows ?? OUTBOX_BATCH_ROWS), ride);
       if (sent > 0) {
         options.onRelayed?.(sent);
         continue;
@@ -77,6 +88,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     wake: () => wakeUp(),
     async stop() {
       running = false;
+      stopping.abort();
       wakeUp();
       await loop;
     },

@@ -1,10 +1,12 @@
 // Settles orders the fairness policy executes later (delayed execution, sealed
 // batches) once they are due. The orders sit in pending_orders, written with
 // the consumed offset, so a restart loses none of them; several settlement
-// instances share the work (FOR UPDATE SKIP LOCKED).
+// instances share the work (FOR UPDATE SKIP LOCKED). A Postgres, Kafka or
+// registry restart is ridden out (ride-out.ts); only what retrying cannot fix is fatal.
 import type { Pool } from '@inplay/db';
 import type { OrderToSettle } from '@inplay/domain';
 import type { Logger } from '@inplay/telemetry';
+import { rideOut, type RideOutLimits, type RideOutOptions } from './ride-out';
 import { inTransactionWithRetry, MAX_ORDERS_PER_TRANSACTION, settleOrders, type SettleContext, type SettledBatch } from './settle-orders';
 
 /** How often the executor looks for due orders. */
@@ -22,7 +24,11 @@ export interface PendingExecutorOptions {
   pollMs?: number;
   graceMs?: number;
   onSettled: (batch: SettledBatch) => void;
+  /** Called with what could not be ridden out (settlement: onFatal). */
   onError: (err: Error) => void;
+  /** Called before each retry of a run that met a dependency away (metrics). */
+  onRetry?: RideOutOptions['onRetry'];
+  rideOutLimits?: RideOutLimits;
 }
 
 export interface PendingExecutor {
@@ -36,6 +42,11 @@ export function startPendingExecutor(options: PendingExecutorOptions): PendingEx
   const graceMs = options.graceMs ?? DEFAULT_PENDING_GRACE_MS;
   let stopped = false;
   let running: Promise<number> = Promise.resolve(0);
+  const stopping = new AbortController();
+  const ride: RideOutOptions = {
+    worker: 'pending-executor', logger: options.logger, signal: stopping.signal,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}), ...(options.rideOutLimits ? { limits: options.rideOutLimits } : {}),
+  };
 
   const runOnce = async (): Promise<number> => {
     let total = 0;
@@ -56,8 +67,12 @@ export function startPendingExecutor(options: PendingExecutorOptions): PendingEx
 
   const loop = async () => {
     while (!stopped) {
-      running = runOnce();
-      await running.catch((err: Error) => { stopped = true; options.onError(err); });
+      running = rideOut(runOnce, ride);
+      await running.catch((err: Error) => {
+        if (stopped) return;
+        stopped = true;
+        options.onError(err);
+      });
       if (!stopped) await new Promise((r) => setTimeout(r, pollMs));
     }
   };
@@ -66,6 +81,7 @@ export function startPendingExecutor(options: PendingExecutorOptions): PendingEx
     runOnce: () => runOnce(),
     async stop() {
       stopped = true;
+      stopping.abort();
       await running.catch(() => undefined);
     },
   };

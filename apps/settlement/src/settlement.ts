@@ -8,6 +8,7 @@ import { startLateEventVoids } from './late-event-voids';
 import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
 import { startPendingExecutor } from './pending-executor';
 import { startOutboxRelay } from './outbox-relay';
+import type { RideOutOptions } from './ride-out';
 import { startPriceTable, type PriceTable } from './price-table';
 import type { SettledBatch } from './settle-orders';
 import { settlementStrategy, type StrategyName } from './strategies';
@@ -34,6 +35,8 @@ export interface SettlementOptions {
   onSettled?: (batch: SettledBatch, timing: SettlementTiming) => void;
   /** Called before a batch's transaction is run again (metrics). */
   onRetry?: (err: Error, attempt: number) => void;
+  /** Called before a background worker (relay, pending executor, voids) retries after meeting Postgres, Kafka or the registry away (metrics). */
+  onDependencyRetry?: RideOutOptions['onRetry'];
   /** Called with the rows of each round trip the outbox relay published (metrics). */
   onRelayed?: (rows: number) => void;
   /** Orders settled per transaction at most (default MAX_ORDERS_PER_TRANSACTION). */
@@ -71,8 +74,9 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
     prices.ready,
     new Promise((_, reject) => setTimeout(() => reject(new Error(`price table not loaded after ${PRICE_TABLE_READY_TIMEOUT_MS} ms`)), PRICE_TABLE_READY_TIMEOUT_MS).unref()),
   ]);
+  const onRetry = options.onDependencyRetry ? { onRetry: options.onDependencyRetry } : {};
   const relay = startOutboxRelay({
-    pool, producer, serde, prefix, logger, onError: onFatal,
+    pool, producer, serde, prefix, logger, onError: onFatal, ...onRetry,
     ...(options.outboxBatchRows !== undefined ? { batchRows: options.outboxBatchRows } : {}),
     ...(options.onRelayed ? { onRelayed: options.onRelayed } : {}),
   });
@@ -90,10 +94,10 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
     resultsTopic: topicName(prefix, 'order.results'),
     tradesTopic: topicName(prefix, 'trades'),
   };
-  const voids = startLateEventVoids({ pool, decider: settle.decider, policyOf, now, resultsTopic: settle.resultsTopic, logger, onVoided: () => relay.wake(), onError: onFatal });
+  const voids = startLateEventVoids({ pool, decider: settle.decider, policyOf, now, resultsTopic: settle.resultsTopic, logger, onVoided: () => relay.wake(), onError: onFatal, ...onRetry });
   prices.onTick((tick) => voids.offer(tick));
   const pending = startPendingExecutor({
-    pool, settle, logger, onError: onFatal,
+    pool, settle, logger, onError: onFatal, ...onRetry,
     ...(options.pendingPollMs !== undefined ? { pollMs: options.pendingPollMs } : {}),
     ...(options.pendingGraceMs !== undefined ? { graceMs: options.pendingGraceMs } : {}),
     onSettled: (batch) => { relay.wake(); options.onSettled?.(batch, { durationMs: 0, attempts: 1 }); },
@@ -105,8 +109,11 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     ...(options.maxOrdersPerTransaction !== undefined ? { maxOrdersPerTransaction: options.maxOrdersPerTransaction } : {}),
   });
+  // A batch that kept failing (Postgres or the registry away past kafkajs' retries) restarts the
+  // consumer, which resumes from the offsets stored in Postgres; only a crash kafkajs gives up on is fatal.
   consumer.on(consumer.events.CRASH, (event) => {
     if (!event.payload.restart) onFatal(event.payload.error);
+    else logger.warn({ err: event.payload.error.message }, 'orders consumer failed; kafkajs restarts it');
   });
   logger.info({ strategy: strategy.name, prefix, fairness }, 'settlement running');
   return {

@@ -124,3 +124,4 @@ export { insertChainedEntries, readChainHeads, sha256Hex } from './ledger';
 export { openingBalances, playersOfMatches } from './directory';
 export { inTransaction, type TransactionOptions } from './transaction';
 export { insertOrderRows, recordVoidedOrders, ORDER_ROWS_PER_STATEMENT } from './orders';
+export { isPostgresUnavailable } from './availability';

@@ -46,6 +46,16 @@ export function createKafka(options: KafkaOptions): Kafka {
   });
 }
 
+/**
+ * A kafkajs failure that says the cluster is briefly away (broker restarting, leader moving, request
+ * timed out, kafkajs' own retries used up on those): worth retrying later. Not one that retrying
+ * cannot fix (a record too large, an authorization failure: kafkajs marks those not retriable).
+ */
+export function isKafkaUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) return false;
+  return err.name === 'KafkaJSNumberOfRetriesExceeded' || (err as { retriable?: unknown }).retriable === true;
+}
+
 /** An idempotent producer: acks from all in-sync replicas, no duplicates on retry. */
 export function createProducer(kafka: Kafka, options: { transactionalId?: string } = {}): Producer {
   return kafka.producer({

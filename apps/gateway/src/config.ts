@@ -38,6 +38,13 @@ export const DEFAULT_LIMITS = {
   intakeMaxBatchOrders: 1_000,
   /** …gathered for at most this long more once the previous request is acknowledged (kafkajs has no linger of its own). */
   intakeLingerMs: 1,
+  /**
+   * An idempotency claim this old with no result is sent again by the claim sweeper (a gateway died between
+   * claiming and producing). Well past claim → produce → settle (p99 under a second at 2,000 orders/s), so only a
+   * stalled settlement costs a duplicate record, which it ignores.
+   */
+  unsentClaimGraceMs: 10_000,
+  unsentClaimSweepMs: 2_000,
 } as const;
 
 export type GatewayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

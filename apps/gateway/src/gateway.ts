@@ -75,9 +75,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const orders = createOrderStore(adapters.pool, now);
   const results = createResultWaiter((orderId) => orders.resultOf(orderId));
   const leaderboards = createLeaderboardBoards();
+  const moduleStops: (() => Promise<void>)[] = [];
   const release = async (feed?: KafkaFeed): Promise<void> => {
     fanout.stop();
     sockets.beginShutdown();
+    for (const stopModule of moduleStops.splice(0)) await stopModule().catch((err: unknown) => logger.warn({ err }, 'a route module did not stop cleanly'));
     // Releasing Kafka and Postgres takes a moment, in which the close frames drain.
     await feed?.stop().catch((err: unknown) => logger.warn({ err }, 'Kafka consumer did not stop cleanly'));
     await adapters.close();
@@ -109,6 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     records: recordSender(adapters.producer, adapters.serde, config.topicPrefix, { batching: batchingSender(adapters.producer, intakeBatching(config.limits)) }),
     signingKey: key, now, status,
     fairness: options.fairness ?? DEFAULT_FAIRNESS_SETTINGS, orders, results, leaderboards,
+    onStop: (stopModule) => { moduleStops.push(stopModule); },
   };
   for (const register of [registerHealthRoutes, registerPriceRoutes, ...(options.routeModules ?? [])]) register(app, deps);
   const internal = uWS.App();

@@ -15,6 +15,8 @@ export { parseClientMessage } from './protocol/client-messages';
 export { errorMessage, helloMessage, pongMessage, snapshotMessage, tickMessage } from './protocol/server-messages';
 // The HTTP modules, each built on the gateway's own adapters (GatewayDeps).
 export { orderRoutes, DEFAULT_ORDER_RATE_LIMIT, type OrderModuleOptions, type RateLimit } from './orders';
+// The intake's idempotency record and its sweeper, for tests that stage a gateway dying between claiming and producing.
+export { createOrderStore, parseOrderBody, sweepUnsentClaims, MAX_CLAIMS_PER_SWEEP, type OrderStore } from './orders';
 export { leaderboardRoutes } from './leaderboard';
 export { portfolioRoutes } from './portfolio';
 export { adminRoutes } from './admin';

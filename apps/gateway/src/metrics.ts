@@ -23,6 +23,8 @@ export function createGatewayMetrics(serverId: string) {
     clientErrors: new Counter({ name: 'gateway_client_errors_total', help: 'Error messages sent to clients', labelNames: ['name'], registers }),
     tickLagMs: new Histogram({ name: 'gateway_tick_lag_ms', help: 'Kafka record timestamp of a tick to its publish, ms', buckets: TICK_LAG_BUCKETS_MS, registers }),
     inputGaps: new Counter({ name: 'gateway_input_gaps_total', help: 'Ticks whose seq skipped ahead of what this gateway held', registers }),
+    claimsResent: new Counter({ name: 'gateway_order_claims_resent_total', help: 'Orders of idempotency claims left without a result past the grace, sent again by the claim sweeper', registers }),
+    claimSweepFailures: new Counter({ name: 'gateway_order_claim_sweep_failures_total', help: 'Claim sweeps that failed (Postgres or Kafka away) and run again at the next interval', registers }),
     undecodableRecords: new Counter({ name: 'gateway_undecodable_records_total', help: 'Records skipped because they could not be decoded', labelNames: ['topic'], registers }),
   };
 }

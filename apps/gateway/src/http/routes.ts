@@ -47,6 +47,8 @@ export interface GatewayDeps {
   leaderboards: LeaderboardBoards;
   now: () => number;
   status(): GatewayStatus;
+  /** A module with work in the background (the order intake's claim sweeper) says how to stop it: run before Kafka and Postgres are released. */
+  onStop(stop: () => Promise<void>): void;
 }
 
 export type RouteModule = (app: TemplatedApp, deps: GatewayDeps) => void;

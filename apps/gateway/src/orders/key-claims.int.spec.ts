@@ -21,12 +21,13 @@ afterAll(async () => {
 });
 
 const candidate = () => ({ orderId: randomUUID(), placedAt: Date.now() });
+const request = { playerId: 'p1', side: 'BUY' as const, quantity: 1, limitPriceCents: null, bodyHash: 'h' };
 
 describe('batched idempotency claims', () => {
   it('gives every claim of one key the same order, exactly one of them fresh, across more claims than one statement holds', async () => {
     const claim = keyClaimer(pool);
     const keys = Array.from({ length: 150 }, (_, i) => `k${i}`);
-    const claims = keys.flatMap((key) => Array.from({ length: 5 }, () => ({ userId: key.length % 2 ? 'ann' : 'bob', key, bodyHash: 'h', candidate: candidate() })));
+    const claims = keys.flatMap((key) => Array.from({ length: 5 }, () => ({ userId: key.length % 2 ? 'ann' : 'bob', key, request, candidate: candidate() })));
     expect(claims.length).toBeGreaterThan(MAX_CLAIMS_PER_STATEMENT);
     const outcomes = await Promise.all(claims.map((c) => claim(c)));
     for (const key of keys) {
@@ -43,9 +44,9 @@ describe('batched idempotency claims', () => {
   it('fails a claim of an unknown user alone, and the others of its statement go through', async () => {
     const claim = keyClaimer(pool);
     const results = await Promise.allSettled([
-      claim({ userId: 'ann', key: 'solo-1', bodyHash: 'h', candidate: candidate() }),
-      claim({ userId: 'nobody', key: 'solo-2', bodyHash: 'h', candidate: candidate() }),
-      claim({ userId: 'bob', key: 'solo-3', bodyHash: 'h', candidate: candidate() }),
+      claim({ userId: 'ann', key: 'solo-1', request, candidate: candidate() }),
+      claim({ userId: 'nobody', key: 'solo-2', request, candidate: candidate() }),
+      claim({ userId: 'bob', key: 'solo-3', request, candidate: candidate() }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: FOREIGN_KEY_VIOLATION });

@@ -4,8 +4,12 @@
 // statement is out go together in the next one (at most MAX_CLAIMS_PER_STATEMENT):
 // one INSERT … ON CONFLICT DO NOTHING RETURNING for all, one SELECT for the
 // keys that already had an order (retries, concurrent duplicates). Each
-// caller still learns exactly its own outcome.
+// caller still learns exactly its own outcome. The claim stores the order as
+// it is produced, so a claim whose order never reached Kafka can be sent again
+// (claim-sweeper.ts).
+import type { Order } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
+import type { OrderRequest } from './order-request';
 
 /** Claims per statement at most. */
 export const MAX_CLAIMS_PER_STATEMENT = 500;
@@ -21,8 +25,16 @@ export interface ClaimedKey {
 export interface KeyClaim {
   userId: string;
   key: string;
-  bodyHash: string;
+  request: OrderRequest;
   candidate: { orderId: string; placedAt: number };
+}
+
+/** The record produced to `orders` for a claimed key: by the request that claimed it, a retry, or the sweeper. */
+export function orderRecordOf(userId: string, key: string, request: OrderRequest, claimed: { orderId: string; placedAt: number }): Order {
+  return {
+    orderId: claimed.orderId, userId, idempotencyKey: key, bodyHash: request.bodyHash, playerId: request.playerId, side: request.side,
+    quantity: request.quantity, limitPriceCents: request.limitPriceCents, placedAt: claimed.placedAt,
+  };
 }
 
 interface Waiting extends KeyClaim {
@@ -66,11 +78,12 @@ export function keyClaimer(pool: Pool): (claim: KeyClaim) => Promise<ClaimedKey>
 async function claimAll(pool: Pool, claims: readonly KeyClaim[]): Promise<ClaimedKey[]> {
   const col = <T>(f: (c: KeyClaim) => T): T[] => claims.map(f);
   const inserted = await pool.query<{ order_id: string }>(
-    `INSERT INTO order_keys (user_id, idempotency_key, body_hash, order_id, placed_at)
-     SELECT u, k, h, o, to_timestamp(p / 1000.0) FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(u, k, h, o, p)
+    `INSERT INTO order_keys (user_id, idempotency_key, body_hash, order_id, placed_at, order_record)
+     SELECT u, k, h, o, to_timestamp(p / 1000.0), r FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[]) AS x(u, k, h, o, p, r)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
      RETURNING order_id`,
-    [col((c) => c.userId), col((c) => c.key), col((c) => c.bodyHash), col((c) => c.candidate.orderId), col((c) => c.candidate.placedAt)]);
+    [col((c) => c.userId), col((c) => c.key), col((c) => c.request.bodyHash), col((c) => c.candidate.orderId), col((c) => c.candidate.placedAt),
+      col((c) => JSON.stringify(orderRecordOf(c.userId, c.key, c.request, c.candidate)))]);
   const won = new Set(inserted.rows.map((r) => r.order_id));
   const lost = claims.filter((c) => !won.has(c.candidate.orderId));
   const existing = new Map<string, ClaimedKey>();
@@ -82,7 +95,7 @@ async function claimAll(pool: Pool, claims: readonly KeyClaim[]): Promise<Claime
     for (const r of rows) existing.set(`${r.user_id}\u0000${r.idempotency_key}`, { orderId: r.order_id, placedAt: Number(r.placed_ms), bodyHash: r.body_hash, fresh: false });
   }
   return claims.map((c) => {
-    if (won.has(c.candidate.orderId)) return { ...c.candidate, bodyHash: c.bodyHash, fresh: true };
+    if (won.has(c.candidate.orderId)) return { ...c.candidate, bodyHash: c.request.bodyHash, fresh: true };
     const found = existing.get(`${c.userId}\u0000${c.key}`);
     if (!found) throw new Error(`order key ${c.key} of ${c.userId} vanished`);
     return found;

@@ -4,6 +4,7 @@
 import type { OrderResult, Side } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
 import { keyClaimer, type ClaimedKey } from './key-claims';
+import type { OrderRequest } from './order-request';
 
 export type { ClaimedKey };
 
@@ -35,9 +36,9 @@ export function createOrderStore(pool: Pool, now: () => number = Date.now) {
       return knownPlayers.get(playerId)?.matchId ?? null;
     },
 
-    /** Inserts the key with `candidate` or returns the one already there (whichever concurrent request won); claims are batched. */
-    claimKey(userId: string, key: string, bodyHash: string, candidate: { orderId: string; placedAt: number }): Promise<ClaimedKey> {
-      return claim({ userId, key, bodyHash, candidate });
+    /** Inserts the key (with the order it is for) as `candidate`, or returns the one already there (whichever concurrent request won); claims are batched. */
+    claimKey(userId: string, key: string, request: OrderRequest, candidate: { orderId: string; placedAt: number }): Promise<ClaimedKey> {
+      return claim({ userId, key, request, candidate });
     },
 
     async resultOf(orderId: string): Promise<OrderResult | null> {

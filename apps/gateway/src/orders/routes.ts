@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import type uWS from 'uWebSockets.js';
 import { issueToken, verifyToken, type Identity } from '@inplay/auth';
-import type { Order, OrderResult } from '@inplay/contracts';
+import type { OrderResult } from '@inplay/contracts';
 import type { RecordSender } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import { readBody, replyTo, type Reply } from './http';
+import { orderRecordOf } from './key-claims';
 import { MAX_ORDER_BODY_BYTES, parseIdempotencyKey, parseOrderBody, preferWaitMs } from './order-request';
 import type { OrderStore } from './order-store';
 import type { RateDecision } from './rate-limit';
@@ -106,7 +107,7 @@ async function placeOrder(reply: Reply, headers: { authorization: string; key: s
   }
   let claimed;
   try {
-    claimed = await deps.store.claimKey(userId, key.key, request.bodyHash, { orderId: randomUUID(), placedAt: (deps.now ?? Date.now)() });
+    claimed = await deps.store.claimKey(userId, key.key, request, { orderId: randomUUID(), placedAt: (deps.now ?? Date.now)() });
   } catch (err) {
     if ((err as { code?: string }).code === '23503') return reply.error(403, 'ACCOUNT_UNKNOWN', `user ${userId} has no account`);
     throw err;
@@ -115,14 +116,11 @@ async function placeOrder(reply: Reply, headers: { authorization: string; key: s
     return reply.error(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different order');
   }
   const { orderId } = claimed;
-  // A retry re-sends the same order (same orderId) unless it is settled: settlement ignores a key it has executed,
-  // and this covers a gateway that crashed between recording the key and producing.
+  // A retry re-sends the same order (same orderId) unless it is settled: settlement ignores a key it has executed.
+  // A gateway that dies between the claim and this send, with a client that never retries, is covered by
+  // the claim sweeper (claim-sweeper.ts): any gateway sends the stored order again once the claim is older than its grace.
   let result: OrderResult | null = claimed.fresh ? null : await deps.store.resultOf(orderId);
-  if (!result) {
-    const order: Order = { orderId, userId, idempotencyKey: key.key, bodyHash: request.bodyHash, playerId: request.playerId, side: request.side,
-      quantity: request.quantity, limitPriceCents: request.limitPriceCents, placedAt: claimed.placedAt };
-    await deps.sender.send('orders', [{ key: userId, value: order }]);
-  }
+  if (!result) await deps.sender.send('orders', [{ key: userId, value: orderRecordOf(userId, key.key, request, claimed) }]);
   const waitMs = preferWaitMs(headers.prefer);
   if (!result && waitMs > 0) result = await deps.results.wait(orderId, waitMs);
   if (result) return reply.json(200, { orderId, status: result.status, result }, waitMs > 0 ? { 'preference-applied': `wait=${waitMs / 1_000}` } : {});

@@ -37,9 +37,12 @@ export interface SettlementStrategy {
   applyHoldings(client: PoolClient, guards: HoldingGuard[], loaded: LoadedHolding[]): Promise<void>;
 }
 
-async function loadAccounts(client: PoolClient, userIds: string[], lock: boolean): Promise<Map<string, LoadedAccount>> {
+/** How the account rows are read: plainly, or locked (in user-id order, like every other writer takes them). */
+type AccountLock = 'none' | 'FOR UPDATE' | 'FOR NO KEY UPDATE';
+
+async function loadAccounts(client: PoolClient, userIds: string[], lock: AccountLock): Promise<Map<string, LoadedAccount>> {
   const { rows } = await client.query<{ user_id: string; cash_cents: string; version: string }>(
-    `SELECT user_id, cash_cents, version FROM accounts WHERE user_id = ANY($1::text[]) ORDER BY user_id${lock ? ' FOR UPDATE' : ''}`, [userIds]);
+    `SELECT user_id, cash_cents, version FROM accounts WHERE user_id = ANY($1::text[]) ORDER BY user_id${lock === 'none' ? '' : ` ${lock}`}`, [userIds]);
   return new Map(rows.map((r) => [r.user_id, { cashCents: Number(r.cash_cents), version: Number(r.version) }]));
 }
 
@@ -64,10 +67,12 @@ async function lockAccountsInOrder(client: PoolClient, userIds: readonly string[
   await client.query('SELECT 1 FROM accounts WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR NO KEY UPDATE', [userIds]);
 }
 
-/** Cash: `SET cash = cash + delta WHERE cash >= required`, all users of the batch in one statement. */
+/**
+ * Cash: `SET cash = cash + delta WHERE cash >= required`, all users of the batch
+ * in one statement, on account rows this transaction locked when it read them.
+ */
 async function guardedCash(client: PoolClient, guards: CashGuard[]): Promise<void> {
   if (guards.length === 0) return;
-  await lockAccountsInOrder(client, guards.map((g) => g.userId));
   const { rowCount } = await client.query(
     `UPDATE accounts a SET cash_cents = a.cash_cents + d.delta, version = a.version + 1
        FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(user_id, delta, required)
@@ -92,10 +97,17 @@ async function guardedHoldings(client: PoolClient, guards: HoldingGuard[]): Prom
   expectRows('holdings guard', rowCount, guards.length);
 }
 
+/**
+ * The default. The accounts the decider decides on are read locked: a writer
+ * outside the batch's partition (a late-event void, the pending executor)
+ * either committed before the read or waits for this transaction. Read
+ * unlocked, a void committing in between was added under the guard while the
+ * results still stated the cash read before it (CASH_AFTER_MISMATCH in the audit).
+ */
 const atomicGuard: SettlementStrategy = {
   name: 'atomic-guard',
   correct: true,
-  loadAccounts: (c, ids) => loadAccounts(c, ids, false),
+  loadAccounts: (c, ids) => loadAccounts(c, ids, 'FOR NO KEY UPDATE'),
   loadHoldings: (c, ids) => loadHoldings(c, ids, false),
   applyCash: (c, guards) => guardedCash(c, guards),
   applyHoldings: (c, guards) => guardedHoldings(c, guards),
@@ -105,6 +117,7 @@ const atomicGuard: SettlementStrategy = {
 const optimistic: SettlementStrategy = {
   ...atomicGuard,
   name: 'optimistic',
+  loadAccounts: (c, ids) => loadAccounts(c, ids, 'none'),
   async applyCash(client, guards, loaded) {
     if (guards.length === 0) return;
     await lockAccountsInOrder(client, guards.map((g) => g.userId));
@@ -121,7 +134,7 @@ const optimistic: SettlementStrategy = {
 const selectForUpdate: SettlementStrategy = {
   name: 'select-for-update',
   correct: true,
-  loadAccounts: (c, ids) => loadAccounts(c, ids, true),
+  loadAccounts: (c, ids) => loadAccounts(c, ids, 'FOR UPDATE'),
   loadHoldings: (c, ids) => loadHoldings(c, ids, true),
   async applyCash(client, guards) {
     if (guards.length === 0) return;
@@ -137,7 +150,7 @@ const selectForUpdate: SettlementStrategy = {
 const naive: SettlementStrategy = {
   name: 'naive',
   correct: false,
-  loadAccounts: (c, ids) => loadAccounts(c, ids, false),
+  loadAccounts: (c, ids) => loadAccounts(c, ids, 'none'),
   loadHoldings: (c, ids) => loadHoldings(c, ids, false),
   async applyCash(client, guards, loaded) {
     if (guards.length === 0) return;

@@ -181,7 +181,7 @@ function listen(app: uWS.TemplatedApp, host: string, port: number, role: string)
 /** The fan-out's feed handlers as plain functions (its methods use `this`). */
 function bindHandlers(fanout: Fanout): Pick<FeedHandlers, 'onLatest' | 'onTick'> {
   return {
-    onLatest: (latest) => fanout.onLatest(latest),
+    onLatest: (latest, live) => fanout.onLatest(latest, live),
     onTick: (tick, appendedAtMs, live) => fanout.onTick(tick, appendedAtMs, live),
   };
 }

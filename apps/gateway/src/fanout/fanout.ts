@@ -41,7 +41,15 @@ export class Fanout {
     private readonly leaderboardTopEntries: number,
   ) {}
 
-  onLatest(latest: LatestPrice): void {
+  /**
+   * price.latest seeds the book at start-up only. Once live, ticks alone move it:
+   * the compacted copy of a tick can be read before the tick itself (another
+   * topic, another fetch), and a book already at its seq would take the tick as
+   * history and never publish it, so every client missed it, and the next tick's
+   * prevSeq named a seq nobody was sent.
+   */
+  onLatest(latest: LatestPrice, live: boolean): void {
+    if (live) return;
     this.book.applyLatest(latest);
   }
 

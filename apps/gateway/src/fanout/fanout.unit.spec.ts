@@ -35,7 +35,7 @@ describe('fan-out of ticks', () => {
   it('publishes every tick once to the player topic, each pointing at the one before', () => {
     const { app, fanout } = setup(0);
     app.subscribers.set(priceTopic('p1'), 3);
-    fanout.onLatest(latest('p1', 4));
+    fanout.onLatest(latest('p1', 4), false);
     for (const seq of [5, 6, 7]) fanout.onTick(tick('p1', seq), clockMs, true);
     expect(app.published.map((p) => [p.topic, p.message['seq'], p.message['prevSeq'], p.message['conflated']])).toEqual([
       ['price/p1', 5, 4, undefined], ['price/p1', 6, 5, undefined], ['price/p1', 7, 6, undefined],
@@ -64,10 +64,22 @@ describe('fan-out of ticks', () => {
     ]);
   });
 
+  it('publishes a live tick whose price.latest copy was read first, so nobody misses it', () => {
+    const { app, book, fanout } = setup(0);
+    app.subscribers.set(priceTopic('p1'), 1);
+    fanout.onLatest(latest('p1', 1), false);
+    // Live, as the feed read them: the compacted copy of tick 2 before tick 2 itself (another topic, another fetch).
+    fanout.onLatest(latest('p1', 2), true);
+    expect(book.state('p1')?.seq).toBe(1); // a client subscribing now gets snapshot 1, then 2 and 3
+    fanout.onTick(tick('p1', 2), clockMs, true);
+    fanout.onTick(tick('p1', 3), clockMs, true);
+    expect(app.published.map((p) => [p.message['seq'], p.message['prevSeq'], p.message['conflated']])).toEqual([[2, 1, undefined], [3, 2, undefined]]);
+  });
+
   it('keeps the replayed history from the start-up rewind off the topics', () => {
     const { app, fanout } = setup(0);
     app.subscribers.set(priceTopic('p1'), 1);
-    fanout.onLatest(latest('p1', 5));
+    fanout.onLatest(latest('p1', 5), false);
     for (const seq of [3, 4, 5]) fanout.onTick(tick('p1', seq), clockMs, false);
     expect(app.published).toEqual([]);
   });

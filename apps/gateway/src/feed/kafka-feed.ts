@@ -14,7 +14,8 @@ import type { Logger } from '@inplay/telemetry';
 import type { GatewayMetrics } from '../metrics';
 
 export interface FeedHandlers {
-  onLatest(latest: LatestPrice): void;
+  /** `live` is false while bootstrapping (the only time the gateway needs price.latest). */
+  onLatest(latest: LatestPrice, live: boolean): void;
   /** `appendedAtMs` is the record timestamp; `live` is false while bootstrapping. */
   onTick(tick: PriceTick, appendedAtMs: number, live: boolean): void;
   onOrderResult(result: OrderResult): void;
@@ -174,7 +175,7 @@ function startPositions(ends: Offsets, names: Record<TopicName, string>, rewindT
 
 function dispatch(handlers: FeedHandlers, topic: TopicName, value: unknown, appendedAtMs: number, live: boolean): void {
   if (topic === 'price.ticks') handlers.onTick(value as PriceTick, appendedAtMs, live);
-  else if (topic === 'price.latest') handlers.onLatest(value as LatestPrice);
+  else if (topic === 'price.latest') handlers.onLatest(value as LatestPrice, live);
   else if (topic === 'order.results') handlers.onOrderResult(value as OrderResult);
   else if (topic === 'leaderboard') handlers.onLeaderboard(value as LeaderboardSnapshot);
   else if (topic === 'match.events') handlers.onMatchEvent(value as MatchEvent, live);

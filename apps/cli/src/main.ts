@@ -127,9 +127,9 @@ program
 program
   .command('chaos')
   .description('faults under steady load (orders at a fixed rate, the demo match replaying, WebSocket clients), one scenario after another on a stack of its own; after each: every accepted order exactly one result and effect, no key twice, ledger balanced, nobody below zero, projection equal to the topics, ticks gap-free, no silent gap for clients; exit code 5 when a scenario fails')
-  .option('--scenario <list>', 'comma-separated scenarios (default all): kill-settlement, kill-pricing, kill-gateway, kill-feed-ingest, kill-leaderboard, kill-registry, kafka-restart, kafka-kill, postgres-restart, kafka-latency, postgres-latency, kafka-bandwidth, postgres-reset, kafka-partition, postgres-partition, settlement-scale, clock-skew')
+  .option('--scenario <list>', 'comma-separated scenarios (default all): kill-settlement, kill-pricing, kill-gateway, kill-feed-ingest, kill-leaderboard, kill-registry, kafka-restart, kafka-kill, postgres-restart, kafka-latency, postgres-latency, kafka-bandwidth, postgres-reset, kafka-partition, postgres-partition, settlement-scale, clock-skew, registry-new-schema, broker-kill (containers)')
   .option('--json <file>', 'where the JSON report goes')
-  .option('--infra <mode>', 'local (processes here, toxiproxy in front of Kafka and Postgres)', 'local')
+  .option('--infra <mode>', 'local: one broker and Postgres as processes here, toxiproxy in front of both; containers: the 3-broker cluster (adds broker-kill; toxiproxy in front of Postgres only)', 'local')
   .option('--rate <orders/s>', 'orders per second, round-robin over the users (default 20)')
   .option('--users <n>', 'users placing orders (default 20)')
   .option('--ws-clients <n>', 'WebSocket clients subscribed to every player (default 5)')

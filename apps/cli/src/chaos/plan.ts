@@ -21,6 +21,7 @@ export const SCENARIOS = {
   'postgres-partition': 'Postgres cut off: data stops both ways, connections hang (toxiproxy timeout)',
   'settlement-scale': 'settlement instances 1 → 3 → 1 under load (rebalances)',
   'clock-skew': 'settlement restarted with its clock 5 s ahead of pricing\'s (libfaketime)',
+  'broker-kill': 'one of the three brokers of the container cluster killed (docker kill), started again',
 } as const;
 export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
@@ -39,14 +40,32 @@ export interface ChaosTimings {
 
 export const DEFAULT_TIMINGS: ChaosTimings = { warmMs: 10_000, faultMs: 10_000, afterMs: 15_000, drainTimeoutMs: 90_000 };
 
-/** Scenario names from `--scenario a,b` (all when absent); unknown names refused with the list. */
-export function parseScenarios(option: string | undefined): ScenarioName[] {
-  if (option === undefined) return SCENARIO_NAMES;
+export type ChaosInfra = 'local' | 'containers';
+
+/**
+ * Where each scenario runs. Local: one broker and Postgres as processes here, toxiproxy in front of both.
+ * Containers: the 3-broker cluster (one broker can die without loss), toxiproxy in front of Postgres only
+ * (the brokers advertise their own ports), the registry in a container.
+ */
+const LOCAL_ONLY: readonly ScenarioName[] = ['kill-registry', 'registry-new-schema', 'kafka-restart', 'kafka-kill', 'postgres-restart', 'kafka-latency', 'kafka-bandwidth', 'kafka-partition'];
+const CONTAINERS_ONLY: readonly ScenarioName[] = ['broker-kill'];
+
+export function scenariosFor(infra: ChaosInfra): ScenarioName[] {
+  const excluded = infra === 'local' ? CONTAINERS_ONLY : LOCAL_ONLY;
+  return SCENARIO_NAMES.filter((n) => !excluded.includes(n));
+}
+
+/** Scenario names from `--scenario a,b` (all of the infra's when absent); unknown names and names of the other infra refused. */
+export function parseScenarios(option: string | undefined, infra: ChaosInfra = 'local'): ScenarioName[] {
+  const available = scenariosFor(infra);
+  if (option === undefined) return available;
   const names = option.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !(n in SCENARIOS));
   if (names.length === 0 || unknown.length > 0) {
     throw new Error(`--scenario takes a comma-separated list of ${SCENARIO_NAMES.join(', ')}; got ${JSON.stringify(option)}`);
   }
+  const elsewhere = names.filter((n) => !available.includes(n as ScenarioName));
+  if (elsewhere.length > 0) throw new Error(`--scenario ${elsewhere.join(', ')}: not with --infra=${infra}; it runs ${available.join(', ')}`);
   return names as ScenarioName[];
 }
 

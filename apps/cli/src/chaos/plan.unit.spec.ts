@@ -5,7 +5,10 @@ import { tickGaps } from './checks';
 
 describe('chaos plan', () => {
   it('takes every scenario by default, a chosen list, and refuses an unknown name with the list', () => {
-    expect(parseScenarios(undefined)).toEqual(SCENARIO_NAMES);
+    expect(parseScenarios(undefined)).toEqual(SCENARIO_NAMES.filter((n) => n !== 'broker-kill'));
+    expect(parseScenarios(undefined, 'containers')).toContain('broker-kill');
+    expect(parseScenarios(undefined, 'containers')).not.toContain('kafka-latency');
+    expect(() => parseScenarios('broker-kill')).toThrow(/--scenario broker-kill: not with --infra=local/);
     expect(parseScenarios('kill-settlement, postgres-restart')).toEqual(['kill-settlement', 'postgres-restart']);
     expect(() => parseScenarios('kill-settlement,unplug-the-moon')).toThrow(/--scenario takes a comma-separated list of kill-settlement, .*got "kill-settlement,unplug-the-moon"/);
     expect(() => parseScenarios(',')).toThrow(/--scenario/);

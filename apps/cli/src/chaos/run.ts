@@ -32,6 +32,7 @@ export const NEW_SCHEMA_ORDERS = 20;
 const PLAYERS_TIMEOUT_MS = 120_000;
 
 export interface ChaosOptions {
+  infra: 'local' | 'containers';
   cacheDir: string;
   stateDir: string;
   scenarios: ScenarioName[];
@@ -61,6 +62,7 @@ export interface ScenarioReport {
 
 export interface ChaosReport {
   startedAt: string;
+  infra: 'local' | 'containers';
   ok: boolean;
   ordersPerSec: number;
   users: number;
@@ -125,6 +127,7 @@ async function inject(stack: ChaosStack, name: ScenarioName, t: ChaosTimings, us
       stack.killRegistry();
       await sleep(t.faultMs);
       return stack.startRegistry();
+    case 'broker-kill': { await stack.killBroker({ downMs: t.faultMs }); return; }
     case 'kafka-restart': return stack.restartKafka({ hard: false, downMs: t.faultMs });
     case 'kafka-kill': return stack.restartKafka({ hard: true, downMs: t.faultMs });
     case 'postgres-restart': return stack.restartPostgres({ downMs: t.faultMs });
@@ -247,8 +250,8 @@ function formatTable(scenarios: readonly ScenarioReport[]): string {
 }
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
-  const stack = new ChaosStack({ cacheDir: o.cacheDir, stateDir: o.stateDir, demoSpeed: o.demoSpeed, kafkaHeapMb: o.kafkaHeapMb, log: o.log });
-  const report: ChaosReport = { startedAt: new Date().toISOString(), ok: false, ordersPerSec: o.ordersPerSec, users: o.users, wsClients: o.wsClients, timings: o.timings, scenarios: [] };
+  const stack = new ChaosStack({ infra: o.infra, cacheDir: o.cacheDir, stateDir: o.stateDir, demoSpeed: o.demoSpeed, kafkaHeapMb: o.kafkaHeapMb, log: o.log });
+  const report: ChaosReport = { startedAt: new Date().toISOString(), ok: false, infra: o.infra, ordersPerSec: o.ordersPerSec, users: o.users, wsClients: o.wsClients, timings: o.timings, scenarios: [] };
   let stopping = false;
   const onSignal = (): void => { if (!stopping) { stopping = true; o.log('\nstopping after the current scenario...'); } };
   process.on('SIGINT', onSignal);

@@ -4,19 +4,25 @@
 // as its own process, so that any of them can be killed with SIGKILL and
 // started again, settlement scaled out and in, a broker or Postgres restarted
 // on the same data, and the network between services and Kafka or Postgres
-// slowed, throttled, reset or cut.
+// slowed, throttled, reset or cut. With infra `containers`: the 3-broker
+// cluster of `inplay up --infra=containers` instead (one broker can be killed
+// and started again), toxiproxy in front of its Postgres only.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import {
   ensureKafkaJars, KAFKA_VERSION, ManagedProcess, startLocalKafka, startLocalPostgres, startLocalRegistry, startToxiproxy,
   bootstrapInfra, freePort, freePortRange, waitUntil, isAlive,
-  type LocalKafka, type LocalPostgres, type LocalRegistry, type RunningInfra, type Toxiproxy,
+  CONTAINER_BROKERS, type LocalKafka, type LocalPostgres, type LocalRegistry, type RunningInfra, type Toxiproxy,
 } from '@inplay/infra';
+import type { RunningContainers } from '@inplay/infra/containers';
 import { loadSettings } from '../settings';
 import { serviceSpecs, REPO_ROOT, type ServiceSpec } from '../services';
 
 /** How long a service may take to answer /health after it starts. */
 export const SERVICE_START_TIMEOUT_MS = 90_000;
+/** How long the bootstrap (topics, migrations, schemas) may keep trying on a fresh cluster. */
+export const BOOTSTRAP_TIMEOUT_MS = 60_000;
 /** Services in start order (consumers first, the feed last). */
 export const CHAOS_SERVICES = ['pricing', 'settlement', 'leaderboard', 'gateway', 'feed-ingest'] as const;
 export type ChaosService = (typeof CHAOS_SERVICES)[number];
@@ -24,6 +30,7 @@ export const KAFKA_PROXY = 'kafka';
 export const POSTGRES_PROXY = 'postgres';
 
 export interface ChaosStackOptions {
+  infra: 'local' | 'containers';
   cacheDir: string;
   stateDir: string;
   demoSpeed: number;
@@ -42,6 +49,7 @@ export class ChaosStack {
   private kafka?: LocalKafka;
   private pg?: LocalPostgres;
   private registry?: LocalRegistry;
+  private containers?: RunningContainers;
   toxiproxy?: Toxiproxy;
   private readonly services = new Map<string, RunningChaosService>();
   private ports!: { kafka: number; kafkaProxy: number; controller: number; pg: number; pgProxy: number; registry: number; toxiApi: number; gateway: number; feed: number; metricsBase: number };
@@ -55,15 +63,16 @@ export class ChaosStack {
   get gatewayUrl(): string { return `http://127.0.0.1:${this.ports.gateway}`; }
   /** What clients use: Kafka and Postgres through their proxies. */
   get endpoints(): { kafkaBrokers: string[]; databaseUrl: string; adminDatabaseUrl: string; schemaRegistryUrl: string } {
+    const direct = this.directDatabaseUrl;
     return {
-      kafkaBrokers: [`127.0.0.1:${this.ports.kafkaProxy}`],
-      databaseUrl: this.pg!.url.replace(`:${this.ports.pg}/`, `:${this.ports.pgProxy}/`),
-      adminDatabaseUrl: this.pg!.adminUrl,
-      schemaRegistryUrl: `http://127.0.0.1:${this.ports.registry}`,
+      kafkaBrokers: this.containers ? this.containers.kafkaBrokers : [`127.0.0.1:${this.ports.kafkaProxy}`],
+      databaseUrl: direct.replace(`:${this.ports.pg}/`, `:${this.ports.pgProxy}/`),
+      adminDatabaseUrl: this.containers ? this.containers.adminDatabaseUrl! : this.pg!.adminUrl,
+      schemaRegistryUrl: this.containers ? this.containers.schemaRegistryUrl : `http://127.0.0.1:${this.ports.registry}`,
     };
   }
   /** Postgres without the proxy: for the checks, which must not suffer the faults they judge. */
-  get directDatabaseUrl(): string { return this.pg!.url; }
+  get directDatabaseUrl(): string { return this.containers ? this.containers.databaseUrl : this.pg!.url; }
   get logDir(): string { return join(this.o.stateDir, 'logs'); }
 
   async start(): Promise<void> {
@@ -73,15 +82,28 @@ export class ChaosStack {
       registry: await freePort(), toxiApi: await freePort(), gateway: await freePort(), feed: await freePort(), metricsBase,
     };
     mkdirSync(this.logDir, { recursive: true });
-    this.o.log('toxiproxy, Postgres, Kafka and the registry...');
     this.toxiproxy = await startToxiproxy({ cacheDir: this.o.cacheDir, apiPort: this.ports.toxiApi, logFile: join(this.logDir, 'toxiproxy.log') });
-    await this.toxiproxy.createProxy(KAFKA_PROXY, this.ports.kafkaProxy, this.ports.kafka);
+    if (this.o.infra === 'containers') {
+      this.o.log(`toxiproxy; ${CONTAINER_BROKERS} brokers, Postgres and the registry in containers...`);
+      const { startContainers } = await import('@inplay/infra/containers');
+      this.containers = await startContainers({
+        mode: 'containers', cacheDir: this.o.cacheDir, stateDir: this.o.stateDir, kafkaHeapMb: this.o.kafkaHeapMb, quiet: true,
+        ports: { kafka: await freePortRange(CONTAINER_BROKERS), postgres: this.ports.pg, registry: this.ports.registry },
+      });
+    } else {
+      this.o.log('toxiproxy, Postgres, Kafka and the registry...');
+      await this.toxiproxy.createProxy(KAFKA_PROXY, this.ports.kafkaProxy, this.ports.kafka);
+      this.pg = await startLocalPostgres({ stateDir: this.o.stateDir, port: this.ports.pg });
+      this.kafkaHome = await ensureKafkaJars(this.o.cacheDir, KAFKA_VERSION);
+      await this.startKafka();
+      await this.startRegistry();
+    }
     await this.toxiproxy.createProxy(POSTGRES_PROXY, this.ports.pgProxy, this.ports.pg);
-    this.pg = await startLocalPostgres({ stateDir: this.o.stateDir, port: this.ports.pg });
-    this.kafkaHome = await ensureKafkaJars(this.o.cacheDir, KAFKA_VERSION);
-    await this.startKafka();
-    await this.startRegistry();
-    await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, databaseUrl: this.pg.url, schemaRegistryUrl: this.endpoints.schemaRegistryUrl });
+    // A cluster just formed may still answer "does not host this topic-partition" while leaders are elected.
+    await waitUntil('topics, migrations and schemas', async () => {
+      await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, databaseUrl: this.directDatabaseUrl, schemaRegistryUrl: this.endpoints.schemaRegistryUrl });
+      return true;
+    }, BOOTSTRAP_TIMEOUT_MS, 1_000);
     const settings = loadSettings({
       ...process.env, INPLAY_STATE_DIR: this.o.stateDir, INPLAY_GATEWAY_PORT: String(this.ports.gateway),
       INPLAY_FEED_PORT: String(this.ports.feed), INPLAY_METRICS_BASE_PORT: String(this.ports.metricsBase),
@@ -109,6 +131,16 @@ export class ChaosStack {
       cacheDir: this.o.cacheDir, stateDir: this.o.stateDir, port: this.ports.registry, kafkaBrokers: this.endpoints.kafkaBrokers,
       databaseUrl: this.pg!.url, adminDatabaseUrl: this.pg!.adminUrl,
     });
+  }
+
+  /** One broker of the container cluster killed (SIGKILL, `docker kill`), held down, then started again on its data. */
+  async killBroker(o: { downMs: number }): Promise<number> {
+    const broker = this.containers?.brokers[1];
+    if (!broker) throw new Error('broker-kill needs --infra=containers');
+    execFileSync('docker', ['kill', broker.container.getId()]);
+    await new Promise((r) => setTimeout(r, o.downMs));
+    execFileSync('docker', ['start', broker.container.getId()]);
+    return broker.id;
   }
 
   /** SIGKILL of the registry: no goodbye. */
@@ -194,6 +226,7 @@ export class ChaosStack {
     await this.registry?.stop().catch(() => undefined);
     await this.kafka?.stop().catch(() => undefined);
     await this.pg?.stop().catch(() => undefined);
+    await this.containers?.stop().catch(() => undefined);
     await this.toxiproxy?.stop().catch(() => undefined);
   }
 }

@@ -22,10 +22,11 @@ export interface ChaosCommandOptions {
 
 export async function chaosCommand(options: ChaosCommandOptions): Promise<void> {
   const { parseScenarios, DEFAULT_TIMINGS } = await import('../chaos/plan');
-  const scenarios = parseScenarios(options.scenario);
-  if (options.infra !== undefined && options.infra !== 'local') {
-    throw new Error(`--infra: only local is supported by inplay chaos so far (each process is killed, restarted and proxied here); got ${JSON.stringify(options.infra)}. On a cluster, use deploy/chaos (Chaos Mesh).`);
+  const infra = options.infra ?? 'local';
+  if (infra !== 'local' && infra !== 'containers') {
+    throw new Error(`--infra takes local or containers, got ${JSON.stringify(options.infra)}. On Kubernetes, use deploy/chaos (Chaos Mesh).`);
   }
+  const scenarios = parseScenarios(options.scenario, infra);
   const ordersPerSec = intOption('rate', options.rate, { min: 1, max: 2_000 }) ?? 20;
   const users = intOption('users', options.users, { min: 1, max: 10_000 }) ?? 20;
   const wsClients = intOption('ws-clients', options.wsClients, { min: 0, max: 1_000 }) ?? 5;
@@ -38,7 +39,7 @@ export async function chaosCommand(options: ChaosCommandOptions): Promise<void> 
   const stateDir = mkdtempSync(join(settings.stateDir, 'chaos', 'run-'));
   const { runChaos } = await import('../chaos/run');
   const report = await runChaos({
-    cacheDir: settings.cacheDir, stateDir, scenarios, ordersPerSec, users, wsClients, demoSpeed, kafkaHeapMb: settings.INPLAY_KAFKA_HEAP_MB,
+    infra, cacheDir: settings.cacheDir, stateDir, scenarios, ordersPerSec, users, wsClients, demoSpeed, kafkaHeapMb: settings.INPLAY_KAFKA_HEAP_MB,
     timings: { ...DEFAULT_TIMINGS, faultMs, afterMs }, ...(json ? { json } : {}), log: (line) => console.log(line),
   });
   if (report.ok && !options.keep) rmSync(stateDir, { recursive: true, force: true });

@@ -76,7 +76,15 @@ export interface CheckInputs {
   audit: { equal: boolean; discrepancies: number; detail: string };
 }
 
-export async function runChecks(i: CheckInputs): Promise<Check[]> {
+export interface CheckResult {
+  checks: Check[];
+  /** Accepted orders with no row or no result. */
+  lost: number;
+  /** Orders or keys with more than one effect: postings twice, two order ids or rows for a key, conflicting results. */
+  duplicated: number;
+}
+
+export async function runChecks(i: CheckInputs): Promise<CheckResult> {
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string): void => { checks.push({ name, ok, detail }); };
   const accepted = i.outcomes.filter((o) => o.accepted && o.orderId);
@@ -130,7 +138,9 @@ export async function runChecks(i: CheckInputs): Promise<Check[]> {
   const gaps = tickGaps(ticks);
   add('every player\'s ticks gap-free', gaps.gaps.length === 0, `${gaps.ticks} ticks of ${gaps.players} players; ${gaps.gaps.length} gaps${gaps.gaps.length ? ` (${gaps.gaps.slice(0, 3).join('; ')})` : ''}`);
 
+  const lost = new Set([...missing, ...noResult]).size;
+  const duplicated = Number(doubled[0]!.n) + keysWithTwoIds.length + Number(twice[0]!.n) + conflicting.length;
   add('clients resumed without a silent gap', i.watchers.silentGaps === 0,
     `${i.watchers.clients} clients, ${i.watchers.ticks} ticks, ${i.watchers.reconnects} reconnects, ${i.watchers.replayedTicks} replayed, ${i.watchers.announcedGaps} gaps announced, ${i.watchers.silentGaps} silent${i.watchers.examples.length ? ` (${i.watchers.examples.slice(0, 2).join('; ')})` : ''}`);
-  return checks;
+  return { checks, lost, duplicated };
 }

@@ -44,3 +44,19 @@ describe('chaos plan', () => {
     expect(tickGaps([t('a', 1), t('a', 3), t('b', 2)]).gaps).toEqual(['a: 1 → 3', 'b: starts at 2']);
   });
 });
+
+describe('chaos chart', () => {
+  it('draws a row per scenario with its verdict, and says when one did not recover', async () => {
+    const { chaosChartSvg } = await import('./chart');
+    const svg = chaosChartSvg([
+      { name: 'kill-settlement', ok: true, before: 20, during: 15.5, after: 20, recoveryMs: 700 },
+      { name: 'postgres-partition', ok: false, before: 20, during: 0, after: 3, recoveryMs: null },
+    ], 'chaos <test>');
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toContain('✓ kill-settlement');
+    expect(svg).toContain('✗ postgres-partition');
+    expect(svg).toContain('did not recover');
+    expect(svg).toContain('chaos &lt;test>');
+    expect(svg.match(/<rect /g)!.length).toBeGreaterThanOrEqual(1 + 6 + 1 + 3);
+  });
+});

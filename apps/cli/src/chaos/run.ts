@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../services';
 import { ChaosStack, KAFKA_PROXY, POSTGRES_PROXY } from './stack';
 import { OrderLoad, TickWatchers } from './load';
 import { runChecks, type Check } from './checks';
+import { chaosChartSvg } from './chart';
 import { SCENARIOS, recoveryMs, windowStats, type ChaosTimings, type ScenarioName, type WindowStats } from './plan';
 
 /** Starting cash of each load user (cents). */
@@ -50,11 +51,19 @@ export interface ScenarioReport {
   name: ScenarioName;
   description: string;
   ok: boolean;
+  /** The headline figures. */
+  ordersAccepted: number;
+  lost: number;
+  duplicated: number;
+  /** Every check but the audit. */
+  invariantsOk: boolean;
+  auditEqual: boolean;
+  recoveryMs: number | null;
+  ordersPerSecDuring: number;
   orders: { placed: number; accepted: number; notAccepted: number };
   before: WindowStats;
   during: WindowStats;
   after: WindowStats;
-  recoverMs: number | null;
   drainMs: number;
   checks: Check[];
   error?: string;
@@ -193,30 +202,39 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
   const e = stack.endpoints;
   const fairness = parseFairnessSettings(process.env['FAIRNESS_POLICY'], process.env['FAIRNESS_POLICY_BY_MATCH']);
   let checks: Check[] = [];
+  let lost = -1;
+  let duplicated = -1;
   try {
     const audit = await runReplayAudit({
       brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: stack.directDatabaseUrl,
       ...(fairness.ok ? { fairness: fairness.settings } : {}), dropRebuiltDatabase: true, progressOut: null, verdictOut: null,
     });
-    checks = await runChecks({
+    ({ checks, lost, duplicated } = await runChecks({
       pool: direct, brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, outcomes: load.outcomes, extraOrderIds: ownOrders, watchers: watchers.result,
       deadLetters: (await deadLetterCount(stack)) - deadLettersBefore,
       audit: { equal: audit.equal, discrepancies: audit.discrepancies.length, detail: audit.equal ? `equal (${audit.events.total} events)` : `${audit.discrepancies.length} discrepancies: ${audit.discrepancies.slice(0, 2).map((d) => JSON.stringify(d)).join('; ')}` },
-    });
+    }));
   } catch (err) {
     error = `${error ? `${error}; ` : ''}checks failed to run: ${(err as Error).message}`;
   } finally {
     await direct.end();
   }
   const outcomes = load.outcomes;
+  const auditCheck = checks.find((c) => c.name.startsWith('the projection equals'));
+  const during = windowStats(outcomes, faultAt, recoveredAt);
   const report: ScenarioReport = {
     name, description: SCENARIOS[name],
     ok: !error && checks.length > 0 && checks.every((c) => c.ok),
+    ordersAccepted: outcomes.filter((x) => x.accepted).length + ownOrders.length,
+    lost, duplicated,
+    invariantsOk: checks.length > 0 && checks.every((c) => c.ok || c === auditCheck),
+    auditEqual: auditCheck?.ok ?? false,
+    recoveryMs: recoveryMs(outcomes, recoveredAt),
+    ordersPerSecDuring: during.acceptedPerSec,
     orders: { placed: outcomes.length, accepted: outcomes.filter((x) => x.accepted).length, notAccepted: outcomes.filter((x) => !x.accepted).length },
     before: windowStats(outcomes, started, faultAt),
-    during: windowStats(outcomes, faultAt, recoveredAt),
+    during,
     after: windowStats(outcomes, recoveredAt, loadEnd),
-    recoverMs: recoveryMs(outcomes, recoveredAt),
     drainMs,
     checks,
     ...(error ? { error } : {}),
@@ -237,12 +255,12 @@ async function deadLetterCount(stack: ChaosStack): Promise<number> {
 }
 
 function formatTable(scenarios: readonly ScenarioReport[]): string {
-  const head = ['scenario', 'verdict', 'placed', 'accepted', 'ord/s before', 'ord/s during', 'ord/s after', 'p99 during', 'p99 after', 'recover'];
+  const head = ['scenario', 'verdict', 'placed', 'accepted', 'lost', 'doubled', 'ord/s before', 'ord/s during', 'ord/s after', 'p99 during', 'p99 after', 'recover'];
   const ms = (v: number | null): string => (v === null ? '—' : `${v} ms`);
   const rows = scenarios.map((s) => [
     s.name, s.ok ? 'ok' : `FAIL (${s.error ? 'error' : s.checks.filter((c) => !c.ok).map((c) => c.name).join('; ')})`,
-    String(s.orders.placed), String(s.orders.accepted), String(s.before.acceptedPerSec), String(s.during.acceptedPerSec), String(s.after.acceptedPerSec),
-    ms(s.during.p99Ms), ms(s.after.p99Ms), ms(s.recoverMs),
+    String(s.orders.placed), String(s.ordersAccepted), String(s.lost), String(s.duplicated), String(s.before.acceptedPerSec), String(s.during.acceptedPerSec), String(s.after.acceptedPerSec),
+    ms(s.during.p99Ms), ms(s.after.p99Ms), ms(s.recoveryMs),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
@@ -291,7 +309,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   if (o.json) {
     mkdirSync(dirname(o.json), { recursive: true });
     writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
-    o.log(`wrote ${o.json}`);
+    const svg = o.json.replace(/\.json$/, '') + '.svg';
+    writeFileSync(svg, chaosChartSvg(report.scenarios.map((s) => ({ name: s.name, ok: s.ok, before: s.before.acceptedPerSec, during: s.during.acceptedPerSec, after: s.after.acceptedPerSec, recoveryMs: s.recoveryMs })),
+      `inplay chaos (${o.infra}): ${o.ordersPerSec} orders/s, fault ${o.timings.faultMs / 1000} s`));
+    o.log(`wrote ${o.json} and ${svg}`);
   }
   o.log(report.ok ? 'every scenario: nothing lost, nothing doubled, the ledger equal to the topics.' : `✗ ${report.scenarios.filter((s) => !s.ok).length} scenario(s) failed; logs in ${join(o.stateDir, 'logs')}`);
   return report;

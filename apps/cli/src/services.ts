@@ -61,7 +61,8 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
         JWT_SECRET: secrets.JWT_SECRET, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true',
       },
       address: local(gatewayPort),
-      healthUrl: `${local(gatewayPort)}/health`,
+      // Its own internal port: the public one is shared, so /health there may answer for another gateway.
+      healthUrl: `${local(gatewayInternalPort(i))}/health`,
       metricsUrl: `${local(gatewayInternalPort(i))}/metrics`,
     })),
     {

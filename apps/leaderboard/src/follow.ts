@@ -3,14 +3,25 @@
 // `caughtUp` resolves once the end the topic had at start-up is reached.
 import { randomUUID } from 'node:crypto';
 import type { TopicName } from '@inplay/contracts';
-import { decodeBatch, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
+import { decodeBatch, topicName, type Kafka, type OnDeadLetter, type Producer, type Serde } from '@inplay/kafka';
 
 export interface FollowedTopic {
   caughtUp: Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function followTopic<T>(options: { kafka: Kafka; serde: Serde; deadLetters: Producer; prefix: string; topic: TopicName; onRecord: (value: T) => void }): Promise<FollowedTopic> {
+export interface FollowOptions<T> {
+  kafka: Kafka;
+  serde: Serde;
+  deadLetters: Producer;
+  /** Counts each record sent to dead.letter (the alert metric). */
+  onDeadLetter?: OnDeadLetter;
+  prefix: string;
+  topic: TopicName;
+  onRecord: (value: T) => void;
+}
+
+export async function followTopic<T>(options: FollowOptions<T>): Promise<FollowedTopic> {
   const topic = topicName(options.prefix, options.topic);
   const admin = options.kafka.admin();
   await admin.connect();
@@ -26,7 +37,7 @@ export async function followTopic<T>(options: { kafka: Kafka; serde: Serde; dead
   await consumer.run({
     autoCommit: false,
     eachBatch: async (payload) => {
-      for (const record of await decodeBatch<T>(payload, options.serde, options.deadLetters, options.prefix)) options.onRecord(record.value);
+      for (const record of await decodeBatch<T>(payload, options.serde, options.deadLetters, options.prefix, { onDeadLetter: options.onDeadLetter })) options.onRecord(record.value);
       const { batch } = payload;
       if (pending.has(batch.partition) && BigInt(batch.lastOffset()) + 1n >= (ends.get(batch.partition) ?? 0n)) {
         pending.delete(batch.partition);

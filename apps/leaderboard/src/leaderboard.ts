@@ -58,8 +58,8 @@ export async function startLeaderboard(options: LeaderboardOptions): Promise<Run
     matchesFromDb = await playersOfMatches(pool);
   };
   await refreshDirectory();
-  const ticks = await followTopic<PriceTick>({ kafka, serde, deadLetters: producer, prefix, topic: 'price.ticks', onRecord: (t) => { applyTick(state, t); metrics.ticks.inc(); } });
-  const results = await followTopic<OrderResult>({ kafka, serde, deadLetters: producer, prefix, topic: 'order.results', onRecord: (r) => { if (applyResult(state, r)) metrics.results.inc(); } });
+  const ticks = await followTopic<PriceTick>({ kafka, serde, deadLetters: producer, onDeadLetter: metrics.deadLetters, prefix, topic: 'price.ticks', onRecord: (t) => { applyTick(state, t); metrics.ticks.inc(); } });
+  const results = await followTopic<OrderResult>({ kafka, serde, deadLetters: producer, onDeadLetter: metrics.deadLetters, prefix, topic: 'order.results', onRecord: (r) => { if (applyResult(state, r)) metrics.results.inc(); } });
 
   const published = new Map<string, string>();
   const topEntries = options.topEntries ?? DEFAULT_TOP_ENTRIES;

@@ -1,5 +1,6 @@
 // Pricing's Prometheus metrics: what went in (commands by kind), what came out
 // (ticks by cause), how fast (event -> tick latency) and in what batch sizes.
+import { deadLetterCounter, type OnDeadLetter } from '@inplay/kafka';
 import { Counter, Histogram, type Registry } from '@inplay/telemetry';
 
 export interface PricingMetrics {
@@ -9,6 +10,8 @@ export interface PricingMetrics {
   rejections: Counter<'code'>;
   eventToTickLatencyMs: Histogram;
   batchSize: Histogram<'stage'>;
+  /** Counts each input record sent to dead.letter (inplay_dead_letters_total, the alert). */
+  deadLetters: OnDeadLetter;
 }
 
 const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 2_500, 5_000];
@@ -28,5 +31,6 @@ export function createPricingMetrics(registry: Registry): PricingMetrics {
       registers,
     }),
     batchSize: new Histogram({ name: 'pricing_batch_size', help: 'Records per consumed batch, by stage', labelNames: ['stage'], buckets: BATCH_SIZE_BUCKETS, registers }),
+    deadLetters: deadLetterCounter(registry, ['match.events', 'trades', 'pricing.commands']),
   };
 }

@@ -79,7 +79,7 @@ export async function startProcessor(o: ProcessorOptions): Promise<Stage> {
     if (stopping) return; // not resolved: the next owner (or this one, restarted) reads it again
     const partition = held.get(batch.partition);
     if (!partition) throw new Error(`batch for ${batch.topic}[${batch.partition}] which this processor does not hold`);
-    const records = await decodeBatch<PricingCommandRecord>({ batch, heartbeat }, o.serde, deadLetters, o.outputPrefix);
+    const records = await decodeBatch<PricingCommandRecord>({ batch, heartbeat }, o.serde, deadLetters, o.outputPrefix, { onDeadLetter: o.metrics.deadLetters });
     const commands = records.map((r) => ({ offset: r.offset, command: r.value }));
     const fold = foldCommands(o.decider, partition.players, commands, partition.reflected);
     await output.write(fold, { groupId: o.groupId, topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset() });

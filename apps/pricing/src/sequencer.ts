@@ -66,7 +66,7 @@ export async function startSequencer(o: SequencerOptions): Promise<Stage> {
   async function sequenceBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     if (stopping) return; // not resolved: read again after the restart
     const isEvents = batch.topic === inputs.events;
-    const records = await decodeBatch<MatchEvent | Trade>({ batch, heartbeat }, o.serde, deadLetters, o.prefix);
+    const records = await decodeBatch<MatchEvent | Trade>({ batch, heartbeat }, o.serde, deadLetters, o.prefix, { onDeadLetter: o.metrics.deadLetters });
     const keyed: KeyedCommand[] = [];
     for (const r of records) {
       if (isEvents) keyed.push(...matchEventCommands(r.value as MatchEvent, await rosterFor(r.value as MatchEvent)));

@@ -19,6 +19,7 @@ const settlement = await startSettlement({
   onRetry: (err) => metrics.observeRetry(err),
   onRelayed: (rows) => metrics.observeRelayed(rows),
   onDependencyRetry: (worker, dependency) => metrics.observeDependencyRetry(worker, dependency),
+  onDeadLetter: metrics.observeDeadLetter,
 });
 metrics.watchOutbox(() => settlement.outboxBacklog());
 const metricsServer = await startMetricsServer(metrics.registry, METRICS_PORT, settings.metricsHost);

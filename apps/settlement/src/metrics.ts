@@ -1,6 +1,7 @@
 // Settlement's Prometheus metrics, fed from each settled batch (and each retry),
 // served with /health on METRICS_PORT. The outbox lag is read from Postgres
 // when Prometheus scrapes.
+import { deadLetterCounter, type OnDeadLetter } from '@inplay/kafka';
 import { Counter, Gauge, Histogram, createMetrics, type Registry } from '@inplay/telemetry';
 import type { OutboxBacklog } from './settlement';
 import type { SettledBatch } from './settle-orders';
@@ -18,6 +19,8 @@ export interface SettlementMetrics {
   observeRetry(err: Error): void;
   /** A background worker retrying after meeting a dependency away. */
   observeDependencyRetry(worker: string, dependency: string): void;
+  /** A record of orders or price.ticks sent to dead.letter (inplay_dead_letters_total). */
+  observeDeadLetter: OnDeadLetter;
   /** Rows the outbox relay published in one round trip. */
   observeRelayed(rows: number): void;
   /** Reads the outbox backlog on every scrape. */
@@ -45,6 +48,7 @@ export function createSettlementMetrics(strategy: string): SettlementMetrics {
   });
   const published = new Counter({ name: 'inplay_settlement_outbox_published_rows_total', help: 'outbox rows (results and trades) published to Kafka', registers: [registry] });
   const latency = new Histogram({ name: 'inplay_settlement_order_latency_ms', help: 'order placed -> settled, ms', buckets: [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 5_000], registers: [registry] });
+  const observeDeadLetter = deadLetterCounter(registry, ['orders', 'price.ticks']);
   let readBacklog: (() => Promise<OutboxBacklog>) | null = null;
   let lastBacklog: Promise<OutboxBacklog> | null = null;
   // Both gauges come from one query per scrape.
@@ -73,6 +77,7 @@ export function createSettlementMetrics(strategy: string): SettlementMetrics {
     observeDependencyRetry(worker, dependency) {
       dependencyRetries.inc({ worker, dependency });
     },
+    observeDeadLetter,
     observeRelayed(rows) {
       published.inc(rows);
     },

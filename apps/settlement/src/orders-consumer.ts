@@ -6,7 +6,7 @@
 import type { Order } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
 import type { OrderToSettle } from '@inplay/domain';
-import { decodeBatch, topicName, type Consumer, type Kafka, type Producer, type Serde } from '@inplay/kafka';
+import { decodeBatch, topicName, type Consumer, type Kafka, type OnDeadLetter, type Producer, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import { advanceNextOffset, lockNextOffset, storedOffsets } from './offsets';
 import { inTransactionWithRetry, MAX_ORDERS_PER_TRANSACTION, settleOrders, type SettleContext, type SettledBatch } from './settle-orders';
@@ -23,6 +23,8 @@ export interface OrdersConsumerOptions {
   pool: Pool;
   serde: Serde;
   deadLetters: Producer;
+  /** Counts each record sent to dead.letter (the alert metric). */
+  onDeadLetter?: OnDeadLetter;
   prefix: string;
   groupId: string;
   settle: SettleContext;
@@ -76,7 +78,7 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
     partitionsConsumedConcurrently: 3,
     eachBatch: async (payload) => {
       const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-      const records = await decodeBatch<Order>(payload, serde, options.deadLetters, prefix);
+      const records = await decodeBatch<Order>(payload, serde, options.deadLetters, prefix, { onDeadLetter: options.onDeadLetter });
       const ref = { groupId, topic, partition: batch.partition };
       const messages = batch.messages;
       for (let start = 0; start < messages.length; start += perTransaction) {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PriceTick } from '@inplay/contracts';
 import type { PriceInForce } from '@inplay/domain';
-import { decodeBatch, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
+import { decodeBatch, topicName, type Kafka, type OnDeadLetter, type Producer, type Serde } from '@inplay/kafka';
 
 /** Ticks kept per player for policies that price from the past (delayed execution, sealed batches). */
 export const PRICE_HISTORY_MS = 15 * 60_000;
@@ -53,7 +53,7 @@ export function inMemoryPriceTable(): Pick<PriceTable, 'get' | 'apply' | 'histor
   };
 }
 
-export async function startPriceTable(options: { kafka: Kafka; serde: Serde; deadLetters: Producer; prefix: string }): Promise<PriceTable> {
+export async function startPriceTable(options: { kafka: Kafka; serde: Serde; deadLetters: Producer; prefix: string; onDeadLetter?: OnDeadLetter }): Promise<PriceTable> {
   const table = inMemoryPriceTable();
   const topic = topicName(options.prefix, 'price.ticks');
   const admin = options.kafka.admin();
@@ -70,7 +70,7 @@ export async function startPriceTable(options: { kafka: Kafka; serde: Serde; dea
   await consumer.run({
     autoCommit: false,
     eachBatch: async (payload) => {
-      for (const record of await decodeBatch<PriceTick>(payload, options.serde, options.deadLetters, options.prefix)) table.apply(record.value);
+      for (const record of await decodeBatch<PriceTick>(payload, options.serde, options.deadLetters, options.prefix, { onDeadLetter: options.onDeadLetter })) table.apply(record.value);
       const { batch } = payload;
       if (pending.has(batch.partition) && BigInt(batch.lastOffset()) + 1n >= (ends.get(batch.partition) ?? 0n)) {
         pending.delete(batch.partition);

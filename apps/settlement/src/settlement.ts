@@ -2,7 +2,7 @@
 // on orders (decide in memory, guard in the database), and the outbox relay.
 import { createPool } from '@inplay/db';
 import { DEFAULT_FAIRNESS_SETTINGS, DEFAULT_SETTLEMENT_CONFIG, policyForMatch, settlementDecider, type FairnessPolicyConfig, type FairnessSettings } from '@inplay/domain';
-import { connectServiceKafka, topicName } from '@inplay/kafka';
+import { connectServiceKafka, topicName, type OnDeadLetter } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import { startLateEventVoids } from './late-event-voids';
 import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
@@ -37,6 +37,8 @@ export interface SettlementOptions {
   onRetry?: (err: Error, attempt: number) => void;
   /** Called before a background worker (relay, pending executor, voids) retries after meeting Postgres, Kafka or the registry away (metrics). */
   onDependencyRetry?: RideOutOptions['onRetry'];
+  /** Called for each record of orders or price.ticks sent to dead.letter (metrics: the alert). */
+  onDeadLetter?: OnDeadLetter;
   /** Called with the rows of each round trip the outbox relay published (metrics). */
   onRelayed?: (rows: number) => void;
   /** Orders settled per transaction at most (default MAX_ORDERS_PER_TRANSACTION). */
@@ -69,7 +71,7 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'settlement failed'); process.exit(1); });
   const { kafka, serde, producer } = await connectServiceKafka({ service: 'settlement', brokers: options.brokers, registryUrl: options.registryUrl, prefix });
   const pool = createPool(options.databaseUrl, { max: 8, applicationName: 'settlement' });
-  const prices = await startPriceTable({ kafka, serde, deadLetters: producer, prefix });
+  const prices = await startPriceTable({ kafka, serde, deadLetters: producer, prefix, onDeadLetter: options.onDeadLetter });
   await Promise.race([
     prices.ready,
     new Promise((_, reject) => setTimeout(() => reject(new Error(`price table not loaded after ${PRICE_TABLE_READY_TIMEOUT_MS} ms`)), PRICE_TABLE_READY_TIMEOUT_MS).unref()),
@@ -104,7 +106,7 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   });
   const consumer = await startOrdersConsumer({
     kafka, pool, serde, deadLetters: producer, prefix, groupId: `${prefix}${SETTLEMENT_GROUP_ID}`, logger,
-    settle,
+    settle, onDeadLetter: options.onDeadLetter,
     onSettled: (batch, timing) => { relay.wake(); options.onSettled?.(batch, timing); },
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     ...(options.maxOrdersPerTransaction !== undefined ? { maxOrdersPerTransaction: options.maxOrdersPerTransaction } : {}),

@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { localDirs } from '@inplay/config';
+import { crdValidator } from '../test/crd-schema';
 import { ensureChaosMeshCrds, ensureHelm } from './helm';
 
 const CHAOS_DIR = fileURLToPath(new URL('../../../deploy/chaos', import.meta.url));
@@ -31,57 +31,21 @@ type Experiment = {
   apiVersion: string; kind: string; metadata: { name: string };
   spec: { action: string; mode: string; selector: Selector; target?: { mode: string; selector: Selector }; direction?: string; duration?: string; delay?: { latency: string; jitter?: string }; gracePeriod?: number };
 };
-type Schema = Record<string, unknown>;
-
-/** Refuse fields a schema does not name, where Kubernetes would prune them (kubectl --validate=strict reports those). */
-function strict(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(strict);
-  if (schema === null || typeof schema !== 'object') return schema;
-  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'enum' || k === 'required' ? v : strict(v)])) as Schema;
-  if (out['type'] === 'object' && out['properties'] && out['additionalProperties'] === undefined && !out['x-kubernetes-preserve-unknown-fields']) out['additionalProperties'] = false;
-  return out;
-}
-
-function crdSchemas(crdFile: string, kinds: string[]): Map<string, Schema> {
-  type Crd = { kind: string; spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
-  const crds = parseAllDocuments(readFileSync(crdFile, 'utf8')).map((d) => d.toJS() as Crd | null);
-  const schemas = new Map<string, Schema>();
-  for (const kind of kinds) {
-    const crd = crds.find((c) => c?.kind === 'CustomResourceDefinition' && c.spec.names.kind === kind);
-    const version = crd?.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === API_VERSION);
-    if (!version) throw new Error(`${crdFile} has no ${kind} CRD served as ${API_VERSION}`);
-    schemas.set(kind, strict(version.schema.openAPIV3Schema) as Schema);
-  }
-  return schemas;
-}
-
 describe('deploy/chaos experiments', () => {
   const experiments: { file: string; experiment: Experiment }[] = readdirSync(CHAOS_DIR).filter((f) => f.endsWith('.yaml')).sort().flatMap((file) =>
     parseAllDocuments(readFileSync(join(CHAOS_DIR, file), 'utf8')).map((d) => ({ file, experiment: d.toJS() as Experiment })));
-  let validators: Map<string, Ajv.ValidateFunction>;
+  let problems: (experiment: unknown) => string[];
   /** The selector labels of each service's pods, as the chart renders them for the release. */
   let podLabels: Map<string, Record<string, string>>;
 
   beforeAll(async () => {
     const { cacheDir } = localDirs();
-    const ajv = new Ajv({ allErrors: true, nullable: true });
-    // OpenAPI's integer formats, which JSON Schema does not define.
-    ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-    ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
-    const schemas = crdSchemas(await ensureChaosMeshCrds(cacheDir), ['PodChaos', 'NetworkChaos']);
-    validators = new Map([...schemas].map(([kind, schema]) => [kind, ajv.compile(schema)]));
+    problems = crdValidator(await ensureChaosMeshCrds(cacheDir), API_VERSION, ['PodChaos', 'NetworkChaos']);
     const rendered = execFileSync(await ensureHelm(cacheDir), ['template', RELEASE, CHART], { encoding: 'utf8' });
     type Deployment = { kind: string; metadata: { name: string }; spec: { template: { metadata: { labels: Record<string, string> } } } };
     const deployments = parseAllDocuments(rendered).map((d) => d.toJS() as Deployment | null).filter((m): m is Deployment => m?.kind === 'Deployment');
     podLabels = new Map(deployments.map((d) => [d.metadata.name.slice(RELEASE.length + 1), d.spec.template.metadata.labels]));
   }, TOOLS_INSTALL_TIMEOUT_MS);
-
-  const problems = (experiment: unknown): string[] => {
-    const kind = (experiment as Experiment).kind;
-    const validate = validators.get(kind);
-    if (!validate) return [`no schema for kind ${kind}`];
-    return validate(experiment) ? [] : (validate.errors ?? []).map((e) => `${e.dataPath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
-  };
 
   it('kills settlement, a gateway and a broker, and delays and partitions settlement from Kafka and from Postgres', () => {
     const summary = experiments.map(({ file, experiment: e }) => `${file}: ${e.kind} ${e.spec.action} ${e.spec.selector.labelSelectors?.['app.kubernetes.io/name']}${e.spec.target ? ` -> ${e.spec.target.selector.labelSelectors?.['app.kubernetes.io/name']}` : ''}`);

@@ -3,7 +3,9 @@
 // schemas (strict: an unknown field fails), and the properties that make it safe
 // to run hold in what it renders: non-root read-only containers with limits,
 // probes on ports that exist, only public ports public, default-deny ingress,
-// disruption budgets, the gateway's autoscaler, topic replication from values.
+// disruption budgets, the gateway's autoscaler, topic replication from values,
+// and the PrometheusRule paging on dead letters (checked against its CRD, as
+// kubernetes-validate has no schema for it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { localDirs } from '@inplay/config';
-import { ensureHelm, ensureKubernetesValidate } from './helm';
+import { DEAD_LETTER_REASONS, DEAD_LETTERS_METRIC } from '@inplay/kafka';
+import { crdValidator } from '../test/crd-schema';
+import { ensureHelm, ensurePrometheusRuleCrd, ensureKubernetesValidate } from './helm';
 
 const CHART = fileURLToPath(new URL('../../../deploy/helm/inplay', import.meta.url));
 const DEMO_VALUES = join(CHART, 'ci', 'demo-values.yaml');
@@ -21,6 +25,8 @@ const TOOLS_INSTALL_TIMEOUT_MS = 600_000;
 /** The Kubernetes release the manifests must be valid for (kubernetes-validate ships its schemas). */
 const KUBERNETES_VERSION = '1.30.0';
 const SERVICES = ['feed-ingest', 'gateway', 'leaderboard', 'pricing', 'settlement'];
+/** The Prometheus Operator's API: the chart renders its alerts only where the cluster serves it. */
+const MONITORING_API = 'monitoring.coreos.com/v1';
 
 /** A rendered manifest, as far as these checks read it. */
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> } & Record<string, unknown>;
@@ -38,6 +44,7 @@ type Workload = Manifest & { spec: { replicas?: number; selector?: { matchLabels
 let helm: string;
 let validator: string;
 let work: string;
+let ruleProblems: (rule: unknown) => string[];
 
 function render(...args: string[]): Manifest[] {
   const text = execFileSync(helm, ['template', 'demo', CHART, '-f', DEMO_VALUES, ...args], { encoding: 'utf8' });
@@ -73,6 +80,7 @@ describe('deploy/helm chart', () => {
     const { cacheDir } = localDirs();
     helm = await ensureHelm(cacheDir);
     validator = await ensureKubernetesValidate(cacheDir);
+    ruleProblems = crdValidator(await ensurePrometheusRuleCrd(cacheDir), MONITORING_API, ['PrometheusRule']);
     work = mkdtempSync(join(tmpdir(), 'inplay-helm-'));
     demo = render();
   }, TOOLS_INSTALL_TIMEOUT_MS);
@@ -239,6 +247,38 @@ describe('deploy/helm chart', () => {
     const external = render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'appSecret.create=false', '--set', 'appSecret.name=prod-app');
     expect(byKind(external, 'Secret')).toEqual([]);
     expect(JSON.stringify(named(external, 'Deployment', 'demo-gateway'))).toContain('"name":"prod-app","key":"jwt-secret"');
+  });
+
+  it('pages on any dead letter with a PrometheusRule the operator accepts, rendered only where its API is served and alerts are on', () => {
+    type Alert = { alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> };
+    type Rule = Manifest & { spec: { groups: { name: string; rules: Alert[] }[] } };
+    const withApi = render('--api-versions', MONITORING_API, '--namespace', 'trading', '--set', 'alerts.labels.release=kube-prometheus-stack');
+    const rule = named<Rule>(withApi, 'PrometheusRule', 'demo-alerts');
+    expect(ruleProblems(rule)).toEqual([]);
+    // Everything else is what kubernetes-validate checked above.
+    expect(withApi.filter((m) => m.kind !== 'PrometheusRule')).toEqual(render('--namespace', 'trading'));
+    expect(rule.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'demo', release: 'kube-prometheus-stack' });
+    const alerts = rule.spec.groups.flatMap((g) => g.rules);
+    expect(alerts.map((a) => [a.alert, a.expr, a.for, a.labels])).toEqual([
+      ['InplayDeadLetter', `increase(${DEAD_LETTERS_METRIC}[5m]) > 0`, undefined, { severity: 'page' }],
+    ]);
+    // What to do, for whoever is paged: Prometheus' own templating passed through, every reason explained, where the records are and how to read them.
+    const { summary, description } = alerts[0]!.annotations;
+    expect(summary).toBe('{{ $labels.service }} dead-lettered records of {{ $labels.source_topic }} ({{ $labels.reason }})');
+    for (const words of ['{{ $labels.service }}', '{{ $value | humanize }}', ...DEAD_LETTER_REASONS.map((r) => `${r}:`), 'x-source-topic, x-source-partition, x-source-offset, x-error and x-reason']) {
+      expect(description, words).toContain(words);
+    }
+    expect(description).toContain('kubectl exec -n trading kafka-0 -- kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic dead.letter --from-beginning');
+    expect(description).toContain('--property print.headers=true');
+
+    expect(byKind(demo, 'PrometheusRule')).toEqual([]);
+    expect(byKind(render('--api-versions', MONITORING_API, '--set', 'alerts.enabled=false'), 'PrometheusRule')).toEqual([]);
+    // Positive control: the CRD schema refuses a misspelled field and a rule without its expression.
+    const planted = structuredClone(rule);
+    (planted.spec.groups[0]!.rules[0] as Partial<Alert> & { exprr?: string }).exprr = planted.spec.groups[0]!.rules[0]!.expr;
+    delete (planted.spec.groups[0]!.rules[0] as Partial<Alert>).expr;
+    (planted.spec as Record<string, unknown>)['group'] = [];
+    expect(ruleProblems(planted)).toEqual(expect.arrayContaining(['.spec should NOT have additional properties (group)', ".spec.groups[0].rules[0] should NOT have additional properties (exprr)", ".spec.groups[0].rules[0] should have required property 'expr'"]));
   });
 
   it('refuses values that cannot work, saying which and why', () => {

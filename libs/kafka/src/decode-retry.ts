@@ -2,7 +2,7 @@
 // cache miss. A failure is either the record's (it can never decode: dead
 // letter) or the registry's (briefly away: retry with backoff, then fail the
 // batch so the consumer reads it again). A registry outage is never dead-lettered.
-import type { Serde } from './serde';
+import { wireSchemaId, type Serde } from './serde';
 
 export interface DecodeRetryLimits {
   /** How long one record's decode keeps retrying a registry that does not answer before the batch fails. */
@@ -53,6 +53,25 @@ export function classifyDecodeError(err: unknown): DecodeFailure {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return 'registry-unavailable';
   return 'undecodable';
+}
+
+/**
+ * Why a record can never decode, for the dead-letter metric and header: a small
+ * fixed set, so an alert can say what went wrong without reading the record.
+ * `no_value`: a tombstone on a topic of values; `bad_frame`: not the Confluent
+ * framing (magic byte 0, schema id); `unknown_schema`: the registry answered
+ * 404 for its schema id; `bad_payload`: framed, with a known schema, and the
+ * Avro body does not fit it.
+ */
+export const DEAD_LETTER_REASONS = ['no_value', 'bad_frame', 'unknown_schema', 'bad_payload'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+/** The reason of a record classifyDecodeError found undecodable (its value and the error its decode threw). */
+export function deadLetterReason(value: Buffer | null, err: unknown): DeadLetterReason {
+  if (!value || value.length === 0) return 'no_value';
+  if (wireSchemaId(value) === null) return 'bad_frame';
+  if (err instanceof Error && err.name === 'ResponseError' && (err as { status?: unknown }).status === 404) return 'unknown_schema';
+  return 'bad_payload';
 }
 
 /** The registry (not a record) failed: while decoding (after the budget) or on any other call (encode on a cache miss). */

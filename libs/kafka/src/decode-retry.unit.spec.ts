@@ -3,7 +3,7 @@
 // is dead-lettered), with a serde that fails as the registry client does.
 import { describe, expect, it } from 'vitest';
 import type { KafkaMessage, Producer, ProducerRecord } from 'kafkajs';
-import { classifyDecodeError, decodeWithRetry, RegistryUnavailableError, type DecodeRetryLimits } from './decode-retry';
+import { classifyDecodeError, deadLetterReason, decodeWithRetry, RegistryUnavailableError, type DecodeRetryLimits } from './decode-retry';
 import { decodeBatch } from './records';
 import type { Serde } from './serde';
 
@@ -49,6 +49,22 @@ describe('decode failures, classified', () => {
     ['an Avro body that does not fit its schema', avroFailure(), 'undecodable'],
   ])('%s', (_what, err, expected) => {
     expect(classifyDecodeError(err)).toBe(expected);
+  });
+});
+
+describe('the reason a record is dead-lettered', () => {
+  const framed = Buffer.from([0, 0, 0, 0, 7, 2, 120]);
+  it.each([
+    ['a tombstone', null, new Error('record has no value'), 'no_value'],
+    ['an empty value', Buffer.alloc(0), new Error('Message encoded with magic byte undefined, expected 0'), 'no_value'],
+    ['a wrong magic byte', Buffer.from([1, 0, 0, 0, 7, 2]), new Error('Message encoded with magic byte {"type":"Buffer","data":[1]}, expected 0'), 'bad_frame'],
+    ['a frame too short for a schema id', Buffer.from([0, 0, 1]), avroFailure(), 'bad_frame'],
+    ['a JSON value', Buffer.from('{"orderId":"o1"}'), new Error('Message encoded with magic byte ...'), 'bad_frame'],
+    ['a schema id the registry answers 404 for', framed, responseError(404, 'Schema 7 not found'), 'unknown_schema'],
+    ['an Avro body that does not fit its schema', framed, avroFailure(), 'bad_payload'],
+  ])('%s: %s', (_what, value, err, expected) => {
+    expect(classifyDecodeError(err)).toBe('undecodable');
+    expect(deadLetterReason(value, err)).toBe(expected);
   });
 });
 
@@ -104,6 +120,28 @@ describe('decodeBatch', () => {
     const records = await decodeBatch({ batch: batchOf('a', 'bad', 'b') as never }, serde, sink.producer, '', { limits: LIMITS, ...virtualTime() });
     expect(records.map((r) => r.value)).toEqual(['a', 'b']);
     expect(sink.sent.flatMap((r) => r.messages.map((m) => m.headers?.['x-source-offset']))).toEqual(['1']);
+  });
+
+  it('counts each dead letter by reason and topic without the test prefix, once it is on dead.letter, and says the reason in a header', async () => {
+    const sink = deadLetterSink();
+    // Magic byte 0 and schema id 7, then the body: a Confluent frame as far as the reason looks.
+    const framed = (body: string) => `\u0000\u0000\u0000\u0000\u0007${body}`;
+    const serde = serdeFailingOn(new Map([
+      [framed('bad'), [avroFailure()]], [framed('gone'), [responseError(404, 'Schema 7 not found')]], ['{"json":1}', [avroFailure()]],
+    ]));
+    const counted: [string, string][] = [];
+    const batch = { ...batchOf('a', framed('bad'), framed('gone'), '{"json":1}', 'b'), topic: 'test-7-orders' };
+    await decodeBatch({ batch: batch as never }, serde, sink.producer, 'test-7-', { limits: LIMITS, ...virtualTime(), onDeadLetter: (reason, topic) => counted.push([reason, topic]) });
+    expect(counted).toEqual([['bad_payload', 'orders'], ['unknown_schema', 'orders'], ['bad_frame', 'orders']]);
+    expect(sink.sent.flatMap((r) => r.messages.map((m) => m.headers?.['x-reason']))).toEqual(['bad_payload', 'unknown_schema', 'bad_frame']);
+  });
+
+  it('counts nothing when the dead-letter topic refused the records (the batch fails and is read again)', async () => {
+    const serde = serdeFailingOn(new Map([['bad', [avroFailure()]]]));
+    const refusing = { send: async () => { throw new Error('NOT_ENOUGH_REPLICAS'); } } as unknown as Producer;
+    const counted: string[] = [];
+    await expect(decodeBatch({ batch: batchOf('bad') as never }, serde, refusing, '', { limits: LIMITS, ...virtualTime(), onDeadLetter: (reason) => counted.push(reason) })).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    expect(counted).toEqual([]);
   });
 
   it('fails the whole batch and dead-letters nothing (not even a bad record before it) while the registry is away', async () => {

@@ -5,3 +5,4 @@ export * from './records';
 export * from './service';
 export * from './batching-sender';
 export * from './decode-retry';
+export * from './dead-letter-metric';

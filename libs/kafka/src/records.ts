@@ -1,13 +1,15 @@
 // Typed records on top of kafkajs and the serde: send values of a topic's
 // schema, consume decoded values, and send what can never be decoded to the
-// dead-letter topic with the reason instead of looping on it (kafkajs #1592).
+// dead-letter topic with the reason instead of looping on it (kafkajs #1592),
+// counted for the alert (dead-letter-metric.ts).
 // A registry that is briefly away is retried, never dead-lettered (decode-retry.ts).
 import type { Consumer, EachBatchPayload, Message, Producer, IHeaders, RecordMetadata, Transaction } from 'kafkajs';
 import type { RecordTypes, TopicName } from '@inplay/contracts';
 import type { Serde } from './serde';
 import { topicName } from './topics';
 import type { BatchingSender } from './batching-sender';
-import { decodeWithRetry, RegistryUnavailableError, type DecodeRetryOptions } from './decode-retry';
+import { deadLetterReason, decodeWithRetry, RegistryUnavailableError, type DeadLetterReason, type DecodeRetryOptions } from './decode-retry';
+import type { OnDeadLetter } from './dead-letter-metric';
 
 /** The record type carried by each topic. */
 export interface TopicRecords {
@@ -91,7 +93,8 @@ export const DEAD_LETTER_TOPIC: TopicName = 'dead.letter';
 /**
  * Decodes a batch. A record that can never decode goes to the dead-letter topic
  * with the reason in headers and is skipped (its offset still counts as
- * consumed). When the registry stays unreachable for the retry budget, throws
+ * consumed); `onDeadLetter` counts it (deadLetterCounter) once it is there.
+ * When the registry stays unreachable for the retry budget, throws
  * RegistryUnavailableError and dead-letters nothing: the consumer must not move
  * past the batch, and kafkajs runs it again (restarting the consumer after its
  * own retries).
@@ -101,12 +104,15 @@ export async function decodeBatch<T>(
   serde: Serde,
   deadLetters: Producer,
   prefix = '',
-  options: Omit<DecodeRetryOptions, 'heartbeat'> = {},
+  options: Omit<DecodeRetryOptions, 'heartbeat'> & { onDeadLetter?: OnDeadLetter } = {},
 ): Promise<IncomingRecord<T>[]> {
   const { batch } = payload;
-  const retry: DecodeRetryOptions = { ...options, ...(payload.heartbeat ? { heartbeat: payload.heartbeat } : {}) };
+  const { onDeadLetter, ...decodeOptions } = options;
+  const retry: DecodeRetryOptions = { ...decodeOptions, ...(payload.heartbeat ? { heartbeat: payload.heartbeat } : {}) };
+  // The topic as the service names it (labels stay few); a topic outside the prefix (a replay's input) keeps its full name.
+  const sourceTopic = batch.topic.startsWith(prefix) ? batch.topic.slice(prefix.length) : batch.topic;
   const out: IncomingRecord<T>[] = [];
-  const undecodable: Message[] = [];
+  const undecodable: { message: Message; reason: DeadLetterReason }[] = [];
   for (const message of batch.messages) {
     try {
       if (!message.value) throw new Error('record has no value');
@@ -121,7 +127,8 @@ export async function decodeBatch<T>(
       });
     } catch (err) {
       if (err instanceof RegistryUnavailableError) throw err;
-      undecodable.push({
+      const reason = deadLetterReason(message.value, err);
+      undecodable.push({ reason, message: {
         key: message.key,
         value: message.value,
         headers: {
@@ -129,12 +136,16 @@ export async function decodeBatch<T>(
           'x-source-partition': String(batch.partition),
           'x-source-offset': message.offset,
           'x-error': (err as Error).message.slice(0, 1_000),
+          'x-reason': reason,
         },
-      });
+      } });
     }
   }
   // Only once the whole batch decoded: a batch failed by the registry and run again dead-letters nothing twice.
-  if (undecodable.length > 0) await deadLetters.send({ topic: topicName(prefix, DEAD_LETTER_TOPIC), acks: -1, messages: undecodable });
+  if (undecodable.length > 0) {
+    await deadLetters.send({ topic: topicName(prefix, DEAD_LETTER_TOPIC), acks: -1, messages: undecodable.map((u) => u.message) });
+    for (const { reason } of undecodable) onDeadLetter?.(reason, sourceTopic);
+  }
   return out;
 }
 

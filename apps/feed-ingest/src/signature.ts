@@ -4,6 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_SCHEME = 'sha256=';
+const SIGNATURE_FORMAT = /^sha256=[0-9a-fA-F]{64}$/;
 /** A signed request older (or further in the future) than this is refused. */
 export const MAX_SIGNATURE_AGE_MS = 300_000;
 
@@ -28,13 +29,13 @@ export function verifyWebhookSignature(input: {
 }): SignatureCheck {
   const { timestamp, signature } = input;
   if (timestamp === undefined || !/^\d{1,16}$/.test(timestamp)) return { ok: false, code: 'BAD_SIGNATURE', message: 'X-Inplay-Timestamp must be ms since the epoch' };
-  if (signature === undefined || !signature.startsWith(SIGNATURE_SCHEME)) {
-    return { ok: false, code: 'BAD_SIGNATURE', message: `X-Inplay-Signature must be ${SIGNATURE_SCHEME}<hex HMAC-SHA256 of "<timestamp>.<body>">` };
+  // Exactly 64 hex digits: Buffer.from(hex) stops at the first non-hex character, so "<right hex>zz" would pass.
+  if (signature === undefined || !SIGNATURE_FORMAT.test(signature)) {
+    return { ok: false, code: 'BAD_SIGNATURE', message: `X-Inplay-Signature must be ${SIGNATURE_SCHEME}<64 hex digits: HMAC-SHA256 of "<timestamp>.<body>">` };
   }
   const given = Buffer.from(signature.slice(SIGNATURE_SCHEME.length), 'hex');
   const expected = createHmac('sha256', input.secret).update(signatureBase(timestamp, input.rawBody)).digest();
-  // timingSafeEqual throws on different lengths; a wrong length is simply a bad signature.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, code: 'BAD_SIGNATURE', message: 'signature does not match the body and timestamp' };
+  if (!timingSafeEqual(given, expected)) return { ok: false, code: 'BAD_SIGNATURE', message: 'signature does not match the body and timestamp' };
   const timestampMs = Number(timestamp);
   const maxAgeMs = input.maxAgeMs ?? MAX_SIGNATURE_AGE_MS;
   if (Math.abs(input.nowMs - timestampMs) > maxAgeMs) {

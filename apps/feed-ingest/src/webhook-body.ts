@@ -8,7 +8,14 @@ export const WEBHOOK_PROVIDER = 'live';
 const ID_MAX_CHARS = 200;
 const ATTRIBUTES_MAX = 50;
 
-const id = z.string().min(1).max(ID_MAX_CHARS);
+/**
+ * Text stored as sent: Postgres refuses NUL in text and jsonb (and an unpaired surrogate in jsonb),
+ * and UTF-8 on match.events cannot carry an unpaired surrogate. Such text got a 500 (Postgres' error) before.
+ */
+const storableText = (maxChars: number) => z.string().max(maxChars)
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL (\\u0000)')
+  .refine((s) => !/\p{Cs}/u.test(s), 'must not contain an unpaired surrogate (\\ud800-\\udfff alone)');
+const id = storableText(ID_MAX_CHARS).min(1);
 const epochMs = z.number().int().min(0).max(8_640_000_000_000);
 
 export const webhookEventBody = z.strictObject({
@@ -23,7 +30,7 @@ export const webhookEventBody = z.strictObject({
   occurredAt: epochMs,
   homeScore: z.number().int().min(0).max(99).optional(),
   awayScore: z.number().int().min(0).max(99).optional(),
-  attributes: z.record(z.string().max(100), z.string().max(1_000)).refine((a) => Object.keys(a).length <= ATTRIBUTES_MAX, `at most ${ATTRIBUTES_MAX} attributes`).optional(),
+  attributes: z.record(storableText(100), storableText(1_000)).refine((a) => Object.keys(a).length <= ATTRIBUTES_MAX, `at most ${ATTRIBUTES_MAX} attributes`).optional(),
 });
 export type WebhookEventBody = z.infer<typeof webhookEventBody>;
 

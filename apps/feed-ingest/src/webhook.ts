@@ -22,7 +22,7 @@ export const PENDING_SWEEP_INTERVAL_MS = 10_000;
 /** Stable error codes of the webhook (part of the provider-facing protocol). */
 export type WebhookErrorCode =
   | 'BAD_SIGNATURE' | 'STALE_TIMESTAMP' | 'REPLAYED_DELIVERY' | 'MISSING_DELIVERY_ID' | 'MALFORMED_BODY' | 'BODY_TOO_LARGE'
-  | 'UNKNOWN_MATCH' | 'UNKNOWN_PLAYER' | 'METHOD_NOT_ALLOWED' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_FOUND';
+  | 'UNKNOWN_MATCH' | 'UNKNOWN_PLAYER' | 'METHOD_NOT_ALLOWED' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_FOUND' | 'BAD_REQUEST_TARGET';
 
 interface Reply {
   status: number;
@@ -111,8 +111,14 @@ interface RouteContext extends WebhookServerOptions {
   adapters: FeedAdapters;
 }
 
+/** The path of a request target; undefined when it is no URL at all (an absolute form such as "http://[/x": new URL threw, a 500). */
+function pathOf(target: string): string | undefined {
+  return URL.canParse(target, 'http://localhost') ? new URL(target, 'http://localhost').pathname : undefined;
+}
+
 async function route(req: IncomingMessage, ctx: RouteContext): Promise<Reply> {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const path = pathOf(req.url ?? '/');
+  if (path === undefined) return refuse(400, 'BAD_REQUEST_TARGET', `the request target ${JSON.stringify(req.url)} is not a URL path`);
   if (path === '/health') {
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'METHOD_NOT_ALLOWED', 'use GET', { allow: 'GET' });
     const failed = ctx.health?.().failed ?? null;

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   invalidSchema: 42201,
   invalidVersion: 42202,
   invalidCompatibilityLevel: 42203,
+  invalidSubject: 42208,
   storeError: 50001,
 } as const;
 

@@ -9,6 +9,11 @@ import type { VersionSelector } from './subject-store';
 /** Versions and ids are Java ints in Confluent's API. */
 export const MAX_VERSION = 2 ** 31 - 1;
 export const MAX_SCHEMA_ID = 2 ** 31 - 1;
+/**
+ * Longest subject taken (a Kafka topic name is at most 249 characters, plus "-value"). Subjects are
+ * keys of Postgres btree indexes, which refuse entries past ~2,700 bytes: a longer one got a 500.
+ */
+export const MAX_SUBJECT_CHARS = 255;
 
 const schemaBody = z.object({
   schema: z.string().min(1),
@@ -29,6 +34,15 @@ export function parseVersion(text: string): VersionSelector | RegistryFailure {
   return positiveInt(text, MAX_VERSION) ?? fail(
     ERROR_CODES.invalidVersion,
     `The specified version '${text}' is not a valid version id. Allowed values are between [1, ${MAX_VERSION}] and the string "latest"`,
+  );
+}
+
+/** A subject as the store can keep it: 1-255 characters, no control character (Postgres refuses NUL: a 500 before). */
+export function parseSubject(text: string): string | RegistryFailure {
+  if (text.length >= 1 && text.length <= MAX_SUBJECT_CHARS && !/[\p{Cc}\p{Cs}]/u.test(text)) return text;
+  return fail(
+    ERROR_CODES.invalidSubject,
+    `The specified subject ${JSON.stringify(text.slice(0, 64))}${text.length > 64 ? '...' : ''} is not valid: 1-${MAX_SUBJECT_CHARS} characters, no control characters.`,
   );
 }
 

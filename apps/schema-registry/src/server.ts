@@ -9,6 +9,7 @@ import { ERROR_CODES, fail, isFailure, type RegistryFailure } from './errors';
 import { readJsonBody, replyOf, sendReply, type Reply } from './http';
 import { runMigrations } from './migrations';
 import { createRequestMetrics, UNMATCHED_ROUTE, type RequestMetrics } from './request-metrics';
+import { parseSubject } from './requests';
 import { matchRoute, type Route } from './router';
 import { configRoutes } from './routes-config';
 import { schemaRoutes } from './routes-schemas';
@@ -19,6 +20,8 @@ import { subjectRoutes } from './routes-subjects';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Postgres connections per registry; registrations of one subject queue on its advisory lock anyway. */
 export const POOL_MAX_CONNECTIONS = 10;
+/** Base of relative request targets. */
+const BASE_URL = 'http://registry.invalid';
 /** A request (headers and body) must arrive within this, or Node answers 408 and drops it. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** How long close() lets in-flight requests finish before cutting their connections. */
@@ -45,10 +48,14 @@ interface Deps {
 }
 
 async function answer(req: IncomingMessage, deps: Deps): Promise<{ route: string; result: Reply | RegistryFailure }> {
-  const { pathname, searchParams } = new URL(req.url ?? '/', 'http://registry.invalid');
+  // A request target that is no URL (an absolute form such as "http://[/x"): new URL threw, a 500 before.
+  if (!URL.canParse(req.url ?? '/', BASE_URL)) return { route: UNMATCHED_ROUTE, result: fail(ERROR_CODES.badRequest, `Malformed request target ${JSON.stringify(req.url)}`) };
+  const { pathname, searchParams } = new URL(req.url ?? '/', BASE_URL);
   const match = matchRoute(deps.routes, req.method ?? 'GET', pathname);
   if (!match.route) return { route: UNMATCHED_ROUTE, result: match.failure };
   const route = match.route.path;
+  const subject = match.params['subject'] === undefined ? undefined : parseSubject(match.params['subject']);
+  if (isFailure(subject)) return { route, result: subject };
   const body = match.route.readsBody ? await readJsonBody(req, deps.maxBodyBytes) : undefined;
   if (isFailure(body)) return { route, result: body };
   try {

@@ -60,7 +60,8 @@ export function parseScenarios(option: string | undefined, infra: ChaosInfra = '
   const available = scenariosFor(infra);
   if (option === undefined) return available;
   const names = option.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !(n in SCENARIOS));
+  // hasOwn, not `in`: "constructor" or "toString" must not pass as a scenario through Object.prototype.
+  const unknown = names.filter((n) => !Object.hasOwn(SCENARIOS, n));
   if (names.length === 0 || unknown.length > 0) {
     throw new Error(`--scenario takes a comma-separated list of ${SCENARIO_NAMES.join(', ')}; got ${JSON.stringify(option)}`);
   }

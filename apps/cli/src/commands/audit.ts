@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '@inplay/config';
 import { parseFairnessSettings } from '@inplay/domain';
+import { timeOption } from '../options';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
 
@@ -21,11 +22,10 @@ export async function replayCommand(options: { json?: string }): Promise<void> {
 }
 
 export async function backfillCommand(options: { board: string; from?: string }): Promise<void> {
+  const from = timeOption('from', options.from);
   const { runBackfill } = await import('@inplay/audit');
   const settings = loadSettings();
   const e = runningEndpoints(settings);
-  const from = options.from === undefined ? undefined : Date.parse(options.from);
-  if (from !== undefined && Number.isNaN(from)) throw new Error(`--from must be a date/time (e.g. 2026-11-24T18:00:00Z), got ${JSON.stringify(options.from)}`);
   let stop = false;
   process.once('SIGINT', () => { stop = true; console.error('\nstopping after the current record; run the same command again to resume'); });
   const report = await runBackfill({

@@ -1,8 +1,9 @@
 // `inplay feed replay|synthetic`: put a recorded match or synthetic load on match.events.
 import { replayStatsBombMatch, runSynthetic, formatReplaySummary, statsBombSourceInDir, DEMO_STATSBOMB_SOURCE, type StatsBombSource } from '@inplay/feed-ingest';
+import { SYNTHETIC_LIMITS } from '@inplay/domain';
 import { progress } from '@inplay/infra';
 import { createLogger } from '@inplay/telemetry';
-import { intOption } from '../options';
+import { intOption, numberOption } from '../options';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
 
@@ -10,13 +11,6 @@ function infraOf(): { kafkaBrokers: string[]; schemaRegistryUrl: string; databas
   const settings = loadSettings();
   const e = runningEndpoints(settings);
   return { kafkaBrokers: e.kafkaBrokers, schemaRegistryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, topicPrefix: settings.TOPIC_PREFIX };
-}
-
-function positive(name: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number in (0, ${max}], got ${JSON.stringify(value)}`);
-  return n;
 }
 
 export interface FeedReplayOptions {
@@ -48,17 +42,21 @@ export async function replaySource(o: FeedReplayOptions): Promise<StatsBombSourc
 }
 
 export async function feedReplay(options: FeedReplayOptions): Promise<void> {
+  const speed = numberOption('speed', options.speed, { min: 0, max: 1_000, minExclusive: true }) ?? 10;
+  const lagMs = intOption('lag-ms', options.lagMs, { min: 0, max: 600_000 });
+  const lagJitterMs = intOption('jitter-ms', options.jitterMs, { min: 0, max: 600_000 });
   const source = await replaySource(options);
+  const infra = infraOf();
   const bar = progress('Replaying');
   const handle = replayStatsBombMatch({
-    infra: infraOf(),
+    infra,
     source,
     // The console shows progress and the summary; the service's own log lines only when something is wrong.
     logger: createLogger('feed-replay', process.env['LOG_LEVEL'] ?? 'warn'),
     onProgress: (p) => bar.update(`${p.produced}/${p.due} events, ${matchMinute(p.period, p.matchClockMs)}`),
-    speed: positive('speed', options.speed, 10, 1_000),
-    ...(options.lagMs !== undefined ? { lagMs: intOption('lag-ms', options.lagMs, { min: 0, max: 600_000 })! } : {}),
-    ...(options.jitterMs !== undefined ? { lagJitterMs: intOption('jitter-ms', options.jitterMs, { min: 0, max: 600_000 })! } : {}),
+    speed,
+    ...(lagMs !== undefined ? { lagMs } : {}),
+    ...(lagJitterMs !== undefined ? { lagJitterMs } : {}),
     ...(options.matchId ? { matchId: options.matchId } : {}),
   });
   process.once('SIGINT', () => handle.stop());
@@ -73,13 +71,16 @@ function matchMinute(period: number, matchClockMs: number): string {
 }
 
 export async function feedSynthetic(options: { matches?: string; players?: string; seed?: string; rate?: string; durationS?: string }): Promise<void> {
+  // Counts and the seed are whole numbers (1.5 matches was taken, and refused later under the domain's names).
+  const seed = intOption('seed', options.seed, { min: 1, max: Number.MAX_SAFE_INTEGER }) ?? 1;
+  const matches = intOption('matches', options.matches, { min: 1, max: 1_000 }) ?? 10;
+  const playersPerTeam = intOption('players', options.players, { min: SYNTHETIC_LIMITS.minPlayersPerTeam, max: 30 }) ?? 11;
+  const ratePerSecond = numberOption('rate', options.rate, { min: 0, max: 100_000, minExclusive: true });
+  const durationS = intOption('duration-s', options.durationS, { min: 1, max: 86_400 });
   const summary = await runSynthetic({
-    infra: infraOf(),
-    seed: positive('seed', options.seed, 1, Number.MAX_SAFE_INTEGER),
-    matches: positive('matches', options.matches, 10, 1_000),
-    playersPerTeam: positive('players', options.players, 11, 30),
-    ...(options.rate ? { ratePerSecond: positive('rate', options.rate, 1_000, 100_000) } : {}),
-    ...(options.durationS ? { durationMs: positive('duration-s', options.durationS, 60, 86_400) * 1000 } : {}),
+    infra: infraOf(), seed, matches, playersPerTeam,
+    ...(ratePerSecond !== undefined ? { ratePerSecond } : {}),
+    ...(durationS !== undefined ? { durationMs: durationS * 1000 } : {}),
   });
   console.log(JSON.stringify(summary, null, 2));
 }

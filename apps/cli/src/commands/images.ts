@@ -2,13 +2,12 @@
 // bases made here when no registry answers. Prints what it built and how long
 // each took; an image whose build context is unchanged is kept.
 import { join } from 'node:path';
-import { buildImages, ensureBaseImages, ensureDockerEngine, IMAGE_KINDS, progress, type ImageKind } from '@inplay/infra';
+import { buildImages, ensureBaseImages, ensureDockerEngine, IMAGE_KINDS, progress } from '@inplay/infra';
+import { listOption } from '../options';
 import { loadSettings } from '../settings';
 
 export async function imagesBuildCommand(options: { only?: string; force?: boolean }): Promise<void> {
-  const only = options.only?.split(',').map((k) => k.trim()).filter(Boolean);
-  const unknown = only?.filter((k) => !(IMAGE_KINDS as string[]).includes(k)) ?? [];
-  if (only && (only.length === 0 || unknown.length > 0)) throw new Error(`--only takes a comma-separated list of ${IMAGE_KINDS.join(', ')}; got ${JSON.stringify(options.only)}`);
+  const only = listOption('only', options.only, IMAGE_KINDS);
   const settings = loadSettings();
   const logDir = join(settings.stateDir, 'logs');
   const started = Date.now();
@@ -18,7 +17,7 @@ export async function imagesBuildCommand(options: { only?: string; force?: boole
   const baseReports = await ensureBaseImages(settings.cacheDir, bases);
   bases.done(baseReports.map((b) => `${b.ref} ${b.how}${b.ms ? ` in ${(b.ms / 1000).toFixed(1)} s` : ''}`).join(', '));
   const p = progress('Images');
-  const reports = await buildImages({ cacheDir: settings.cacheDir, logDir, progress: p, ...(only ? { only: only as ImageKind[] } : {}), ...(options.force ? { force: true } : {}) });
+  const reports = await buildImages({ cacheDir: settings.cacheDir, logDir, progress: p, ...(only ? { only } : {}), ...(options.force ? { force: true } : {}) });
   p.done(`${reports.filter((r) => r.built).length} built, ${reports.filter((r) => !r.built).length} unchanged`);
   for (const r of reports) console.log(`  ${r.ref.padEnd(28)} ${r.built ? 'built' : 'unchanged'} in ${(r.ms / 1000).toFixed(1)} s`);
   console.log(`images ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

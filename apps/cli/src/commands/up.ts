@@ -5,6 +5,7 @@ import { loadSettings, externalEndpoints, type CliSettings } from '../settings';
 import { startServices, buildWebClient, createDemoUsers, DEMO_USERS, DEMO_CASH_CENTS, type RunningService, type ServiceOptions } from '../services';
 import { supervise, type Supervisor } from '../supervisor';
 import { waitForDemoPrices } from '../demo-flow';
+import { intOption, numberOption } from '../options';
 import { join } from 'node:path';
 
 export interface UpOptions {
@@ -16,11 +17,10 @@ export interface UpOptions {
 
 export const MAX_GATEWAYS = 8;
 
-function serviceOptions(options: UpOptions): ServiceOptions {
-  const gateways = Number(options.gateways ?? '1');
-  if (!Number.isInteger(gateways) || gateways < 1 || gateways > MAX_GATEWAYS) throw new Error(`--gateways must be an integer from 1 to ${MAX_GATEWAYS}, got ${JSON.stringify(options.gateways)}`);
-  const demoSpeed = Number(options.speed ?? '10');
-  if (!Number.isFinite(demoSpeed) || demoSpeed < 0 || demoSpeed > 1_000) throw new Error(`--speed must be 0 (no demo replay) to 1000, got ${JSON.stringify(options.speed)}`);
+export function serviceOptions(options: UpOptions): ServiceOptions {
+  const gateways = intOption('gateways', options.gateways, { min: 1, max: MAX_GATEWAYS }) ?? 1;
+  // 0: no demo replay.
+  const demoSpeed = numberOption('speed', options.speed, { min: 0, max: 1_000 }) ?? 10;
   return { gateways, demoSpeed };
 }
 

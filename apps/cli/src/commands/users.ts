@@ -1,5 +1,6 @@
 // `inplay users create`: demo users with starting cash, and a token to use them.
-import { createUser, issueDevToken } from '@inplay/settlement';
+import { createUser, issueDevToken, MAX_STARTING_CASH_CENTS } from '@inplay/settlement';
+import { eurosOption } from '../options';
 import { loadSettings } from '../settings';
 import { runningEndpoints } from '../endpoints';
 import { devSecrets } from '../secrets';
@@ -7,10 +8,10 @@ import { devSecrets } from '../secrets';
 export const DEFAULT_STARTING_CASH_CENTS = 100_000;
 
 export async function usersCreate(userIds: string[], options: { cash?: string; name?: string; json?: boolean }): Promise<void> {
+  // Whole cents as written: "12.345" was rounded, "0x10" read as 16 and "" as 0.
+  const cashCents = eurosOption('cash', options.cash, MAX_STARTING_CASH_CENTS) ?? DEFAULT_STARTING_CASH_CENTS;
   const settings = loadSettings();
   const { databaseUrl } = runningEndpoints(settings);
-  const cashCents = options.cash === undefined ? DEFAULT_STARTING_CASH_CENTS : Math.round(Number(options.cash) * 100);
-  if (!Number.isSafeInteger(cashCents) || cashCents < 0) throw new Error(`--cash must be an amount in euros, got ${JSON.stringify(options.cash)}`);
   const { JWT_SECRET } = devSecrets(settings.stateDir);
   const out: { userId: string; created: boolean; cashCents: number; token: string }[] = [];
   for (const userId of userIds) {

@@ -9,7 +9,7 @@ import { schemaOf } from '@inplay/contracts/schemas';
 import { hostileJsonValue, hostileString, mutatedJson, TRICKY_STRINGS } from '@inplay/testing/fuzz';
 import { matchEventFromWebhook, webhookEventBody } from './webhook-body';
 
-const RUNS = { numRuns: 1_000 };
+const RUNS = { numRuns: 500 };
 const matchEventType = avro.Type.forSchema(schemaOf('MatchEvent') as avro.Schema);
 const VALID = {
   matchId: 'live-m1', providerEventId: 'pe-1', type: 'GOAL', playerId: 'live-p1', relatedPlayerId: null, teamId: 'h',

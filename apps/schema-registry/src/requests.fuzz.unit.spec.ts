@@ -11,7 +11,7 @@ import { ERROR_CODES, httpStatusOf, isFailure, type ErrorCode, type RegistryFail
 import { MAX_SCHEMA_ID, MAX_SUBJECT_CHARS, MAX_VERSION, parseCompatibilityBody, parseSchemaBody, parseSchemaId, parseSubject, parseVersion } from './requests';
 import { matchRoute, type Route } from './router';
 
-const RUNS = { numRuns: 1_000 };
+const RUNS = { numRuns: 500 };
 
 function expectFailure(value: unknown, codes: ErrorCode[]): asserts value is RegistryFailure {
   expect(isFailure(value)).toBe(true);

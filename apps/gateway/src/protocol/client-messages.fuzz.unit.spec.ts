@@ -7,7 +7,7 @@ import { hostileJsonValue, hostileString, mutatedJson, utf16String } from '@inpl
 import { ERROR } from './codes';
 import { PLAYER_ID_PATTERN, parseClientMessage, type ParseResult } from './client-messages';
 
-const RUNS = { numRuns: 1_000 };
+const RUNS = { numRuns: 500 };
 const limits = { maxSubscriptionsPerConnection: 5 };
 const PARSE_ERRORS = ['BAD_JSON', 'BAD_MESSAGE', 'UNKNOWN_OP'];
 

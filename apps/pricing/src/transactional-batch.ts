@@ -1,7 +1,7 @@
 // One consumed batch = one Kafka transaction: every output record and the
 // consumed offset commit together or not at all (Kafka -> Kafka exactly once).
 // Outputs go in chunks so no request exceeds the broker's record-batch limit.
-import type { Producer, Serde } from '@inplay/kafka';
+import { completeSendsProducer, type Producer, type Serde } from '@inplay/kafka';
 import { Partitioners, type Kafka, type Transaction } from 'kafkajs';
 import { encodeInChunks, type BatchOutputs } from './outputs';
 
@@ -14,7 +14,7 @@ export const TRANSACTION_RETRY = { initialRetryTime: 5, maxRetryTime: 1_000, ret
 
 /** libs/kafka createProducer's settings for a transactional producer, with the fast retry above. */
 export function createTransactionalProducer(kafka: Kafka, transactionalId: string): Producer {
-  return kafka.producer({
+  return completeSendsProducer(kafka, {
     idempotent: true,
     maxInFlightRequests: 1,
     transactionalId,

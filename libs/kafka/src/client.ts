@@ -1,6 +1,6 @@
 // Kafka adapter: the one place that knows kafkajs. Client, producer and
 // consumer factories with the settings the design relies on.
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Producer, type Consumer, type Admin, type logCreator } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Producer, type Consumer, type Admin, type logCreator, type Message, type ProducerBatch, type ProducerConfig, type RecordMetadata } from 'kafkajs';
 import type { Logger } from '@inplay/telemetry';
 
 export type { Producer, Consumer, Admin, Kafka };
@@ -58,11 +58,88 @@ export function isKafkaUnavailable(err: unknown): boolean {
 
 /** An idempotent producer: acks from all in-sync replicas, no duplicates on retry. */
 export function createProducer(kafka: Kafka, options: { transactionalId?: string } = {}): Producer {
-  return kafka.producer({
+  return completeSendsProducer(kafka, {
     idempotent: true,
     maxInFlightRequests: options.transactionalId ? 1 : 5,
     createPartitioner: Partitioners.DefaultPartitioner,
     ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+  });
+}
+
+/** A send some of whose partitions stayed unacknowledged through every round: retriable (isKafkaUnavailable). */
+export class KafkaJSIncompleteSendError extends Error {
+  override readonly name = 'KafkaJSIncompleteSendError';
+  readonly retriable = true;
+}
+
+/** Rounds of sendBatch one send may take to get every partition acknowledged before it fails (retriable). */
+export const SEND_ROUNDS = 5;
+
+/**
+ * kafkajs 2.2.4 can resolve a send or sendBatch whose records for some partitions were never written
+ * (producer/sendMessages.js): the responses of one call are kept per broker across its retries, and a
+ * retry sends only to brokers that have none yet. When the leader of some partitions dies, its request
+ * fails and the retry, after the election, finds those partitions led by brokers that already answered
+ * for their own partitions: nothing is sent, and the call resolves with the old answers. The records
+ * for the moved partitions are silently dropped (chaos broker-kill: settled orders with no
+ * order.results record, orders never settled).
+ *
+ * This producer remembers which partition the partitioner chose for each record, and after each call
+ * sends again, in a fresh call, the records of every partition the result holds no acknowledgement
+ * for. Their sequence numbers were rolled back when the request failed, so a record the dead leader
+ * had written after all is recognised by the new leader as a duplicate, not written twice.
+ */
+export function completeSendsProducer(kafka: Kafka, config: ProducerConfig): Producer {
+  /** The partition chosen for each record, per topic (one Message object could go to two topics). */
+  const chosen = new WeakMap<Message, Map<string, number>>();
+  const createPartitioner = config.createPartitioner ?? Partitioners.DefaultPartitioner;
+  const producer = kafka.producer({
+    ...config,
+    createPartitioner: () => {
+      const partitioner = createPartitioner();
+      return (args) => {
+        const partition = partitioner(args);
+        let byTopic = chosen.get(args.message);
+        if (!byTopic) chosen.set(args.message, byTopic = new Map());
+        byTopic.set(args.topic, partition);
+        return partition;
+      };
+    },
+  });
+  const logger = kafka.logger().namespace('CompleteSends');
+  const complete = (sendBatch: (batch: ProducerBatch) => Promise<RecordMetadata[]>) => async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
+    if (batch.acks === 0) return sendBatch(batch);
+    let pending = batch.topicMessages ?? [];
+    const results: RecordMetadata[] = [];
+    for (let round = 1; ; round++) {
+      const result = await sendBatch({ ...batch, topicMessages: pending });
+      results.push(...result);
+      const acked = new Set(result.filter((r) => r.errorCode === 0).map((r) => `${r.topicName}\0${r.partition}`));
+      const unacked = pending
+        .map(({ topic, messages }) => ({ topic, messages: messages.filter((m) => !acked.has(`${topic}\0${chosen.get(m)?.get(topic)}`)) }))
+        .filter((t) => t.messages.length > 0);
+      if (unacked.length === 0) return results;
+      const partitions = [...new Set(unacked.flatMap(({ topic, messages }) => messages.map((m) => `${topic}[${chosen.get(m)?.get(topic)}]`)))];
+      if (round >= SEND_ROUNDS) {
+        throw new KafkaJSIncompleteSendError(`send resolved ${round} times without an acknowledgement for ${partitions.join(', ')}`);
+      }
+      logger.warn('send resolved without an acknowledgement for some partitions; sending their records again', { round, partitions });
+      pending = unacked;
+    }
+  };
+  const sendBatch = complete(producer.sendBatch.bind(producer));
+  const transaction = producer.transaction.bind(producer);
+  return Object.assign(producer, {
+    sendBatch,
+    send: ({ topic, messages, ...rest }: Parameters<Producer['send']>[0]) => sendBatch({ ...rest, topicMessages: [{ topic, messages }] }),
+    transaction: async () => {
+      const tx = await transaction();
+      const txSendBatch = complete(tx.sendBatch.bind(tx));
+      return Object.assign(tx, {
+        sendBatch: txSendBatch,
+        send: ({ topic, messages, ...rest }: Parameters<Producer['send']>[0]) => txSendBatch({ ...rest, topicMessages: [{ topic, messages }] }),
+      });
+    },
   });
 }
 

@@ -81,6 +81,27 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
   ];
 }
 
+/** How long a service may take to answer /health after it starts. */
+export const SERVICE_HEALTH_TIMEOUT_MS = 60_000;
+
+/** A service's process (its entry through tsx), its output appended to `logFile`. */
+export function spawnService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logFile: string): ManagedProcess {
+  return new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...env, ...spec.env }, cwd: REPO_ROOT });
+}
+
+/** Spawns a service and waits for its /health when it has one; stops it again when it never answers. */
+export async function launchService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logFile: string, timeoutMs = SERVICE_HEALTH_TIMEOUT_MS): Promise<ManagedProcess> {
+  const child = spawnService(spec, env, logFile);
+  if (spec.healthUrl) {
+    const url = spec.healthUrl;
+    await waitUntil(spec.name, async () => {
+      if (!child.running) throw new Error(`${spec.name} exited:\n${child.lastLines()}`);
+      return (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
+    }, timeoutMs).catch(async (err: unknown) => { await child.stop(); throw err; });
+  }
+  return child;
+}
+
 export async function startServices(infra: RunningInfra, settings: CliSettings, options: ServiceOptions): Promise<RunningService[]> {
   const started: RunningService[] = [];
   const baseEnv = {
@@ -92,22 +113,14 @@ export async function startServices(infra: RunningInfra, settings: CliSettings, 
   try {
     for (const spec of serviceSpecs(infra, settings, options)) {
       const logFile = join(settings.stateDir, 'logs', `${spec.name}.log`);
-      const spawnService = (): ManagedProcess => new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...baseEnv, ...spec.env }, cwd: REPO_ROOT });
-      const child = spawnService();
+      const child = await launchService(spec, baseEnv, logFile);
       const service: RunningService = {
         info: { name: spec.name, address: spec.address, logFile, ...(child.pid ? { pid: child.pid } : {}), ...(spec.healthUrl ? { healthUrl: spec.healthUrl } : {}), ...(spec.metricsUrl ? { metricsUrl: spec.metricsUrl } : {}) },
         process: child,
-        respawn: () => (service.process = spawnService()),
+        respawn: () => (service.process = spawnService(spec, baseEnv, logFile)),
         stop: () => service.process.stop(),
       };
       started.push(service);
-      if (spec.healthUrl) {
-        const url = spec.healthUrl;
-        await waitUntil(spec.name, async () => {
-          if (!child.running) throw new Error(`${spec.name} exited:\n${child.lastLines()}`);
-          return (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
-        }, 60_000);
-      }
     }
     return started;
   } catch (err) {

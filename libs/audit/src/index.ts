@@ -5,3 +5,4 @@ export { compareProjections } from './compare';
 export { readLiveProjection, type LiveProjection } from './live';
 export { runBackfill, DEFAULT_CHECKPOINT_RECORDS, type BackfillOptions, type BackfillReport } from './backfill';
 export { anomalyReport, anomalyReportFrom, type AnomalyQuery, type AnomalyReportOptions, type AnomalyReportSources } from './anomalies';
+export { readTopic, topicEnds, type ReadOptions, type TopicEnd } from './read-topic';

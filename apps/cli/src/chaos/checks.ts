@@ -5,7 +5,9 @@
 // zero, the projection equal to the topics (the replay audit), every player's
 // ticks gap-free, and WebSocket clients that never missed a tick silently.
 import type { Pool } from '@inplay/db';
-import { createKafka, createSerde, type Kafka } from '@inplay/kafka';
+import type { TopicName } from '@inplay/contracts';
+import { readTopic } from '@inplay/audit';
+import { createKafka, createSerde, type Kafka, type Serde } from '@inplay/kafka';
 import type { OrderOutcome, WatcherReport } from './load';
 
 export interface Check {
@@ -14,34 +16,10 @@ export interface Check {
   detail: string;
 }
 
-/** Reads a topic from the start to its end as it is now; returns the decoded values. */
-export async function readWholeTopic<T>(kafka: Kafka, registryUrl: string, topic: string, timeoutMs = 120_000): Promise<T[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const pending = new Map(ends.filter((e) => e.high !== '0' && e.high !== e.low).map((e) => [e.partition, BigInt(e.high)]));
+/** Every decoded value of a topic, from its start to the end it had when the read began. */
+async function readAll<T>(kafka: Kafka, serde: Serde, topic: TopicName): Promise<T[]> {
   const values: T[] = [];
-  if (pending.size === 0) return values;
-  const serde = createSerde(registryUrl, '');
-  const consumer = kafka.consumer({ groupId: `inplay-chaos-read-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${topic} took longer than ${timeoutMs} ms`)), timeoutMs);
-      consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) if (m.value) values.push((await serde.decode(m.value)) as T);
-          const end = pending.get(batch.partition);
-          if (end !== undefined && BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
-          if (pending.size === 0) { clearTimeout(timer); resolve(); }
-        },
-      }).catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readTopic<T>({ kafka, serde, prefix: '', topic, onRecord: (value) => { values.push(value); } });
   return values;
 }
 
@@ -96,7 +74,8 @@ export async function runChecks(i: CheckInputs): Promise<CheckResult> {
   add('every accepted order settled', missing.length === 0, `${acceptedIds.length - missing.length}/${acceptedIds.length} accepted orders have their row${missing.length ? `; missing ${missing.slice(0, 3).join(', ')}` : ''}`);
 
   const kafka = createKafka({ brokers: i.brokers, clientId: 'inplay-chaos-checks' });
-  const results = await readWholeTopic<{ orderId: string; status: string }>(kafka, i.registryUrl, 'order.results');
+  const serde = createSerde(i.registryUrl, '');
+  const results = await readAll<{ orderId: string; status: string }>(kafka, serde, 'order.results');
   const resultStatus = new Map<string, Set<string>>();
   for (const r of results) {
     let s = resultStatus.get(r.orderId);
@@ -134,7 +113,7 @@ export async function runChecks(i: CheckInputs): Promise<CheckResult> {
 
   add('the projection equals the topics (inplay replay)', i.audit.equal, i.audit.detail);
 
-  const ticks = await readWholeTopic<{ playerId: string; seq: number }>(kafka, i.registryUrl, 'price.ticks');
+  const ticks = await readAll<{ playerId: string; seq: number }>(kafka, serde, 'price.ticks');
   const gaps = tickGaps(ticks);
   add('every player\'s ticks gap-free', gaps.gaps.length === 0, `${gaps.ticks} ticks of ${gaps.players} players; ${gaps.gaps.length} gaps${gaps.gaps.length ? ` (${gaps.gaps.slice(0, 3).join('; ')})` : ''}`);
 

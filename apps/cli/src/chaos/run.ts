@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { issueToken, signingKey } from '@inplay/auth';
-import { runReplayAudit } from '@inplay/audit';
+import { runReplayAudit, topicEnds } from '@inplay/audit';
 import { createPool } from '@inplay/db';
 import { parseFairnessSettings } from '@inplay/domain';
 import { ensureDebianPackages, waitUntil } from '@inplay/infra';
@@ -243,15 +243,9 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
   return report;
 }
 
-/** Records on dead.letter so far (the sum of its partitions' end offsets). */
+/** Records on dead.letter so far. */
 async function deadLetterCount(stack: ChaosStack): Promise<number> {
-  const admin = createKafka({ brokers: stack.endpoints.kafkaBrokers, clientId: 'inplay-chaos-dlq' }).admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets('dead.letter')).reduce((n, p) => n + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
+  return Number((await topicEnds(createKafka({ brokers: stack.endpoints.kafkaBrokers, clientId: 'inplay-chaos-dlq' }), 'dead.letter')).total);
 }
 
 function formatTable(scenarios: readonly ScenarioReport[]): string {

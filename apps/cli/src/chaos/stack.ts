@@ -10,14 +10,15 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import type { ManagedProcess} from '@inplay/infra';
 import {
-  ensureKafkaJars, KAFKA_VERSION, ManagedProcess, startLocalKafka, startLocalPostgres, startLocalRegistry, startToxiproxy,
+  ensureKafkaJars, KAFKA_VERSION, startLocalKafka, startLocalPostgres, startLocalRegistry, startToxiproxy,
   bootstrapInfra, freePort, freePortRange, waitUntil, isAlive,
   CONTAINER_BROKERS, type LocalKafka, type LocalPostgres, type LocalRegistry, type RunningInfra, type Toxiproxy,
 } from '@inplay/infra';
 import type { RunningContainers } from '@inplay/infra/containers';
 import { loadSettings } from '../settings';
-import { serviceSpecs, REPO_ROOT, type ServiceSpec } from '../services';
+import { serviceSpecs, launchService, type ServiceSpec } from '../services';
 
 /** How long a service may take to answer /health after it starts. */
 export const SERVICE_START_TIMEOUT_MS = 90_000;
@@ -179,19 +180,11 @@ export class ChaosStack {
   async startService(name: string): Promise<void> {
     const spec = this.spec(name);
     const e = this.endpoints;
-    const env = {
-      ...process.env, KAFKA_BROKERS: e.kafkaBrokers.join(','), DATABASE_URL: e.databaseUrl, SCHEMA_REGISTRY_URL: e.schemaRegistryUrl,
-      ...spec.env, ...(this.extraEnv[name.replace(/-\d+$/, '')] ?? {}),
-    };
-    const child = new ManagedProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], join(this.logDir, `${name}.log`), { env, cwd: REPO_ROOT });
+    const env = { ...process.env, KAFKA_BROKERS: e.kafkaBrokers.join(','), DATABASE_URL: e.databaseUrl, SCHEMA_REGISTRY_URL: e.schemaRegistryUrl };
+    // The extra environment (a skewed clock) wins over the spec's own.
+    const withExtra = { ...spec, env: { ...spec.env, ...(this.extraEnv[name.replace(/-\d+$/, '')] ?? {}) } };
+    const child = await launchService(withExtra, env, join(this.logDir, `${name}.log`), SERVICE_START_TIMEOUT_MS);
     this.services.set(name, { spec, process: child });
-    if (spec.healthUrl) {
-      const url = spec.healthUrl;
-      await waitUntil(`${name} /health`, async () => {
-        if (!child.running) throw new Error(`${name} exited:\n${child.lastLines()}`);
-        return (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
-      }, SERVICE_START_TIMEOUT_MS, 200);
-    }
   }
 
   /** SIGKILL: no shutdown hook runs. */

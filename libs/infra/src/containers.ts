@@ -14,6 +14,7 @@ import { probeKafka } from '@inplay/kafka';
 import { CONTAINER_BROKERS, type ComponentInfo, type InfraOptions, type RunningInfra } from './stack';
 import { buildImages, ensureDockerEngine, imageRef, missingImages } from './images';
 import { KAFKA_VERSION } from './kafka-local';
+import { stackCredentials } from './credentials';
 import { assertPortFree } from './ports';
 import { progress as makeProgress } from './progress';
 import { GiveUp, waitUntil } from './process';
@@ -168,7 +169,7 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
     ];
     return {
       mode: 'containers', kafkaBrokers, databaseUrl, adminDatabaseUrl: `${pgBase}/postgres`, schemaRegistryUrl: `http://127.0.0.1:${registryPort}`,
-      components, brokers, network, stop: stopAll,
+      credentials: stackCredentials(o.stateDir), components, brokers, network, stop: stopAll,
     };
   } catch (err) {
     await stopAll();

@@ -12,3 +12,4 @@ export * from './web-client';
 export * from './images';
 export * from './bundle';
 export * from './toxiproxy';
+export * from './credentials';

@@ -13,6 +13,7 @@ import { startLocalPostgres } from './postgres-local';
 import { startLocalRegistry, probeRegistry } from './registry-local';
 import { progress as makeProgress } from './progress';
 import { assertPortFree } from './ports';
+import { stackCredentials, type InfraCredentials } from './credentials';
 
 export type InfraMode = 'local' | 'external' | 'containers';
 /** Brokers of the container cluster: three, so a topic keeps 3 replicas and 2 in sync through the loss of one. Its host ports are the Kafka port and the next two. */
@@ -24,6 +25,8 @@ export interface Endpoints {
   /** Maintenance database URL when we own the server (tests create databases per file). */
   adminDatabaseUrl?: string;
   schemaRegistryUrl: string;
+  /** The stack's credentials (Kafka principals, registry writer, Postgres roles) when inplay made them; none for external infrastructure. */
+  credentials?: InfraCredentials;
 }
 
 export interface ComponentInfo {
@@ -70,6 +73,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
   const version = o.kafkaVersion ?? KAFKA_VERSION;
   const runDir = join(o.stateDir, 'run');
   mkdirSync(runDir, { recursive: true });
+  const credentials = stackCredentials(o.stateDir);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -109,6 +113,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
       databaseUrl: pg.url,
       ...(pg.adminUrl ? { adminDatabaseUrl: pg.adminUrl } : {}),
       schemaRegistryUrl: registry.url,
+      credentials,
       components: [
         { name: 'kafka', address: kafka.brokers.join(','), version, ...(kafka.pid ? { pid: kafka.pid } : {}) },
         { name: 'postgres', address: pg.address, version: pg.version },

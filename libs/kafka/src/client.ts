@@ -32,6 +32,29 @@ export interface KafkaOptions {
   logger?: Logger;
   /** Retries of the connection and of retriable requests (kafkajs exponential backoff). */
   retries?: number;
+  /** SASL/SCRAM-SHA-512 login of this client's principal; none for a broker without authentication. */
+  sasl?: KafkaLogin;
+  /** TLS to the brokers; none for plaintext listeners. */
+  tls?: KafkaTls;
+}
+
+/** A Kafka principal's SASL/SCRAM-SHA-512 user name and password. */
+export interface KafkaLogin {
+  username: string;
+  password: string;
+}
+
+/** TLS to the brokers: the CA certificate (PEM) that signed theirs. */
+export interface KafkaTls {
+  caPem: string;
+}
+
+/** The kafkajs connection settings of a login and TLS: one place that spells the mechanism. */
+export function kafkaSecurity(o: { sasl?: KafkaLogin | undefined; tls?: KafkaTls | undefined }): { sasl?: { mechanism: 'scram-sha-512'; username: string; password: string }; ssl?: { ca: string[] } } {
+  return {
+    ...(o.sasl ? { sasl: { mechanism: 'scram-sha-512' as const, username: o.sasl.username, password: o.sasl.password } } : {}),
+    ...(o.tls ? { ssl: { ca: [o.tls.caPem] } } : {}),
+  };
 }
 
 export function createKafka(options: KafkaOptions): Kafka {
@@ -41,6 +64,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     retry: { ...KAFKA_RETRY, retries: options.retries ?? KAFKA_RETRY.retries },
+    ...kafkaSecurity(options),
     logLevel: options.logger ? KafkaLogLevel.INFO : KafkaLogLevel.NOTHING,
     ...(options.logger ? { logCreator: pinoLogCreator(options.logger) } : {}),
   });
@@ -169,8 +193,8 @@ export async function waitForGroupCoordinator(kafka: Kafka, timeoutMs = 60_000):
 }
 
 /** Broker address and version-ish facts for `inplay status`. Throws when unreachable. */
-export async function probeKafka(brokers: string[], timeoutMs = 5_000): Promise<{ clusterId: string; brokers: number; controller: number | null }> {
-  const kafka = new Kafka({ clientId: 'inplay-probe', brokers, connectionTimeout: timeoutMs, retry: { retries: 1, initialRetryTime: 200 }, logLevel: KafkaLogLevel.NOTHING });
+export async function probeKafka(brokers: string[], timeoutMs = 5_000, security: { sasl?: KafkaLogin | undefined; tls?: KafkaTls | undefined } = {}): Promise<{ clusterId: string; brokers: number; controller: number | null }> {
+  const kafka = new Kafka({ clientId: 'inplay-probe', brokers, connectionTimeout: timeoutMs, retry: { retries: 1, initialRetryTime: 200 }, logLevel: KafkaLogLevel.NOTHING, ...kafkaSecurity(security) });
   const admin = kafka.admin();
   try {
     await admin.connect();

@@ -5,7 +5,7 @@
 // BOOTSTRAP_WAIT_MS before it gives up (exit 1, the job's backoff takes over).
 // BOOTSTRAP_DEMO_USERS (comma-separated ids, for demos such as the compose
 // file's services profile) also creates those users with starting cash.
-import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z } from '@inplay/config';
+import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z, kafkaSecurityOf } from '@inplay/config';
 import { bootstrapInfra } from '@inplay/infra/bootstrap';
 import { createLogger } from '@inplay/telemetry';
 import { createUser } from '@inplay/settlement';
@@ -34,7 +34,7 @@ const deadline = Date.now() + settings.BOOTSTRAP_WAIT_MS;
 for (let attempt = 1; ; attempt++) {
   try {
     const r = await bootstrapInfra(
-      { kafkaBrokers: settings.KAFKA_BROKERS, databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL },
+      { kafkaBrokers: settings.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(settings), databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL },
       { topicPrefix: settings.TOPIC_PREFIX, ...(replication ? { replication } : {}) },
     );
     const demoUsers = settings.BOOTSTRAP_DEMO_USERS ? settings.BOOTSTRAP_DEMO_USERS.split(',') : [];
@@ -42,7 +42,7 @@ for (let attempt = 1; ; attempt++) {
       const created = await createUser(settings.DATABASE_URL, { userId, displayName: userId, cashCents: settings.BOOTSTRAP_DEMO_CASH_CENTS });
       if (!created.ok) throw new Error(`demo user ${userId}: ${created.message}`);
     }
-    logger.info({ topics: r.topicsCreated.length, demoUsers: demoUsers.length, migrations: r.migrationsApplied.length, schemas: r.schemasRegistered }, 'bootstrap done');
+    logger.info({ topics: r.topicsCreated.length, aclBindings: r.aclBindings, demoUsers: demoUsers.length, migrations: r.migrationsApplied.length, schemas: r.schemasRegistered }, 'bootstrap done');
     process.exit(0);
   } catch (err) {
     if (Date.now() + RETRY_PAUSE_MS > deadline) {

@@ -2,7 +2,8 @@
 // Node process. Services register here as they are built.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagedProcess, waitUntil, type RunningInfra, type ServiceState } from '@inplay/infra';
+import { ManagedProcess, kafkaSecurityFor, waitUntil, type RunningInfra, type ServiceState } from '@inplay/infra';
+import { kafkaSecurityEnv, type ServicePrincipal } from '@inplay/kafka';
 import type { CliSettings } from './settings';
 import { devSecrets } from './secrets';
 
@@ -41,8 +42,10 @@ const local = (port: number): string => `http://127.0.0.1:${port}`;
 export const GATEWAY_INTERNAL_PORT_OFFSET = 6;
 
 /** Specs of the services, in start order: consumers first, the demo feed last, so nothing is missed. */
-export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, options: ServiceOptions): ServiceSpec[] {
+export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options: ServiceOptions): ServiceSpec[] {
   const secrets = devSecrets(settings.stateDir);
+  // Each service logs in to Kafka as its own principal, with only the ACLs of libs/kafka acls.ts.
+  const kafkaAs = (principal: ServicePrincipal): Record<string, string> => kafkaSecurityEnv(kafkaSecurityFor(infra, principal));
   const metrics = (offset: number): number => settings.INPLAY_METRICS_BASE_PORT + offset;
   const gatewayPort = settings.INPLAY_GATEWAY_PORT;
   // Each gateway's internal listener (/metrics, /admin/*) its own port: the public one is shared (SO_REUSEPORT),
@@ -50,13 +53,14 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
   const gatewayInternalPort = (index: number): number => metrics(GATEWAY_INTERNAL_PORT_OFFSET + index);
   const feedPort = settings.INPLAY_FEED_PORT;
   return [
-    { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { METRICS_PORT: String(metrics(2)) }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
-    { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { METRICS_PORT: String(metrics(3)) }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
-    { name: 'leaderboard', entry: 'apps/leaderboard/src/main.ts', env: { METRICS_PORT: String(metrics(5)) }, address: `metrics ${local(metrics(5))}/metrics`, healthUrl: `${local(metrics(5))}/health` },
+    { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { ...kafkaAs('pricing'), METRICS_PORT: String(metrics(2)) }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
+    { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { ...kafkaAs('settlement'), METRICS_PORT: String(metrics(3)) }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
+    { name: 'leaderboard', entry: 'apps/leaderboard/src/main.ts', env: { ...kafkaAs('leaderboard'), METRICS_PORT: String(metrics(5)) }, address: `metrics ${local(metrics(5))}/metrics`, healthUrl: `${local(metrics(5))}/health` },
     ...Array.from({ length: options.gateways }, (_, i): ServiceSpec => ({
       name: `gateway-${i + 1}`,
       entry: 'apps/gateway/src/main.ts',
       env: {
+        ...kafkaAs('gateway'),
         GATEWAY_PORT: String(gatewayPort), GATEWAY_INTERNAL_PORT: String(gatewayInternalPort(i)), GATEWAY_SERVER_ID: `gw-${i + 1}`,
         JWT_SECRET: secrets.JWT_SECRET, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true',
       },
@@ -69,6 +73,7 @@ export function serviceSpecs(_infra: RunningInfra, settings: CliSettings, option
       name: 'feed-ingest',
       entry: 'apps/feed-ingest/src/main.ts',
       env: {
+        ...kafkaAs('feed-ingest'),
         FEED_WEBHOOK_SECRET: secrets.FEED_WEBHOOK_SECRET,
         METRICS_PORT: String(metrics(1)),
         FEED_HTTP_PORT: String(feedPort),

@@ -1,5 +1,6 @@
 // The CLI's own settings, validated once at start-up.
-import { z, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, postgresUrl, DEFAULT_PORTS } from '@inplay/config';
+import type { KafkaSecurity } from '@inplay/kafka';
+import { z, kafkaSecurityOf, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, postgresUrl, DEFAULT_PORTS } from '@inplay/config';
 
 export const cliShape = {
   ...infraShape,
@@ -39,8 +40,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
 }
 
 /** What the environment says about infrastructure that runs elsewhere (used by external mode, and DATABASE_URL locally). */
-export function externalEndpoints(settings: CliSettings): { kafkaBrokers?: string[]; databaseUrl?: string; schemaRegistryUrl?: string } {
+export function externalEndpoints(settings: CliSettings): { kafkaBrokers?: string[]; kafkaSecurity?: KafkaSecurity; databaseUrl?: string; schemaRegistryUrl?: string } {
   return {
+    kafkaSecurity: kafkaSecurityOf(settings),
     ...(settings.KAFKA_BROKERS ? { kafkaBrokers: settings.KAFKA_BROKERS } : {}),
     ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
     ...(settings.SCHEMA_REGISTRY_URL ? { schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL } : {}),

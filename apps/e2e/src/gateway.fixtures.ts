@@ -9,7 +9,7 @@ export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 export async function startTestGateway(env: IsolatedEnv, routeModules: RouteModule[], limits: Partial<GatewayLimits> = {}): Promise<RunningGateway & { url: string }> {
   const gateway = await startGateway({
     config: {
-      kafkaBrokers: env.infra.kafkaBrokers, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+      kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
       logLevel: 'warn', jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0, internalHost: '127.0.0.1', internalPort: 0, serverId: `e2e-${env.prefix}`, allowedOrigins: ['*'],
       limits: { ...DEFAULT_LIMITS, ...limits },
     },

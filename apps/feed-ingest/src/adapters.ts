@@ -19,7 +19,7 @@ export const FEED_POOL_SIZE = 5;
 
 export async function connectFeedAdapters(infra: InfraSettings, options: { logger?: Logger; metrics?: FeedMetrics; clientId?: string } = {}): Promise<FeedAdapters> {
   const logger = options.logger ?? createLogger('feed-ingest');
-  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: options.clientId ?? 'feed-ingest', logger });
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, ...infra.kafkaSecurity, clientId: options.clientId ?? 'feed-ingest', logger });
   const producer: Producer = createProducer(kafka);
   const pool = createPool(infra.databaseUrl, { max: FEED_POOL_SIZE, applicationName: 'feed-ingest' });
   try {

@@ -1,6 +1,6 @@
 // feed-ingest's configuration: read once from the environment, validated with
 // zod at start-up so a bad value stops the service naming the setting.
-import { DEFAULT_PORTS, bool, infraHints, infraShape, loadConfig, port, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_PORTS, bool, infraHints, infraShape, kafkaSecurityOf, loadConfig, port, postgresUrl, z } from '@inplay/config';
 import { DEFAULT_FEED_LAG_JITTER_MS, DEFAULT_FEED_LAG_MS, REPLAY_LIMITS } from '@inplay/domain';
 
 export const DEFAULT_METRICS_PORT = DEFAULT_PORTS.metricsBase + 1;
@@ -33,6 +33,8 @@ const settingsHints = {
 
 export interface InfraSettings {
   kafkaBrokers: string[];
+  /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
+  kafkaSecurity?: { sasl?: { username: string; password: string } | undefined; tls?: { caPem: string } | undefined } | undefined;
   schemaRegistryUrl: string;
   databaseUrl: string;
   topicPrefix: string;
@@ -60,7 +62,7 @@ export function loadFeedSettings(env: Record<string, string | undefined> = proce
   const masked = secret === undefined ? env : { ...env, FEED_WEBHOOK_SECRET: '*'.repeat(secret.length) };
   const c = loadConfig(settingsShape, masked, settingsHints);
   return {
-    infra: { kafkaBrokers: c.KAFKA_BROKERS, schemaRegistryUrl: c.SCHEMA_REGISTRY_URL, databaseUrl: c.DATABASE_URL, topicPrefix: c.TOPIC_PREFIX },
+    infra: { kafkaBrokers: c.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(c), schemaRegistryUrl: c.SCHEMA_REGISTRY_URL, databaseUrl: c.DATABASE_URL, topicPrefix: c.TOPIC_PREFIX },
     logLevel: c.LOG_LEVEL,
     webhookSecret: secret ?? c.FEED_WEBHOOK_SECRET,
     httpPort: c.FEED_HTTP_PORT,

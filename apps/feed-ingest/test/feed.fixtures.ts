@@ -21,7 +21,7 @@ export interface FeedTestEnv {
 export async function feedTestEnv(): Promise<FeedTestEnv> {
   const env = await isolate();
   const adapters = await connectFeedAdapters(
-    { kafkaBrokers: env.infra.kafkaBrokers, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix },
+    { kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix },
     { logger: createLogger('feed-ingest-test', 'silent'), clientId: `feed-test-${env.prefix}` },
   );
   const topic = topicName(env.prefix, 'match.events');

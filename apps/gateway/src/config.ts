@@ -2,7 +2,7 @@
 // this instance is, which origins may open sockets, and every limit with its
 // number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
 import { hostname } from 'node:os';
-import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, loadConfig, postgresUrl, z } from '@inplay/config';
+import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, kafkaSecurityOf, loadConfig, postgresUrl, z } from '@inplay/config';
 import { MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
 
 export const DEFAULT_LIMITS = {
@@ -56,6 +56,8 @@ export const DEFAULT_ALLOWED_ORIGINS = [`http://localhost:${DEFAULT_PORTS.gatewa
 
 export interface GatewayConfig {
   kafkaBrokers: string[];
+  /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
+  kafkaSecurity?: { sasl?: { username: string; password: string } | undefined; tls?: { caPem: string } | undefined } | undefined;
   schemaRegistryUrl: string;
   databaseUrl: string;
   topicPrefix: string;
@@ -106,6 +108,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const limits = Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((name) => [name, raw[envName(name)] as number])) as GatewayLimits;
   const config: GatewayConfig = {
     kafkaBrokers: raw.KAFKA_BROKERS,
+    kafkaSecurity: kafkaSecurityOf(raw),
     schemaRegistryUrl: raw.SCHEMA_REGISTRY_URL,
     databaseUrl: raw.DATABASE_URL,
     topicPrefix: raw.TOPIC_PREFIX,

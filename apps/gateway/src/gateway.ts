@@ -152,7 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 }
 
 function gatewayAdapters(config: GatewayConfig, logger: Logger) {
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `gateway-${config.serverId}`, logger });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, ...config.kafkaSecurity, clientId: `gateway-${config.serverId}`, logger });
   const pool = createPool(config.databaseUrl, { max: POSTGRES_POOL_SIZE, applicationName: `gateway-${config.serverId}` });
   const producer = createProducer(kafka);
   return {

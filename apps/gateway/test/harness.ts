@@ -50,7 +50,7 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
     async start(startOptions = {}) {
       count += 1;
       const config: GatewayConfig = {
-        kafkaBrokers: env.infra.kafkaBrokers,
+        kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity,
         schemaRegistryUrl: env.infra.schemaRegistryUrl,
         databaseUrl: env.databaseUrl,
         topicPrefix: env.prefix,

@@ -37,7 +37,7 @@ const fill = (orderId: string, userId: string, side: 'BUY' | 'SELL', quantity: n
 
 const start = async (): Promise<RunningLeaderboard> => {
   const started = await startLeaderboard({
-    brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     recomputeMs: 100, logger: createLogger('leaderboard-test', 'silent'), onFatal: (err) => { throw err; },
   });
   await started.ready;

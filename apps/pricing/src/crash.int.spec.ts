@@ -36,7 +36,7 @@ let processor: PricingProcess;
 let ticks: Collected<PriceTick>;
 
 function spawnProcessor(): Promise<PricingProcess> {
-  return spawnPricing({ brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, prefix: env.prefix, env: processorEnv });
+  return spawnPricing({ brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, prefix: env.prefix, env: processorEnv });
 }
 
 /** The i-th event of the stream: a shot or a card for one player of one of the two matches, in turn. */
@@ -67,7 +67,7 @@ beforeAll(async () => {
   await producer.connect();
   send = recordSender(producer, env.serde, env.prefix);
   sequencer = await startPricing({
-    brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     pricing: config, delivery: { mode: 'idempotent' }, stages: { sequencer: true, processor: false }, logger, onFatal: (err) => fatal.push(err),
   });
   processor = await spawnProcessor();

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const metricsServer = await startMetricsServer(metrics, settings.metricsPort, settings.metricsHost);
   const pricing = await startPricing({
     brokers: settings.brokers,
+    kafkaSecurity: settings.kafkaSecurity,
     registryUrl: settings.registryUrl,
     databaseUrl: settings.databaseUrl,
     topicPrefix: settings.topicPrefix,

@@ -29,7 +29,7 @@ describe.each(PRICING_DELIVERIES)('with %s delivery', (delivery: PricingDelivery
 
   function startStage(stage: 'sequencer' | 'processor'): Promise<PricingHandle> {
     return startPricing({
-      brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
       pricing: config, delivery: { mode: delivery }, stages: { sequencer: stage === 'sequencer', processor: stage === 'processor' }, logger, onFatal: (err) => fatal.push(err),
     });
   }

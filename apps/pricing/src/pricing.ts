@@ -2,7 +2,7 @@
 // match.events + trades -> sequencer -> pricing.commands -> processor -> price.ticks / price.latest.
 import { createPool } from '@inplay/db';
 import { DEFAULT_PRICING_CONFIG, pricingDecider, type PricingConfig } from '@inplay/domain';
-import { createKafka, createSerde, ensureTopics, waitForGroupCoordinator } from '@inplay/kafka';
+import { createKafka, createSerde, ensureTopics, waitForGroupCoordinator, type KafkaSecurity } from '@inplay/kafka';
 import { createLogger, createMetrics, type Logger, type Registry } from '@inplay/telemetry';
 import { DEFAULT_DELIVERY, type DeliveryTuning } from './delivery';
 import { createPricingMetrics } from './metrics';
@@ -13,6 +13,8 @@ import { DEFAULT_CONSUMER_TUNING, type ConsumerTuning } from './tuning';
 
 export interface StartPricingOptions {
   brokers: string[];
+  /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   databaseUrl: string;
   /** Isolates topics, registry subjects, consumer groups and transactional ids (tests, benchmarks). */
@@ -52,7 +54,7 @@ export async function startPricing(options: StartPricingOptions): Promise<Pricin
     process.exit(1);
   });
 
-  const kafka = createKafka({ brokers: options.brokers, clientId: `${prefix}pricing`, logger });
+  const kafka = createKafka({ brokers: options.brokers, ...options.kafkaSecurity, clientId: `${prefix}pricing`, logger });
   await waitForGroupCoordinator(kafka);
   const admin = kafka.admin();
   await admin.connect();

@@ -57,6 +57,7 @@ const settingsHints = {
 
 export interface PricingSettings {
   brokers: string[];
+  kafkaSecurity: ReturnType<typeof serviceInfra>['kafkaSecurity'];
   registryUrl: string;
   databaseUrl: string;
   topicPrefix: string;

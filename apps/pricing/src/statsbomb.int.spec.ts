@@ -37,7 +37,7 @@ beforeAll(async () => {
   const ingestedFrom = Date.now();
   events = feed.events.map((e, i) => ({ ...e, ingestedAt: ingestedFrom + i }));
   pricing = await startPricing({
-    brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     pricing: DEFAULT_PRICING_CONFIG, logger: createLogger('pricing-test', process.env['LOG_LEVEL'] ?? 'error'), onFatal: (err) => fatal.push(err),
   });
   ticks = await collect<PriceTick>(env.kafka, env.serde, topicName(env.prefix, 'price.ticks'), `${env.prefix}ticks-reader`);

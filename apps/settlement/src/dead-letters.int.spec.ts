@@ -52,7 +52,7 @@ beforeAll(async () => {
   await newUser(pool, 'dl-fan', 10_000);
   const metrics = createSettlementMetrics('atomic-guard');
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('dead-letters-test', 'silent'), onFatal: (err) => { fatal.push(err); },
     onDeadLetter: metrics.observeDeadLetter,
   });

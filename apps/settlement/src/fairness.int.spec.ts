@@ -34,7 +34,7 @@ const T0 = Math.ceil(Date.now() / 10_000) * 10_000;
 let clock = T0;
 
 const start = () => startSettlement({
-  brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
   maxPriceAgeMs: 3_600_000, fairness: FAIRNESS, pendingPollMs: 20, pendingGraceMs: GRACE_MS, now: () => clock,
   logger: createLogger('fairness-test', 'silent'), onFatal: (err) => { throw err; },
 });

@@ -2,7 +2,7 @@
 // on orders (decide in memory, guard in the database), and the outbox relay.
 import { createPool } from '@inplay/db';
 import { DEFAULT_FAIRNESS_SETTINGS, DEFAULT_SETTLEMENT_CONFIG, policyForMatch, settlementDecider, type FairnessPolicyConfig, type FairnessSettings } from '@inplay/domain';
-import { connectServiceKafka, topicName, type OnDeadLetter } from '@inplay/kafka';
+import { connectServiceKafka, topicName, type OnDeadLetter, type KafkaSecurity } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import { startLateEventVoids } from './late-event-voids';
 import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
@@ -19,6 +19,8 @@ export const PRICE_TABLE_READY_TIMEOUT_MS = 60_000;
 
 export interface SettlementOptions {
   brokers: string[];
+  /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   databaseUrl: string;
   topicPrefix?: string;
@@ -69,7 +71,7 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   const prefix = options.topicPrefix ?? '';
   const logger = options.logger ?? createLogger('settlement');
   const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'settlement failed'); process.exit(1); });
-  const { kafka, serde, producer } = await connectServiceKafka({ service: 'settlement', brokers: options.brokers, registryUrl: options.registryUrl, prefix });
+  const { kafka, serde, producer } = await connectServiceKafka({ service: 'settlement', brokers: options.brokers, security: options.kafkaSecurity, registryUrl: options.registryUrl, prefix });
   const pool = createPool(options.databaseUrl, { max: 8, applicationName: 'settlement' });
   const prices = await startPriceTable({ kafka, serde, deadLetters: producer, prefix, onDeadLetter: options.onDeadLetter });
   await Promise.race([

@@ -6,11 +6,12 @@
 import type { MatchEvent, PriceTick } from '@inplay/contracts';
 import { createPool, type Pool } from '@inplay/db';
 import { anomalyReport as rankAnomalies, validateAnomalyOptions, type AnomalyOptions, type AnomalyOrder, type AnomalyReport, type PriceMove } from '@inplay/domain';
-import { createKafka, createSerde, type Kafka, type Serde } from '@inplay/kafka';
+import { createKafka, createSerde, type Kafka, type Serde, type KafkaSecurity } from '@inplay/kafka';
 import { readTopic } from './read-topic';
 
 export interface AnomalyReportOptions extends AnomalyOptions {
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   databaseUrl: string;
   topicPrefix?: string;
@@ -36,7 +37,7 @@ export async function anomalyReport(options: AnomalyReportOptions): Promise<Anom
   const prefix = options.topicPrefix ?? '';
   const pool = createPool(options.databaseUrl, { max: 2, applicationName: 'inplay-anomalies' });
   try {
-    return await anomalyReportFrom({ kafka: createKafka({ brokers: options.brokers, clientId: 'inplay-anomalies' }), serde: createSerde(options.registryUrl, prefix), pool, topicPrefix: prefix }, options);
+    return await anomalyReportFrom({ kafka: createKafka({ brokers: options.brokers, ...options.kafkaSecurity, clientId: 'inplay-anomalies' }), serde: createSerde(options.registryUrl, prefix), pool, topicPrefix: prefix }, options);
   } finally {
     await pool.end();
   }

@@ -8,7 +8,7 @@
 import type { LeaderboardSnapshot, OrderResult, PriceTick } from '@inplay/contracts';
 import { createPool, openingBalances, playersOfMatches, type Pool } from '@inplay/db';
 import { applyResult, applyTick, computeBoard, DEFAULT_TOP_ENTRIES, initialStandings, openAccount, parseBoardId, playersOfAllMatches, type Standings } from '@inplay/domain';
-import { createKafka, createSerde } from '@inplay/kafka';
+import { createKafka, createSerde, type KafkaSecurity } from '@inplay/kafka';
 import { progressBar } from './progress-bar';
 import { readTopic, topicEnds } from './read-topic';
 
@@ -17,6 +17,7 @@ export const DEFAULT_CHECKPOINT_RECORDS = 10_000;
 
 export interface BackfillOptions {
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   databaseUrl: string;
   board: string;
@@ -54,7 +55,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     let events = row && sameRun ? Number(row.events) : 0;
     if (!(row && sameRun)) for (const u of await openingBalances(pool)) openAccount(state, u.userId, u.cashCents);
 
-    const kafka = createKafka({ brokers: options.brokers, clientId: 'inplay-backfill' });
+    const kafka = createKafka({ brokers: options.brokers, ...options.kafkaSecurity, clientId: 'inplay-backfill' });
     const serde = createSerde(options.registryUrl, prefix);
     const totals = await Promise.all([topicEnds(kafka, `${prefix}price.ticks`), topicEnds(kafka, `${prefix}order.results`)]);
     const total = totals.reduce((n, t) => n + Number(t.total), 0);

@@ -15,7 +15,7 @@ import {
   applyResult, applyTick, initialStandings, matchBoard, openAccount, overallBoard, playersByMatch, startRebuild, tickKey,
   type Board, type Discrepancy, type FairnessSettings,
 } from '@inplay/domain';
-import { createKafka, createSerde } from '@inplay/kafka';
+import { createKafka, createSerde, type KafkaSecurity } from '@inplay/kafka';
 import { compareProjections } from './compare';
 import { prepareRebuiltDatabase, writeRebuiltDatabase } from './fresh-db';
 import { readLiveProjection, type LiveProjection } from './live';
@@ -24,6 +24,7 @@ import { readTopic, topicEnds } from './read-topic';
 
 export interface ReplayAuditOptions {
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   /** A role that may CREATE DATABASE: the rebuild goes into a fresh one. */
   adminDatabaseUrl: string;
@@ -62,7 +63,7 @@ export async function runReplayAudit(options: ReplayAuditOptions): Promise<Repla
   };
   const prefix = options.topicPrefix ?? '';
   const progressOut = options.progressOut === undefined ? process.stderr : options.progressOut;
-  const kafka = createKafka({ brokers: options.brokers, clientId: 'inplay-audit' });
+  const kafka = createKafka({ brokers: options.brokers, ...options.kafkaSecurity, clientId: 'inplay-audit' });
   const serde = createSerde(options.registryUrl, prefix);
   const livePool = createPool(options.liveDatabaseUrl, { max: 2, applicationName: 'inplay-audit' });
   const notes: string[] = [];

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 export { z };
 
@@ -87,6 +88,11 @@ export function localDirs(env: Record<string, string | undefined> = process.env)
 /** The settings every service shares: where the infrastructure is. */
 export const infraShape = {
   KAFKA_BROKERS: brokerList.default([DEFAULTS.kafkaBrokers]),
+  /** The service's Kafka principal (SASL/SCRAM-SHA-512): both or neither. */
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** TLS to the brokers: the CA certificate (PEM file) that signed theirs. Plaintext when unset. */
+  KAFKA_TLS_CA_FILE: z.string().min(1).optional(),
   SCHEMA_REGISTRY_URL: httpUrl.default(DEFAULTS.schemaRegistryUrl),
   DATABASE_URL: postgresUrl.optional(),
   TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash, underscore').default(''),
@@ -96,13 +102,36 @@ export const infraShape = {
 };
 
 /** Where a service's infrastructure is, from the validated infraShape settings (with DATABASE_URL made required by the service). */
-export function serviceInfra(raw: { KAFKA_BROKERS: string[]; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string; TOPIC_PREFIX: string; LOG_LEVEL: string; METRICS_HOST: string }) {
-  return { brokers: raw.KAFKA_BROKERS, registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX, logLevel: raw.LOG_LEVEL, metricsHost: raw.METRICS_HOST };
+export function serviceInfra(raw: { KAFKA_BROKERS: string[]; KAFKA_SASL_USERNAME?: string | undefined; KAFKA_SASL_PASSWORD?: string | undefined; KAFKA_TLS_CA_FILE?: string | undefined; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string; TOPIC_PREFIX: string; LOG_LEVEL: string; METRICS_HOST: string }) {
+  return { brokers: raw.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(raw), registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX, logLevel: raw.LOG_LEVEL, metricsHost: raw.METRICS_HOST };
+}
+
+/**
+ * The Kafka login and TLS of validated KAFKA_SASL_* / KAFKA_TLS_CA_FILE settings (the shape of
+ * libs/kafka's KafkaSecurity). A user name without a password (or the other way round), or a CA
+ * file that cannot be read, is a ConfigError naming the setting.
+ */
+export function kafkaSecurityOf(raw: { KAFKA_SASL_USERNAME?: string | undefined; KAFKA_SASL_PASSWORD?: string | undefined; KAFKA_TLS_CA_FILE?: string | undefined }): { sasl?: { username: string; password: string }; tls?: { caPem: string; caFile: string } } {
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password, KAFKA_TLS_CA_FILE: caFile } = raw;
+  if ((username === undefined) !== (password === undefined)) {
+    throw new ConfigError([`${username === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD'}: required with ${username === undefined ? 'KAFKA_SASL_PASSWORD' : 'KAFKA_SASL_USERNAME'} (the service's Kafka principal: set both, or neither for a broker without authentication)`]);
+  }
+  let caPem: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      caPem = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`KAFKA_TLS_CA_FILE: cannot read ${caFile} (${(err as Error).message}). Point it at the PEM file of the CA that signed the brokers' certificates`]);
+    }
+    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError([`KAFKA_TLS_CA_FILE: ${caFile} holds no PEM certificate`]);
+  }
+  return { ...(username && password ? { sasl: { username, password } } : {}), ...(caPem && caFile ? { tls: { caPem, caFile } } : {}) };
 }
 
 export const infraHints = {
   METRICS_HOST: 'The address /metrics and /health listen on: 127.0.0.1 (default) or 0.0.0.0 in a container',
   KAFKA_BROKERS: 'Point it at a running broker, or run `npx inplay up --infra-only`',
+  KAFKA_SASL_USERNAME: "The service's Kafka principal; `npx inplay up` sets it, a deployment takes it from a Secret",
   SCHEMA_REGISTRY_URL: 'Point it at a Confluent-compatible registry, or run `npx inplay up --infra-only`',
   DATABASE_URL: 'Leave it unset to use the embedded Postgres started by `npx inplay up`',
 };

@@ -2,33 +2,40 @@
 // production image needs: topics (replication from the cluster found, or
 // given), migrations and schemas. Idempotent. It imports no process or
 // container machinery, so the image's bootstrap bundle stays small.
-import { createKafka, createSerde, ensureTopics, waitForGroupCoordinator, type Replication } from '@inplay/kafka';
+import { createKafka, createSerde, ensureServiceAcls, ensureTopics, waitForGroupCoordinator, type KafkaSecurity, type Replication } from '@inplay/kafka';
 import { migrate } from '@inplay/db';
 
 export interface BootstrapTargets {
   kafkaBrokers: string[];
+  /** The operator's (admin) Kafka login: topics and ACLs need the super user. Empty for a broker without authentication (no ACLs written then). */
+  kafkaSecurity?: KafkaSecurity | undefined;
   databaseUrl: string;
   schemaRegistryUrl: string;
 }
 
 export interface BootstrapResult {
   topicsCreated: string[];
+  /** ACL bindings written (the policy of libs/kafka acls.ts); 0 on a broker without authentication. */
+  aclBindings: number;
   migrationsApplied: string[];
   schemasRegistered: number;
 }
 
 export async function bootstrapInfra(t: BootstrapTargets, o: { topicPrefix?: string; replication?: Replication } = {}): Promise<BootstrapResult> {
-  const kafka = createKafka({ brokers: t.kafkaBrokers, clientId: 'inplay-bootstrap' });
+  const kafka = createKafka({ brokers: t.kafkaBrokers, ...t.kafkaSecurity, clientId: 'inplay-bootstrap' });
   const admin = kafka.admin();
   await admin.connect();
   let topicsCreated: string[];
+  let aclBindings = 0;
   try {
     topicsCreated = await ensureTopics(admin, o.topicPrefix ?? '', o.replication);
+    // ACLs mean something only where clients authenticate; a broker without SASL has no authorizer to take them.
+    if (t.kafkaSecurity?.sasl) aclBindings = await ensureServiceAcls(admin, o.topicPrefix ?? '');
   } finally {
     await admin.disconnect();
   }
   await waitForGroupCoordinator(kafka);
   const migrationsApplied = await migrate(t.databaseUrl);
   const subjects = await createSerde(t.schemaRegistryUrl, o.topicPrefix ?? '').registerAll();
-  return { topicsCreated, migrationsApplied, schemasRegistered: subjects.size };
+  return { topicsCreated, aclBindings, migrationsApplied, schemasRegistered: subjects.size };
 }

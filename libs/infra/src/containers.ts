@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { createDatabase } from '@inplay/db';
-import { probeKafka } from '@inplay/kafka';
+import { ADMIN_PRINCIPAL, probeKafka } from '@inplay/kafka';
 import { CONTAINER_BROKERS, type ComponentInfo, type InfraOptions, type RunningInfra } from './stack';
 import { buildImages, ensureDockerEngine, imageRef, missingImages } from './images';
 import { KAFKA_VERSION } from './kafka-local';
-import { stackCredentials } from './credentials';
+import { kafkaSecurityFor, stackCredentials } from './credentials';
 import { assertPortFree } from './ports';
 import { progress as makeProgress } from './progress';
 import { GiveUp, waitUntil } from './process';
@@ -96,6 +96,7 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   useLocalEngineDefaults();
+  const credentials = stackCredentials(o.stateDir);
   try {
     await ensureDockerEngine(logDir);
     const kafkaPort = o.ports?.kafka ?? 19092;
@@ -169,7 +170,7 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
     ];
     return {
       mode: 'containers', kafkaBrokers, databaseUrl, adminDatabaseUrl: `${pgBase}/postgres`, schemaRegistryUrl: `http://127.0.0.1:${registryPort}`,
-      credentials: stackCredentials(o.stateDir), components, brokers, network, stop: stopAll,
+      credentials, kafkaSecurity: kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL), components, brokers, network, stop: stopAll,
     };
   } catch (err) {
     await stopAll();

@@ -7,13 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/**
- * Kafka principals (SASL/SCRAM user names). `admin` is the operator: the broker's own inter-broker
- * user and super user, used by bootstrap, the CLI's audit tools and the test harness. Every service
- * has its own, with the ACLs of libs/kafka acls.ts.
- */
-export const KAFKA_PRINCIPALS = ['admin', 'gateway', 'settlement', 'pricing', 'feed-ingest', 'leaderboard'] as const;
-export type KafkaPrincipal = (typeof KAFKA_PRINCIPALS)[number];
+import { KAFKA_PRINCIPALS, kafkaSecurityEnv, type KafkaPrincipal, type KafkaSecurity } from '@inplay/kafka';
+
+// Kafka principals (SASL/SCRAM user names) and their ACLs: libs/kafka acls.ts. `admin` is the
+// operator: the broker's own inter-broker user and super user (bootstrap, the CLI's audit tools, tests).
 
 /** Postgres login roles, one per service that uses the database; `owner` runs migrations and owns every table. */
 export const POSTGRES_ROLES = ['gateway', 'settlement', 'pricing', 'feed-ingest', 'leaderboard', 'schema-registry'] as const;
@@ -67,4 +64,16 @@ export function stackCredentials(stateDir: string): InfraCredentials {
 /** SASL credentials of one Kafka principal, in the shape createKafka takes. */
 export function kafkaLogin(credentials: InfraCredentials, principal: KafkaPrincipal): { username: string; password: string } {
   return { username: principal, password: credentials.kafka[principal] };
+}
+
+/** How a client of the stack in `endpoints` logs in as `principal`: nothing when the stack has no credentials (external infrastructure without SASL). */
+export function kafkaSecurityFor(endpoints: { credentials?: InfraCredentials | undefined; kafkaSecurity?: KafkaSecurity | undefined }, principal: KafkaPrincipal): KafkaSecurity {
+  if (endpoints.credentials) return { sasl: kafkaLogin(endpoints.credentials, principal), ...(endpoints.kafkaSecurity?.tls ? { tls: endpoints.kafkaSecurity.tls } : {}) };
+  // External infrastructure: the operator's own login serves every principal (its ACLs are the operator's business).
+  return endpoints.kafkaSecurity ?? {};
+}
+
+/** The environment a service process of the stack in `endpoints` runs with to log in to Kafka as `principal` (KAFKA_SASL_*, read by libs/config infraShape). */
+export function kafkaEnv(endpoints: { kafkaBrokers: string[]; credentials?: InfraCredentials | undefined; kafkaSecurity?: KafkaSecurity | undefined }, principal: KafkaPrincipal): Record<string, string> {
+  return { KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), ...kafkaSecurityEnv(kafkaSecurityFor(endpoints, principal)) };
 }

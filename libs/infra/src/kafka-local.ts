@@ -2,9 +2,9 @@
 // Its jars come from Maven Central through `mvn` into a cache outside the
 // repo and are reused on the next run; the broker runs on the machine's Java.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { probeKafka } from '@inplay/kafka';
 import { GiveUp, ManagedProcess, waitUntil } from './process';
 import { assertPortFree } from './ports';
@@ -108,6 +108,55 @@ export interface KafkaStartOptions {
   advertisedPort?: number;
   heapMb?: number;
   pidFile?: string;
+  /** SCRAM-SHA-512 users made when the storage is formatted (and added to a log dir formatted before they existed); `admin` is the broker's own user and the super user. */
+  users: Record<string, string> & { admin: string };
+  /** TLS on the client listener (SASL_SSL): the broker's key and certificate (PEM). Plain SASL when absent. */
+  tls?: BrokerTls;
+}
+
+/** The broker's TLS material, PEM: its private key (unencrypted PKCS#8), its certificate chain, and the CA clients trust. */
+export interface BrokerTls {
+  keyPem: string;
+  certPem: string;
+  caPem: string;
+}
+
+/** One-line PEM for a Kafka property (ssl.keystore.key and friends take PEM with the newlines escaped). */
+const pemProperty = (pem: string): string => pem.trim().split('\n').join(' \\\n');
+
+/**
+ * The listeners of a secured broker: CLIENT (SASL/SCRAM-SHA-512, over TLS when given) for clients
+ * and for the broker itself (inter-broker), CONTROLLER (SASL/PLAIN with the admin user only) for the
+ * KRaft quorum. KRaft's StandardAuthorizer: nothing is allowed without an ACL except to `admin`.
+ */
+export function securityProperties(o: { users: { admin: string }; tls?: BrokerTls | undefined }): string[] {
+  const admin = o.users.admin;
+  return [
+    `listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENT:${o.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}`,
+    'inter.broker.listener.name=CLIENT',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${admin}";`,
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    'sasl.mechanism.controller.protocol=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="${admin}" user_admin="${admin}";`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users=User:admin',
+    'allow.everyone.if.no.acl.found=false',
+    ...(o.tls ? [
+      'listener.name.client.ssl.keystore.type=PEM',
+      `listener.name.client.ssl.keystore.certificate.chain=${pemProperty(o.tls.certPem)}`,
+      `listener.name.client.ssl.keystore.key=${pemProperty(o.tls.keyPem)}`,
+      'listener.name.client.ssl.truststore.type=PEM',
+      `listener.name.client.ssl.truststore.certificates=${pemProperty(o.tls.caPem)}`,
+      'ssl.endpoint.identification.algorithm=https',
+    ] : []),
+  ];
+}
+
+/** The `--add-scram` arguments of the storage format that create `users`. */
+export function scramFormatArgs(users: Record<string, string>): string[] {
+  return Object.entries(users).flatMap(([name, password]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${password}]`]);
 }
 
 function serverProperties(o: KafkaStartOptions): string {
@@ -115,11 +164,10 @@ function serverProperties(o: KafkaStartOptions): string {
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.bootstrap.servers=127.0.0.1:${o.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.advertisedPort ?? o.port}`,
+    `listeners=CLIENT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
+    `advertised.listeners=CLIENT://127.0.0.1:${o.advertisedPort ?? o.port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    ...securityProperties(o),
     `log.dirs=${join(o.dataDir, 'data')}`,
     'num.partitions=1',
     'default.replication.factor=1',
@@ -164,8 +212,30 @@ function log4jConfig(logDir: string): string {
  * as an argument of its own it then reads as an option (1 fresh start in 64
  * failed so, with "argument --cluster-id/-t: expected one argument").
  */
-export async function formatStorage(jvm: readonly string[], propsFile: string, clusterId: string): Promise<void> {
-  await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, '-c', propsFile], () => undefined);
+export async function formatStorage(jvm: readonly string[], propsFile: string, clusterId: string, users: Record<string, string> = {}): Promise<void> {
+  await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, ...scramFormatArgs(users), '-c', propsFile], () => undefined);
+}
+
+/** Beside the log dir: a digest of each SCRAM user's password the storage was formatted with. */
+const SCRAM_USERS_FILE = 'scram-users.json';
+
+function userDigests(users: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(users).map(([name, password]) => [name, createHash('sha256').update(password).digest('hex')]));
+}
+
+/**
+ * A log dir keeps the SCRAM users it was formatted with: one formatted by an older inplay (no users)
+ * or with other passwords would refuse every login, so say so now, with what to do.
+ */
+function assertUsersFormatted(dataDir: string, usersFile: string, users: Record<string, string>): void {
+  const want = userDigests(users);
+  const have = existsSync(usersFile) ? (JSON.parse(readFileSync(usersFile, 'utf8')) as Record<string, string>) : {};
+  const differ = Object.keys(want).filter((name) => have[name] !== want[name]);
+  if (differ.length === 0) return;
+  throw new Error(
+    `the Kafka log dir ${dataDir} was formatted ${existsSync(usersFile) ? 'with other credentials' : 'by an older inplay, without SASL users'} (${differ.join(', ')} would be refused). ` +
+    `Its records are this development stack's: remove ${dataDir} (and ${join(dataDir, '..', 'postgres')}, whose ledger mirrors them) and start again.`,
+  );
 }
 
 export async function startLocalKafka(o: KafkaStartOptions): Promise<LocalKafka> {
@@ -184,7 +254,13 @@ export async function startLocalKafka(o: KafkaStartOptions): Promise<LocalKafka>
     '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4jFile}`, `-Dkafka.logs.dir=${logDir}`,
     '-cp', `${join(o.home, 'libs')}/*`,
   ];
-  if (!existsSync(join(o.dataDir, 'data', 'meta.properties'))) await formatStorage(jvm, propsFile, randomBytes(16).toString('base64url'));
+  const usersFile = join(o.dataDir, SCRAM_USERS_FILE);
+  if (!existsSync(join(o.dataDir, 'data', 'meta.properties'))) {
+    await formatStorage(jvm, propsFile, randomBytes(16).toString('base64url'), o.users);
+    writeFileSync(usersFile, JSON.stringify(userDigests(o.users), null, 2), { mode: 0o600 });
+  } else {
+    assertUsersFormatted(o.dataDir, usersFile, o.users);
+  }
   const broker = new ManagedProcess('kafka', 'java', [...jvm, 'kafka.Kafka', propsFile], join(logDir, 'stdout.log'), {
     ...(o.pidFile ? { pidFile: o.pidFile } : {}),
   });
@@ -192,7 +268,7 @@ export async function startLocalKafka(o: KafkaStartOptions): Promise<LocalKafka>
   try {
     await waitUntil('Kafka broker', async () => {
       if (!broker.running) throw new GiveUp(`the broker exited. Its last words:\n${broker.lastLines()}`);
-      await probeKafka(brokers, 2_000);
+      await probeKafka(brokers, 2_000, { sasl: { username: 'admin', password: o.users.admin }, ...(o.tls ? { tls: { caPem: o.tls.caPem } } : {}) });
       return true;
     }, KAFKA_START_TIMEOUT_MS, 300);
   } catch (err) {

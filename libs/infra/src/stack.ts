@@ -3,8 +3,8 @@
 // (external), or started in containers (testcontainers, for machines with a
 // container engine). Then the bootstrap: topics, migrations, schemas.
 import { join } from 'node:path';
-import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { probeKafka, type Replication } from '@inplay/kafka';
+import { chmodSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { probeKafka, type KafkaSecurity, type Replication } from '@inplay/kafka';
 import { probePostgres, redact } from '@inplay/db';
 import { bootstrapInfra } from './bootstrap';
 import { DEFAULT_PORTS } from '@inplay/config';
@@ -13,7 +13,8 @@ import { startLocalPostgres } from './postgres-local';
 import { startLocalRegistry, probeRegistry } from './registry-local';
 import { progress as makeProgress } from './progress';
 import { assertPortFree } from './ports';
-import { stackCredentials, type InfraCredentials } from './credentials';
+import { kafkaSecurityFor, stackCredentials, type InfraCredentials } from './credentials';
+import { ADMIN_PRINCIPAL } from '@inplay/kafka';
 
 export type InfraMode = 'local' | 'external' | 'containers';
 /** Brokers of the container cluster: three, so a topic keeps 3 replicas and 2 in sync through the loss of one. Its host ports are the Kafka port and the next two. */
@@ -27,6 +28,8 @@ export interface Endpoints {
   schemaRegistryUrl: string;
   /** The stack's credentials (Kafka principals, registry writer, Postgres roles) when inplay made them; none for external infrastructure. */
   credentials?: InfraCredentials;
+  /** The operator's Kafka login (the `admin` principal of a stack inplay made; KAFKA_SASL_* for external infrastructure): what bootstrap, the CLI's tools and tests connect with. */
+  kafkaSecurity?: KafkaSecurity;
 }
 
 export interface ComponentInfo {
@@ -93,7 +96,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
     const [kafkaResult, registryResult] = await Promise.allSettled([
       startLocalKafka({
         home, version, dataDir: join(o.stateDir, 'kafka'), port: ports.kafka, controllerPort: ports.kafkaController,
-        pidFile: join(runDir, 'kafka.pid'), ...(o.kafkaHeapMb ? { heapMb: o.kafkaHeapMb } : {}),
+        pidFile: join(runDir, 'kafka.pid'), ...(o.kafkaHeapMb ? { heapMb: o.kafkaHeapMb } : {}), users: credentials.kafka,
       }),
       startLocalRegistry({
         cacheDir: o.cacheDir, stateDir: o.stateDir, port: ports.registry, kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
@@ -114,6 +117,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
       ...(pg.adminUrl ? { adminDatabaseUrl: pg.adminUrl } : {}),
       schemaRegistryUrl: registry.url,
       credentials,
+      kafkaSecurity: kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL),
       components: [
         { name: 'kafka', address: kafka.brokers.join(','), version, ...(kafka.pid ? { pid: kafka.pid } : {}) },
         { name: 'postgres', address: pg.address, version: pg.version },
@@ -152,7 +156,7 @@ async function useExternal(o: InfraOptions): Promise<RunningInfra> {
   }
   const endpoints = e as Endpoints;
   const [kafka, pgVersion, registry] = await Promise.all([
-    probeKafka(endpoints.kafkaBrokers).catch((err: Error) => { throw new Error(`KAFKA_BROKERS: ${err.message}`); }),
+    probeKafka(endpoints.kafkaBrokers, undefined, endpoints.kafkaSecurity).catch((err: Error) => { throw new Error(`KAFKA_BROKERS: ${err.message}`); }),
     probePostgres(endpoints.databaseUrl).catch((err: Error) => { throw new Error(`DATABASE_URL: ${err.message}`); }),
     probeRegistry(endpoints.schemaRegistryUrl).catch((err: Error) => { throw new Error(`SCHEMA_REGISTRY_URL: ${err.message}`); }),
   ]);
@@ -173,7 +177,7 @@ async function bootstrap(infra: RunningInfra, o: InfraOptions): Promise<RunningI
   try {
     const p = makeProgress('Bootstrap (topics, migrations, schemas)', process.stderr, o.quiet);
     const r = await bootstrapInfra(infra, { ...(o.topicPrefix ? { topicPrefix: o.topicPrefix } : {}), ...(o.replication ? { replication: o.replication } : {}) });
-    p.done(`${r.topicsCreated.length} topics created, ${r.migrationsApplied.length} migrations applied, ${r.schemasRegistered} schemas registered`);
+    p.done(`${r.topicsCreated.length} topics created, ${r.aclBindings} ACL bindings, ${r.migrationsApplied.length} migrations applied, ${r.schemasRegistered} schemas registered`);
     return infra;
   } catch (err) {
     await infra.stop();
@@ -214,7 +218,9 @@ export function stackStateFile(stateDir: string): string {
 
 export function writeStackState(stateDir: string, state: StackState): void {
   mkdirSync(join(stateDir, 'run'), { recursive: true });
-  writeFileSync(stackStateFile(stateDir), JSON.stringify(state, null, 2));
+  // It holds the stack's credentials: readable by its owner only.
+  writeFileSync(stackStateFile(stateDir), JSON.stringify(state, null, 2), { mode: 0o600 });
+  chmodSync(stackStateFile(stateDir), 0o600);
 }
 
 export function readStackState(stateDir: string): StackState | null {

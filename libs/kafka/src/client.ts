@@ -26,16 +26,12 @@ function pinoLogCreator(logger: Logger): logCreator {
   };
 }
 
-export interface KafkaOptions {
+export interface KafkaOptions extends KafkaSecurity {
   brokers: string[];
   clientId: string;
   logger?: Logger;
   /** Retries of the connection and of retriable requests (kafkajs exponential backoff). */
   retries?: number;
-  /** SASL/SCRAM-SHA-512 login of this client's principal; none for a broker without authentication. */
-  sasl?: KafkaLogin;
-  /** TLS to the brokers; none for plaintext listeners. */
-  tls?: KafkaTls;
 }
 
 /** A Kafka principal's SASL/SCRAM-SHA-512 user name and password. */
@@ -47,10 +43,27 @@ export interface KafkaLogin {
 /** TLS to the brokers: the CA certificate (PEM) that signed theirs. */
 export interface KafkaTls {
   caPem: string;
+  /** Where the PEM came from, so a child process can be pointed at it (KAFKA_TLS_CA_FILE). */
+  caFile?: string | undefined;
+}
+
+/** The environment a child process needs to log in like `security` (KAFKA_SASL_*, KAFKA_TLS_CA_FILE; read by libs/config infraShape). */
+export function kafkaSecurityEnv(security: KafkaSecurity | undefined): Record<string, string> {
+  if (security?.tls && !security.tls.caFile) throw new Error('kafkaSecurityEnv: a TLS CA given as PEM only cannot be passed to a child process; give its caFile');
+  return {
+    ...(security?.sasl ? { KAFKA_SASL_USERNAME: security.sasl.username, KAFKA_SASL_PASSWORD: security.sasl.password } : {}),
+    ...(security?.tls?.caFile ? { KAFKA_TLS_CA_FILE: security.tls.caFile } : {}),
+  };
+}
+
+/** How a client proves who it is to the brokers: its principal's login, and TLS when the listeners use it. Empty for a broker without authentication. */
+export interface KafkaSecurity {
+  sasl?: KafkaLogin | undefined;
+  tls?: KafkaTls | undefined;
 }
 
 /** The kafkajs connection settings of a login and TLS: one place that spells the mechanism. */
-export function kafkaSecurity(o: { sasl?: KafkaLogin | undefined; tls?: KafkaTls | undefined }): { sasl?: { mechanism: 'scram-sha-512'; username: string; password: string }; ssl?: { ca: string[] } } {
+export function kafkaSecurity(o: KafkaSecurity): { sasl?: { mechanism: 'scram-sha-512'; username: string; password: string }; ssl?: { ca: string[] } } {
   return {
     ...(o.sasl ? { sasl: { mechanism: 'scram-sha-512' as const, username: o.sasl.username, password: o.sasl.password } } : {}),
     ...(o.tls ? { ssl: { ca: [o.tls.caPem] } } : {}),
@@ -193,7 +206,7 @@ export async function waitForGroupCoordinator(kafka: Kafka, timeoutMs = 60_000):
 }
 
 /** Broker address and version-ish facts for `inplay status`. Throws when unreachable. */
-export async function probeKafka(brokers: string[], timeoutMs = 5_000, security: { sasl?: KafkaLogin | undefined; tls?: KafkaTls | undefined } = {}): Promise<{ clusterId: string; brokers: number; controller: number | null }> {
+export async function probeKafka(brokers: string[], timeoutMs = 5_000, security: KafkaSecurity = {}): Promise<{ clusterId: string; brokers: number; controller: number | null }> {
   const kafka = new Kafka({ clientId: 'inplay-probe', brokers, connectionTimeout: timeoutMs, retry: { retries: 1, initialRetryTime: 200 }, logLevel: KafkaLogLevel.NOTHING, ...kafkaSecurity(security) });
   const admin = kafka.admin();
   try {

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './acls';
 export * from './topics';
 export * from './serde';
 export * from './records';

@@ -3,7 +3,7 @@
 // producer. One place, so services differ only in what they consume.
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import { createKafka, createProducer, waitForGroupCoordinator } from './client';
+import { createKafka, createProducer, waitForGroupCoordinator, type KafkaSecurity } from './client';
 import { ensureTopics } from './topics';
 import { createSerde, type Serde } from './serde';
 
@@ -14,12 +14,18 @@ export interface ServiceKafka {
   producer: Producer;
 }
 
-export async function connectServiceKafka(options: { service: string; brokers: string[]; registryUrl: string; prefix: string }): Promise<ServiceKafka> {
-  const kafka = createKafka({ brokers: options.brokers, clientId: `${options.service}-${randomUUID().slice(0, 8)}` });
+export async function connectServiceKafka(options: { service: string; brokers: string[]; security?: KafkaSecurity | undefined; registryUrl: string; prefix: string }): Promise<ServiceKafka> {
+  const kafka = createKafka({ brokers: options.brokers, ...options.security, clientId: `${options.service}-${randomUUID().slice(0, 8)}` });
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, options.prefix);
+    await ensureTopics(admin, options.prefix).catch((err: Error) => {
+      // A service's principal may describe topics, never create them (libs/kafka acls.ts): bootstrap does.
+      if (/AUTHORIZATION_FAILED|not authorized/i.test(`${(err as { type?: string }).type ?? ''} ${err.message}`)) {
+        throw new Error(`${options.service}: topics under prefix "${options.prefix}" are missing and its principal may not create them (${err.message}). Run \`npx inplay bootstrap\` first.`);
+      }
+      throw err;
+    });
   } finally {
     await admin.disconnect();
   }

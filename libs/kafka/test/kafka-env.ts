@@ -3,7 +3,7 @@
 // suite's broker and registry, a topic prefix of this file's own, and a wait.
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createKafka, createSerde, ensureTopics, type Kafka, type Serde } from '../src/index';
+import { createKafka, createSerde, ensureTopics, type Kafka, type KafkaSecurity, type Serde } from '../src/index';
 
 export interface KafkaTestEnv {
   prefix: string;
@@ -12,15 +12,15 @@ export interface KafkaTestEnv {
 }
 
 /** The endpoints the suite's global setup provides (libs/testing/src/global-setup.ts). */
-function suiteInfra(): { kafkaBrokers: string[]; schemaRegistryUrl: string } {
-  return inject('infra' as never) as { kafkaBrokers: string[]; schemaRegistryUrl: string };
+function suiteInfra(): { kafkaBrokers: string[]; schemaRegistryUrl: string; kafkaSecurity?: KafkaSecurity } {
+  return inject('infra' as never) as { kafkaBrokers: string[]; schemaRegistryUrl: string; kafkaSecurity?: KafkaSecurity };
 }
 
 export async function kafkaTestEnv(options: { topics: boolean }): Promise<KafkaTestEnv> {
   const infra = suiteInfra();
   const id = randomBytes(4).toString('hex');
   const prefix = `t${id}-`;
-  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: `test-${id}` });
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, ...infra.kafkaSecurity, clientId: `test-${id}` });
   if (options.topics) {
     const admin = kafka.admin();
     await admin.connect();

@@ -38,7 +38,7 @@ export async function acquireInfra(): Promise<{ endpoints: Endpoints; release():
     quiet: process.env['INPLAY_TEST_VERBOSE'] !== '1',
   });
   return {
-    endpoints: { kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, schemaRegistryUrl: infra.schemaRegistryUrl, ...(infra.credentials ? { credentials: infra.credentials } : {}), ...(infra.adminDatabaseUrl ? { adminDatabaseUrl: infra.adminDatabaseUrl } : {}) },
+    endpoints: { kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, schemaRegistryUrl: infra.schemaRegistryUrl, ...(infra.credentials ? { credentials: infra.credentials } : {}), ...(infra.kafkaSecurity ? { kafkaSecurity: infra.kafkaSecurity } : {}), ...(infra.adminDatabaseUrl ? { adminDatabaseUrl: infra.adminDatabaseUrl } : {}) },
     release: async () => { await infra.stop(); rmSync(testState, { recursive: true, force: true }); },
     source: `${mode} (started for this run)`,
   };

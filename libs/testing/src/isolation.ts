@@ -2,15 +2,17 @@
 // (topics and registry subjects) and a database of its own.
 import { afterAll, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createKafka, ensureTopics, createSerde, type Kafka, type Serde } from '@inplay/kafka';
+import { ADMIN_PRINCIPAL, createKafka, ensureServiceAcls, ensureTopics, createSerde, type Kafka, type KafkaSecurity, type Serde, type ServicePrincipal } from '@inplay/kafka';
 import { createDatabase, dropDatabase, migrate } from '@inplay/db';
-import type { Endpoints } from '@inplay/infra';
+import { kafkaEnv, kafkaSecurityFor, type Endpoints } from '@inplay/infra';
 
 export interface IsolatedEnv {
   infra: Endpoints;
   /** Prefix of this file's topics and subjects, e.g. "t3f9a1c-". */
   prefix: string;
   kafka: Kafka;
+  /** The operator's (admin) Kafka login on the test broker: what services started in-process by a test use. */
+  kafkaSecurity: KafkaSecurity;
   serde: Serde;
   /** A fresh, migrated database of this file's own. */
   databaseUrl: string;
@@ -21,7 +23,8 @@ export async function isolate(options: { topics?: boolean; database?: boolean } 
   const infra = inject('infra');
   const id = randomBytes(4).toString('hex');
   const prefix = `t${id}-`;
-  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: `test-${id}` });
+  const kafkaSecurity = kafkaSecurityFor(infra, ADMIN_PRINCIPAL);
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, ...kafkaSecurity, clientId: `test-${id}` });
   if (options.topics !== false) {
     const admin = kafka.admin();
     await admin.connect();
@@ -49,12 +52,34 @@ export async function isolate(options: { topics?: boolean; database?: boolean } 
     infra,
     prefix,
     kafka,
+    kafkaSecurity,
     serde: createSerde(infra.schemaRegistryUrl, prefix),
     databaseUrl,
     async cleanup() {
       if (options.database !== false && infra.adminDatabaseUrl) await dropDatabase(infra.adminDatabaseUrl, dbName).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Writes the Kafka ACLs of libs/kafka acls.ts for this file's topic prefix, so services started by the
+ * test can log in as their own principals (`serviceKafkaEnv`) with exactly the rights they have in a
+ * deployment: a right missing from the policy fails the test. A no-op on a broker without SASL.
+ */
+export async function grantServiceAcls(env: IsolatedEnv): Promise<void> {
+  if (!env.kafkaSecurity.sasl) return;
+  const admin = env.kafka.admin();
+  await admin.connect();
+  try {
+    await ensureServiceAcls(admin, env.prefix);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The environment of a service process logging in as `principal` (KAFKA_BROKERS, KAFKA_SASL_*); see grantServiceAcls. */
+export function serviceKafkaEnv(env: IsolatedEnv, principal: ServicePrincipal): Record<string, string> {
+  return kafkaEnv(env.infra, principal);
 }
 
 /** Waits for `check` to return a value (not undefined/false), polling; fails with `what` after `timeoutMs`. */

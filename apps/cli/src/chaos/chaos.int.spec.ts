@@ -51,7 +51,7 @@ describe('inplay chaos', () => {
       await pool.query(`INSERT INTO ledger_entries (transaction_id, account, amount_cents, user_id, chain_seq, hash)
         VALUES ('t1', 'cash:u', -100, 'u', 1, 'h1'), ('t1', 'market:p', 100, 'u', 2, 'h2'), ('t1', 'market:p', 100, 'u', 3, 'h3')`);
       const { checks, lost, duplicated } = await runChecks({
-        pool, brokers: infra.kafkaBrokers, registryUrl: infra.schemaRegistryUrl, deadLetters: 1,
+        pool, brokers: infra.kafkaBrokers, kafkaSecurity: infra.kafkaSecurity, registryUrl: infra.schemaRegistryUrl, deadLetters: 1,
         outcomes: [{ key: 'k', userId: 'u', startedAt: 0, endedAt: 1, attempts: 1, status: 202, accepted: true, orderId: 'never-settled', orderIds: ['never-settled'], settled: false }],
         watchers: { clients: 1, ticks: 2, reconnects: 0, silentGaps: 1, announcedGaps: 0, replayedTicks: 0, examples: ['p: held 1, tick 3'] },
         audit: { equal: true, discrepancies: 0, detail: 'equal' },

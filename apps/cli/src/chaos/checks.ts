@@ -7,7 +7,7 @@
 import type { Pool } from '@inplay/db';
 import type { TopicName } from '@inplay/contracts';
 import { readTopic } from '@inplay/audit';
-import { createKafka, createSerde, type Kafka, type Serde } from '@inplay/kafka';
+import { createKafka, createSerde, type Kafka, type Serde, type KafkaSecurity } from '@inplay/kafka';
 import type { OrderOutcome, WatcherReport } from './load';
 
 export interface Check {
@@ -43,6 +43,7 @@ export function tickGaps(ticks: readonly { playerId: string; seq: number }[]): {
 export interface CheckInputs {
   pool: Pool;
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   outcomes: readonly OrderOutcome[];
   /** Orders the scenario wrote itself (not through the gateway), which must settle too. */
@@ -73,7 +74,7 @@ export async function runChecks(i: CheckInputs): Promise<CheckResult> {
   const missing = acceptedIds.filter((id) => !settled.has(id));
   add('every accepted order settled', missing.length === 0, `${acceptedIds.length - missing.length}/${acceptedIds.length} accepted orders have their row${missing.length ? `; missing ${missing.slice(0, 3).join(', ')}` : ''}`);
 
-  const kafka = createKafka({ brokers: i.brokers, clientId: 'inplay-chaos-checks' });
+  const kafka = createKafka({ brokers: i.brokers, ...i.kafkaSecurity, clientId: 'inplay-chaos-checks' });
   const serde = createSerde(i.registryUrl, '');
   const results = await readAll<{ orderId: string; status: string }>(kafka, serde, 'order.results');
   const resultStatus = new Map<string, Set<string>>();

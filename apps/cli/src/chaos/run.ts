@@ -98,7 +98,7 @@ async function ordersWithNewSchema(stack: ChaosStack, users: string[], players: 
     playerId: players[i % players.length]!, side: 'BUY', quantity: 1, limitPriceCents: null, placedAt: Date.now(), chaosNote: `schema id ${id}`,
   }));
   const messages = await Promise.all(orders.map(async (o) => ({ key: o.userId, value: await serde.registry.encode(id, o) })));
-  const kafka = createKafka({ brokers: e.kafkaBrokers, clientId: 'inplay-chaos-writer' });
+  const kafka = createKafka({ brokers: e.kafkaBrokers, ...e.kafkaSecurity, clientId: 'inplay-chaos-writer' });
   const producer = createProducer(kafka);
   await producer.connect();
   try {
@@ -206,11 +206,11 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
   let duplicated = -1;
   try {
     const audit = await runReplayAudit({
-      brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: stack.directDatabaseUrl,
+      brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: stack.directDatabaseUrl,
       ...(fairness.ok ? { fairness: fairness.settings } : {}), dropRebuiltDatabase: true, progressOut: null, verdictOut: null,
     });
     ({ checks, lost, duplicated } = await runChecks({
-      pool: direct, brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, outcomes: load.outcomes, extraOrderIds: ownOrders, watchers: watchers.result,
+      pool: direct, brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, outcomes: load.outcomes, extraOrderIds: ownOrders, watchers: watchers.result,
       deadLetters: (await deadLetterCount(stack)) - deadLettersBefore,
       audit: { equal: audit.equal, discrepancies: audit.discrepancies.length, detail: audit.equal ? `equal (${audit.events.total} events)` : `${audit.discrepancies.length} discrepancies: ${audit.discrepancies.slice(0, 2).map((d) => JSON.stringify(d)).join('; ')}` },
     }));
@@ -245,7 +245,7 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
 
 /** Records on dead.letter so far. */
 async function deadLetterCount(stack: ChaosStack): Promise<number> {
-  return Number((await topicEnds(createKafka({ brokers: stack.endpoints.kafkaBrokers, clientId: 'inplay-chaos-dlq' }), 'dead.letter')).total);
+  return Number((await topicEnds(createKafka({ brokers: stack.endpoints.kafkaBrokers, ...stack.endpoints.kafkaSecurity, clientId: 'inplay-chaos-dlq' }), 'dead.letter')).total);
 }
 
 function formatTable(scenarios: readonly ScenarioReport[]): string {

@@ -14,9 +14,10 @@ import type { ManagedProcess} from '@inplay/infra';
 import {
   ensureKafkaJars, KAFKA_VERSION, startLocalKafka, startLocalPostgres, startLocalRegistry, startToxiproxy,
   bootstrapInfra, freePort, freePortRange, waitUntil, isAlive,
-  CONTAINER_BROKERS, type LocalKafka, type LocalPostgres, type LocalRegistry, type RunningInfra, type Toxiproxy,
+  CONTAINER_BROKERS, stackCredentials, kafkaSecurityFor, type InfraCredentials, type LocalKafka, type LocalPostgres, type LocalRegistry, type RunningInfra, type Toxiproxy,
 } from '@inplay/infra';
 import type { RunningContainers } from '@inplay/infra/containers';
+import { ADMIN_PRINCIPAL, type KafkaSecurity } from '@inplay/kafka';
 import { loadSettings } from '../settings';
 import { serviceSpecs, launchService, type ServiceSpec } from '../services';
 
@@ -63,9 +64,12 @@ export class ChaosStack {
 
   get gatewayUrl(): string { return `http://127.0.0.1:${this.ports.gateway}`; }
   /** What clients use: Kafka and Postgres through their proxies. */
-  get endpoints(): { kafkaBrokers: string[]; databaseUrl: string; adminDatabaseUrl: string; schemaRegistryUrl: string } {
+  get endpoints(): { kafkaBrokers: string[]; databaseUrl: string; adminDatabaseUrl: string; schemaRegistryUrl: string; credentials: InfraCredentials; kafkaSecurity: KafkaSecurity } {
     const direct = this.directDatabaseUrl;
+    const credentials = this.containers?.credentials ?? stackCredentials(this.o.stateDir);
     return {
+      credentials,
+      kafkaSecurity: kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL),
       kafkaBrokers: this.containers ? this.containers.kafkaBrokers : [`127.0.0.1:${this.ports.kafkaProxy}`],
       databaseUrl: direct.replace(`:${this.ports.pg}/`, `:${this.ports.pgProxy}/`),
       adminDatabaseUrl: this.containers ? this.containers.adminDatabaseUrl! : this.pg!.adminUrl,
@@ -102,7 +106,7 @@ export class ChaosStack {
     await this.toxiproxy.createProxy(POSTGRES_PROXY, this.ports.pgProxy, this.ports.pg);
     // A cluster just formed may still answer "does not host this topic-partition" while leaders are elected.
     await waitUntil('topics, migrations and schemas', async () => {
-      await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, databaseUrl: this.directDatabaseUrl, schemaRegistryUrl: this.endpoints.schemaRegistryUrl });
+      await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, kafkaSecurity: this.endpoints.kafkaSecurity, databaseUrl: this.directDatabaseUrl, schemaRegistryUrl: this.endpoints.schemaRegistryUrl });
       return true;
     }, BOOTSTRAP_TIMEOUT_MS, 1_000);
     const settings = loadSettings({
@@ -124,6 +128,7 @@ export class ChaosStack {
     this.kafka = await startLocalKafka({
       home: this.kafkaHome, version: KAFKA_VERSION, dataDir: join(this.o.stateDir, 'kafka'), port: this.ports.kafka,
       controllerPort: this.ports.controller, advertisedPort: this.ports.kafkaProxy, heapMb: this.o.kafkaHeapMb,
+      users: this.endpoints.credentials.kafka,
     });
   }
 

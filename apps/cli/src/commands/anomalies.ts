@@ -27,7 +27,7 @@ export async function anomaliesCommand(options: AnomaliesCommandOptions): Promis
   const settings = loadSettings();
   const e = runningEndpoints(settings);
   const report = await anomalyReport({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, topicPrefix: settings.TOPIC_PREFIX, limit,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, topicPrefix: settings.TOPIC_PREFIX, limit,
     ...(epsilonMs !== undefined ? { epsilonMs } : {}), ...(minMoveBp !== undefined ? { minMoveBp } : {}), ...(options.match ? { matchId: options.match } : {}),
   });
   console.log(options.json ? JSON.stringify(report, null, 2) : formatAnomalyTable(report));

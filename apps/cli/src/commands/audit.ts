@@ -15,7 +15,7 @@ export async function replayCommand(options: { json?: string }): Promise<void> {
   const e = runningEndpoints(settings);
   if (!e.adminDatabaseUrl) throw new Error('the audit rebuilds into a fresh database: it needs the embedded Postgres of `inplay up`, or ADMIN_DATABASE_URL (a role that may CREATE DATABASE) beside KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL');
   const report = await runReplayAudit({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: e.databaseUrl,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: e.databaseUrl,
     topicPrefix: settings.TOPIC_PREFIX, fairness: fairness.settings, ...(options.json ? { json: resolve(options.json) } : {}),
   });
   if (!report.equal) process.exitCode = 4;
@@ -29,7 +29,7 @@ export async function backfillCommand(options: { board: string; from?: string })
   let stop = false;
   process.once('SIGINT', () => { stop = true; console.error('\nstopping after the current record; run the same command again to resume'); });
   const report = await runBackfill({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, board: options.board,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, board: options.board,
     topicPrefix: settings.TOPIC_PREFIX, ...(from !== undefined ? { from } : {}), stopped: () => stop,
   });
   console.log(JSON.stringify(report, null, 2));

@@ -17,7 +17,7 @@ export async function benchPricingCommand(options: { json?: string; durationS?: 
   const json = jsonPath(options.json, 'pricing');
   const e = runningEndpoints(loadSettings());
   await benchPricing({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.adminDatabaseUrl ?? e.databaseUrl,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, databaseUrl: e.adminDatabaseUrl ?? e.databaseUrl,
     durationMs: durationS * 1000, json, ...(rates ? { eventsPerSec: rates } : {}), log: (line) => console.log(line),
     ...(deliveries ? { deliveries } : {}),
   });
@@ -35,7 +35,7 @@ export async function benchSettlementCommand(options: { json?: string; users?: s
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('bench settlement creates databases of its own: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
   await benchSettlement({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
     ...(users !== undefined ? { users } : {}),
     ...(durationS !== undefined ? { durationMs: durationS * 1000 } : {}),
     ...(strategies ? { strategies } : {}),
@@ -54,7 +54,7 @@ export async function benchFanoutCommand(options: { connections?: string; json?:
   const json = jsonPath(options.json, 'fanout');
   const e = runningEndpoints(loadSettings());
   await benchFanout({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, json, connections,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, json, connections,
     ...(players !== undefined ? { players } : {}),
     ...(ticksPerSec !== undefined ? { ticksPerSec } : {}),
     ...(durationS !== undefined ? { durationMs: durationS * 1000 } : {}),
@@ -70,7 +70,7 @@ export async function benchReplayCommand(options: { json?: string; orders?: stri
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('bench replay creates databases of its own: it needs the embedded Postgres of `inplay up`');
   await benchReplay({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
     ...(orders !== undefined ? { orders } : {}),
   });
   console.log(`wrote ${json}`);

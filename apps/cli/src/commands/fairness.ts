@@ -27,7 +27,7 @@ export async function fairnessCommand(options: FairnessCommandOptions): Promise<
   const e = runningEndpoints(loadSettings());
   if (!e.adminDatabaseUrl) throw new Error('inplay fairness creates a database per run: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
   await runFairness({
-    brokers: e.kafkaBrokers, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json, policies,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json, policies,
     speed: intOption('speed', options.speed, { min: 1, max: 200 }) ?? 60,
     honestUsers: intOption('honest-users', options.honestUsers, { min: 1, max: 5_000 }) ?? 200,
     frontRunMs: intOption('front-run-ms', options.frontRunMs, { min: 0, max: 600_000 }) ?? DEFAULT_FRONT_RUN_MS,

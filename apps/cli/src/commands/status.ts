@@ -1,6 +1,7 @@
 // `inplay status [--json]`: probes each component for real (not just the
 // state file) and reports up/down, address and version; for a service also
 // its restarts, and a crash loop that left it down.
+import { kafkaSecurityOf } from '@inplay/config';
 import { readStackState, probeRegistry, LOCAL_PG_USER, LOCAL_PG_PASSWORD, LOCAL_PG_DATABASE, type ServiceState } from '@inplay/infra';
 import { probeKafka } from '@inplay/kafka';
 import { probePostgres, redact } from '@inplay/db';
@@ -59,10 +60,11 @@ export async function collectStatus(): Promise<{ running: boolean; upPid: number
     }
   };
   // A cluster in containers: each broker on its own (reached through its own address only).
+  const kafkaSecurity = state?.kafkaSecurity ?? kafkaSecurityOf(settings);
   const clusterBrokers = state?.components.filter((c) => /^kafka-\d+$/.test(c.name)) ?? [];
   const kafkaProbes = clusterBrokers.length > 0
-    ? clusterBrokers.map((b) => probe(b.name, b.address, async () => { await probeKafka([b.address], 3_000); return b.version; }))
-    : [probe('kafka', brokers.join(','), async () => { await probeKafka(brokers, 3_000); return known('kafka') ?? 'unknown'; })];
+    ? clusterBrokers.map((b) => probe(b.name, b.address, async () => { await probeKafka([b.address], 3_000, kafkaSecurity); return b.version; }))
+    : [probe('kafka', brokers.join(','), async () => { await probeKafka(brokers, 3_000, kafkaSecurity); return known('kafka') ?? 'unknown'; })];
   const components = await Promise.all([
     ...kafkaProbes,
     probe('postgres', redact(databaseUrl), () => probePostgres(databaseUrl)),

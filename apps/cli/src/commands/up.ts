@@ -109,6 +109,8 @@ function initialState(infra: RunningInfra, mode: InfraMode, startedAt: number): 
     databaseUrl: infra.databaseUrl,
     ...(infra.adminDatabaseUrl ? { adminDatabaseUrl: infra.adminDatabaseUrl } : {}),
     schemaRegistryUrl: infra.schemaRegistryUrl,
+    ...(infra.credentials ? { credentials: infra.credentials } : {}),
+    ...(infra.kafkaSecurity ? { kafkaSecurity: infra.kafkaSecurity } : {}),
     components: infra.components,
     services: [],
   };

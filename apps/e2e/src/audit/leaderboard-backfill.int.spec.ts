@@ -25,7 +25,7 @@ let url: string;
 beforeAll(async () => {
   history = await settledHistory({ users: 30, players: 6, ticksPerPlayer: 50, orders: 1_500, seed: 'board' });
   ({ env, pool } = history);
-  leaderboard = await startLeaderboard({ brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+  leaderboard = await startLeaderboard({ brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     recomputeMs: 200, logger: createLogger('leaderboard-test', 'silent'), onFatal: (err) => { throw err; } });
   await leaderboard.ready;
   // The real gateway: boards from its feed, portfolios priced from its own latest ticks.
@@ -46,7 +46,7 @@ const get = async (path: string, userId?: string) => {
 };
 
 const backfill = (extra: Partial<Parameters<typeof runBackfill>[0]> = {}) => runBackfill({
-  brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix, board: 'match:m1', progressOut: null, ...extra,
+  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix, board: 'match:m1', progressOut: null, ...extra,
 });
 
 describe('leaderboard', () => {

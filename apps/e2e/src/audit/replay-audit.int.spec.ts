@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => history?.close());
 
 const audit = (): Promise<ReplayAuditReport> => runReplayAudit({
-  brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, adminDatabaseUrl: env.infra.adminDatabaseUrl ?? env.infra.databaseUrl,
+  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, adminDatabaseUrl: env.infra.adminDatabaseUrl ?? env.infra.databaseUrl,
   liveDatabaseUrl: env.databaseUrl, topicPrefix: env.prefix, dropRebuiltDatabase: true, progressOut: null, verdictOut: null,
 });
 

@@ -3,7 +3,8 @@
 // topic prefix and a database of this file's own.
 import { join } from 'node:path';
 import { ManagedProcess, REPO_ROOT as ROOT, freePort, waitUntil } from '@inplay/infra';
-import type { IsolatedEnv } from '@inplay/testing';
+import { grantServiceAcls, serviceKafkaEnv, type IsolatedEnv } from '@inplay/testing';
+import type { ServicePrincipal } from '@inplay/kafka';
 
 export const JWT_SECRET = 'e2e-signing-key-that-is-at-least-32-bytes';
 
@@ -25,13 +26,16 @@ export async function buildWeb(logDir: string): Promise<void> {
 export async function startStack(env: IsolatedEnv, logDir: string, options: { gateways: number; replaySpeed: number; feed?: 'now' | 'later' }): Promise<Stack> {
   const gatewayPort = await freePort();
   const url = `http://127.0.0.1:${gatewayPort}`;
+  // Every service as its own Kafka principal, with the ACLs a deployment gives it (written for this prefix).
+  await grantServiceAcls(env);
   const base = {
-    ...process.env, KAFKA_BROKERS: env.infra.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: env.infra.schemaRegistryUrl,
+    ...process.env, SCHEMA_REGISTRY_URL: env.infra.schemaRegistryUrl,
     DATABASE_URL: env.databaseUrl, TOPIC_PREFIX: env.prefix, LOG_LEVEL: 'warn', JWT_SECRET,
   };
   const started: Service[] = [];
   const start = async (name: string, entry: string, extra: Record<string, string>, healthUrl: string): Promise<Service> => {
-    const process_ = new ManagedProcess(name, process.execPath, ['--import', 'tsx', join(ROOT, entry)], join(logDir, `${name}.log`), { env: { ...base, ...extra }, cwd: ROOT });
+    const principal = name.replace(/-\d+$/, '') as ServicePrincipal;
+    const process_ = new ManagedProcess(name, process.execPath, ['--import', 'tsx', join(ROOT, entry)], join(logDir, `${name}.log`), { env: { ...base, ...serviceKafkaEnv(env, principal), ...extra }, cwd: ROOT });
     const service = { name, process: process_, ...(extra['GATEWAY_SERVER_ID'] ? { serverId: extra['GATEWAY_SERVER_ID'] } : {}) };
     started.push(service);
     await waitUntil(name, async () => {

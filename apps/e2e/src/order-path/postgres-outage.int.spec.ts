@@ -30,7 +30,7 @@ beforeAll(async () => {
   ({ env, pool } = path);
   postgres = await startTcpProxy(env.databaseUrl);
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: postgres.proxied(env.databaseUrl), topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: postgres.proxied(env.databaseUrl), topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, pendingPollMs: 50, logger: createLogger('settlement-test', 'silent'),
     onFatal: (err) => { fatal.push(err); },
     onDependencyRetry: (worker, dependency) => { retries.set(`${worker}/${dependency}`, (retries.get(`${worker}/${dependency}`) ?? 0) + 1); },

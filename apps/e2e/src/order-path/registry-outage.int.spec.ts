@@ -25,7 +25,7 @@ beforeAll(async () => {
   ({ env, pool } = path);
   registry = await startTcpProxy(env.infra.schemaRegistryUrl);
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, registryUrl: registry.proxied(env.infra.schemaRegistryUrl), databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: registry.proxied(env.infra.schemaRegistryUrl), databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { fatal.push(err); },
   });
 });

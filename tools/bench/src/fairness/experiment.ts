@@ -13,7 +13,7 @@ import {
   scheduleReplay, scopeEventIdToMatch, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FrontRun, type HonestOrderPlan,
 } from '@inplay/domain';
 import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, registerMatch, type StatsBombMatchFiles, type StatsBombSource } from '@inplay/feed-ingest';
-import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator, type KafkaSecurity } from '@inplay/kafka';
 import { startPricing } from '@inplay/pricing';
 import { checkLedgerInvariants, createUser, startSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
@@ -34,6 +34,7 @@ export const DRAIN_TIMEOUT_MS = 120_000;
 
 export interface ExperimentOptions {
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   adminDatabaseUrl: string;
   policies: { name: FairnessPolicyName; config: FairnessPolicyConfig }[];
@@ -55,9 +56,11 @@ export interface ExperimentOptions {
   /** Keeps each run's topics and database for inspection. */
   keep?: boolean;
   /** Rebuilds a run's projection from its topics and compares it with Postgres (the audit replay). */
-  audit?: (run: { brokers: string[]; registryUrl: string; databaseUrl: string; topicPrefix: string; fairness: FairnessSettings }) => Promise<{ equal: boolean; discrepancies: number }>;
+  audit?: (run: { brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; topicPrefix: string; fairness: FairnessSettings }) => Promise<{ equal: boolean; discrepancies: number }>;
   /** Ranks users by the anomaly report of a run; returns user ids, most suspicious first. */
-  rankUsers?: (run: { brokers: string[]; registryUrl: string; databaseUrl: string; topicPrefix: string }) => Promise<string[]>;
+  rankUsers?: (run: { brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; topicPrefix: string }) => Promise<string[]>;
   log?: (line: string) => void;
   progress?: (policy: string, simMinute: number, totalMinutes: number, orders: number, results: number) => void;
 }
@@ -120,7 +123,7 @@ export async function runFairnessExperiment(o: ExperimentOptions): Promise<Exper
     policies[policy.name] = { ...outcome.result, wallSeconds: Math.round((performance.now() - started) / 100) / 10 };
     log(`[${policy.name}] front-runner P&L ${(outcome.result.frontRunnerPnl / 100).toFixed(2)} €, honest fill rate ${(outcome.result.honestFillRate * 100).toFixed(1)} %, front-runner rank ${outcome.result.frontRunnerRank ?? '-'}`);
   }
-  const { rankUsers: _r, audit: _au, log: _l, progress: _p, brokers: _b, registryUrl: _u, adminDatabaseUrl: _a, policies: _ps, ...setup } = o;
+  const { rankUsers: _r, audit: _au, log: _l, progress: _p, brokers: _b, kafkaSecurity: _k, registryUrl: _u, adminDatabaseUrl: _a, policies: _ps, ...setup } = o;
   return { match: matchInfo!, setup: { ...setup, pendingGraceMs, pricingDriftIntervalMs }, policies };
 }
 
@@ -143,7 +146,7 @@ async function runEnv(o: ExperimentOptions): Promise<RunEnv> {
   const databaseUrl = await createDatabase(o.adminDatabaseUrl, database);
   const cleanups: (() => Promise<unknown>)[] = [];
   if (!o.keep) cleanups.push(() => dropDatabase(o.adminDatabaseUrl, database));
-  const kafka = createKafka({ brokers: o.brokers, clientId: `${prefix}experiment` });
+  const kafka = createKafka({ brokers: o.brokers, ...o.kafkaSecurity, clientId: `${prefix}experiment` });
   await migrate(databaseUrl);
   await waitForGroupCoordinator(kafka);
   const admin = kafka.admin();
@@ -196,12 +199,12 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     for (const userId of [FRONT_RUNNER_ID, ...plan.honestIds]) await createUser(pool, { userId, displayName: userId, cashCents: EXPERIMENT_CASH_CENTS });
 
     const pricing = await startPricing({
-      brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, clock: clock.now, logger, onFatal: fail,
+      brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, clock: clock.now, logger, onFatal: fail,
       pricing: { ...DEFAULT_PRICING_CONFIG, driftIntervalMs: tuning.pricingDriftIntervalMs },
     });
     cleanups.unshift(() => pricing.stop());
     const settlement = await startSettlement({
-      brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, logger, onFatal: fail, now: clock.now,
+      brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, logger, onFatal: fail, now: clock.now,
       fairness: { default: policy, byMatch: {} }, maxPriceAgeMs: 3_600_000, pendingPollMs: 20, pendingGraceMs: tuning.pendingGraceMs,
     });
     cleanups.unshift(() => settlement.stop());
@@ -220,9 +223,9 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     await playMatch({ name, o, plan, clock, book, settlement, pool, sender: recordSender(producer, serde, prefix), failed });
     const result = await summarize(pool, book, (playerId) => settlement.prices.get(playerId)?.priceCents ?? 0, plan.honestIds);
     const ledger = await checkLedgerInvariants(pool);
-    const audit = o.audit ? await o.audit({ brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, fairness: { default: policy, byMatch: {} } }) : null;
+    const audit = o.audit ? await o.audit({ brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, fairness: { default: policy, byMatch: {} } }) : null;
     if (audit && !audit.equal) log(`[${name}] audit replay found ${audit.discrepancies} discrepancies`);
-    const ranking = o.rankUsers ? await o.rankUsers({ brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix }) : [];
+    const ranking = o.rankUsers ? await o.rankUsers({ brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix }) : [];
     const rank = ranking.indexOf(FRONT_RUNNER_ID);
     return { match: plan.match, result: { policy, ...result, ledgerViolations: ledger.violations, auditEqual: audit?.equal ?? null, frontRunnerRank: rank < 0 ? null : rank + 1 } };
   } finally {

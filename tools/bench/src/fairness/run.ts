@@ -1,6 +1,7 @@
 // `inplay fairness`: the latency-arbitrage experiment once per policy, wired
 // to the audit replay and the anomaly report after each run; a table, the
 // report as JSON and a chart beside it.
+import { type KafkaSecurity } from '@inplay/kafka';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { anomalyReport, runReplayAudit } from '@inplay/audit';
@@ -12,6 +13,7 @@ import { EXPERIMENT_FEED_JITTER_MS, EXPERIMENT_FEED_LAG_MS } from './policies';
 
 export interface FairnessRunOptions {
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   adminDatabaseUrl: string;
   /** Where the JSON report goes; the chart beside it (.svg). */
@@ -28,7 +30,7 @@ export interface FairnessRunOptions {
 export async function runFairness(o: FairnessRunOptions): Promise<ExperimentReport> {
   const tty = process.stderr.isTTY;
   const report = await runFairnessExperiment({
-    brokers: o.brokers, registryUrl: o.registryUrl, adminDatabaseUrl: o.adminDatabaseUrl, policies: o.policies, speed: o.speed, honestUsers: o.honestUsers,
+    brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, adminDatabaseUrl: o.adminDatabaseUrl, policies: o.policies, speed: o.speed, honestUsers: o.honestUsers,
     honestMeanIntervalMs: DEFAULT_HONEST_MEAN_INTERVAL_MS, frontRunMs: o.frontRunMs, sellAfterFeedMs: DEFAULT_SELL_AFTER_FEED_MS,
     feedLagMs: EXPERIMENT_FEED_LAG_MS, feedLagJitterMs: EXPERIMENT_FEED_JITTER_MS, seed: o.seed, keep: o.keep,
     ...(o.untilMinute !== undefined ? { untilMinute: o.untilMinute } : {}),

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { TOPICS } from '@inplay/contracts';
-import { createKafka, createSerde, topicName, waitForGroupCoordinator, type Kafka } from '@inplay/kafka';
+import { createKafka, createSerde, topicName, waitForGroupCoordinator, type Kafka, kafkaSecurityEnv, type KafkaSecurity } from '@inplay/kafka';
 import { latencyChartSvg } from './chart';
 import { freePort, machineCpu, spawnChild, type Child } from './children';
 import { connectionRange, connectionSteps, dueMessagesPerSec, gatewayProcessesFor, loadProcessesFor, sourceAddress, tickOf } from './fanout-plan';
@@ -43,6 +43,7 @@ export interface BenchFanoutOptions {
   /** Write V8 CPU profiles of the gateway processes here (--cpu-prof), to see where their time goes. */
   profileDir?: string;
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   databaseUrl: string;
   log?: (line: string) => void;
@@ -72,11 +73,11 @@ export async function benchFanout(options: BenchFanoutOptions): Promise<FanoutRe
   if (!(o.connections >= 1)) throw new Error(`connections must be at least 1, got ${o.connections}`);
   const kinds: GatewayKind[] = !o.only || o.only === 'both' ? ['uws', 'ws'] : [o.only];
   const prefix = `benchfan${randomBytes(3).toString('hex')}-`;
-  const kafka = createKafka({ brokers: o.brokers, clientId: `${prefix}bench` });
+  const kafka = createKafka({ brokers: o.brokers, ...o.kafkaSecurity, clientId: `${prefix}bench` });
   await waitForGroupCoordinator(kafka);
   await createLogAppendTimeTopics(kafka, prefix);
   await createSerde(o.registryUrl, prefix).registerAll();
-  const producer = spawnChild<ProducerIn, ProducerOut>(PRODUCER_ENTRY, 'tick producer', { args: [o.brokers.join(','), o.registryUrl, prefix, String(o.players)] });
+  const producer = spawnChild<ProducerIn, ProducerOut>(PRODUCER_ENTRY, 'tick producer', { args: [o.brokers.join(','), o.registryUrl, prefix, String(o.players)], env: kafkaSecurityEnv(o.kafkaSecurity) });
   const relay = { loads: [] as Load[], window: { startMs: Infinity, endMs: -Infinity }, producedInWindow: 0 };
   producer.on('appended', (batch: AppendedBatch) => {
     for (const load of relay.loads) load.send(batch);
@@ -129,7 +130,7 @@ async function runOnce(kind: GatewayKind, connections: number, o: Resolved, pref
       const args = kind === 'uws'
         ? { brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl: o.databaseUrl, prefix, port: sharedPort, serverId, limits: o.gatewayLimits ?? {} }
         : { brokers: o.brokers, registryUrl: o.registryUrl, prefix, port: ports[g], serverId };
-      gateways.push(spawnChild<GatewayIn, GatewayOut>(kind === 'uws' ? UWS_ENTRY : WS_ENTRY, serverId, { args: [JSON.stringify(args)], execArgv: ['--expose-gc', ...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [])] }));
+      gateways.push(spawnChild<GatewayIn, GatewayOut>(kind === 'uws' ? UWS_ENTRY : WS_ENTRY, serverId, { args: [JSON.stringify(args)], env: kafkaSecurityEnv(o.kafkaSecurity), execArgv: ['--expose-gc', ...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [])] }));
     }
     await Promise.all(gateways.map((g) => g.next('ready', START_TIMEOUT_MS)));
     const rssBefore = await sampleAll(gateways, true, log);

@@ -1,6 +1,7 @@
 // Runs the fan-out bench without the CLI, against the shared infrastructure:
 //   node --import tsx apps/gateway/src/bench/main.ts --connections 5000 --json bench-results/fanout.json
 // Endpoints from KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL (defaults: this machine's shared infra).
+import { kafkaSecurityOf } from '@inplay/config';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { benchFanout } from './bench-fanout';
@@ -43,6 +44,7 @@ await benchFanout({
   gatewayLimits: values['conflate-ms'] ? { conflateMs: Number(values['conflate-ms']) } : undefined,
   profileDir: values['profile-dir'] ? resolve(values['profile-dir']) : undefined,
   brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(','),
+  kafkaSecurity: kafkaSecurityOf(process.env),
   registryUrl: process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:18081',
   databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://inplay:inplay@127.0.0.1:15432/inplay',
 });

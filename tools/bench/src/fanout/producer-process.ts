@@ -4,6 +4,7 @@
 // player), and tells the driver each batch's LogAppendTime per partition so
 // the load generators can compute append -> receipt for every message.
 // argv: brokers registryUrl prefix players
+import { kafkaSecurityOf } from '@inplay/config';
 import type { PriceTick } from '@inplay/contracts';
 import { TOPICS } from '@inplay/contracts';
 import { createKafka, createProducer, createSerde, recordSender, type OutgoingRecord } from '@inplay/kafka';
@@ -21,7 +22,7 @@ const [brokersArg, registryUrl, prefix, playersArg] = process.argv.slice(2);
 if (!brokersArg || !registryUrl || prefix === undefined || !playersArg) throw new Error('usage: producer-process <brokers> <registryUrl> <prefix> <players>');
 const players = Number(playersArg);
 const partitions = TOPICS.find((t) => t.name === 'price.ticks')?.partitions ?? 1;
-const kafka = createKafka({ brokers: brokersArg.split(','), clientId: `${prefix}bench-producer` });
+const kafka = createKafka({ brokers: brokersArg.split(','), ...kafkaSecurityOf(process.env), clientId: `${prefix}bench-producer` });
 const producer = createProducer(kafka);
 const records = recordSender(producer, createSerde(registryUrl, prefix), prefix);
 

@@ -3,6 +3,7 @@
 // with SO_REUSEPORT on Linux, so the kernel spreads connections over them.
 // argv: JSON { brokers, registryUrl, databaseUrl, prefix, port, serverId, limits }
 import { createLogger } from '@inplay/telemetry';
+import { kafkaSecurityOf } from '@inplay/config';
 import { DEFAULT_LIMITS, startGateway, type GatewayConfig, type GatewayLimits } from '@inplay/gateway';
 import { parentChannel } from './children';
 import type { GatewayIn, GatewayOut } from './messages';
@@ -16,6 +17,8 @@ const BENCH_JWT_SECRET = 'bench-only-secret-of-at-least-thirty-two-bytes';
 
 const config: GatewayConfig = {
   kafkaBrokers: args.brokers,
+  // The driver passes its Kafka login as KAFKA_SASL_* (never in argv, which `ps` shows).
+  kafkaSecurity: kafkaSecurityOf(process.env),
   schemaRegistryUrl: args.registryUrl,
   databaseUrl: args.databaseUrl,
   topicPrefix: args.prefix,

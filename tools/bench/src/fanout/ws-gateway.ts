@@ -8,6 +8,7 @@
 // Node 20 has no SO_REUSEPORT (net `reusePort` arrived in 22.12), so each
 // baseline process listens on a port of its own and clients spread over them.
 // argv: JSON { brokers, registryUrl, prefix, port, serverId }
+import { kafkaSecurityOf } from '@inplay/config';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { PriceTick } from '@inplay/contracts';
 import { createKafka, createSerde } from '@inplay/kafka';
@@ -46,7 +47,7 @@ function onTick(tick: PriceTick, appendedAtMs: number, live: boolean): void {
 }
 
 const feed = await startKafkaFeed({
-  kafka: createKafka({ brokers: args.brokers, clientId: `bench-ws-${args.serverId}` }),
+  kafka: createKafka({ brokers: args.brokers, ...kafkaSecurityOf(process.env), clientId: `bench-ws-${args.serverId}` }),
   serde: createSerde(args.registryUrl, args.prefix),
   prefix: args.prefix,
   serverId: args.serverId,

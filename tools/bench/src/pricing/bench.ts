@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import type { MatchEvent } from '@inplay/contracts';
 import { createPool } from '@inplay/db';
 import { DEFAULT_SYNTHETIC_RATES_PER_HOUR, generateSyntheticMatches, type MatchEventDraft, type Roster } from '@inplay/domain';
-import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type RecordSender } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type RecordSender, type KafkaSecurity } from '@inplay/kafka';
 import { formatTable, latencyChartSvg, percentiles, type BenchPricingReport, type ModeReport, type RatePhase, type ThroughputPhase } from './report';
 import { EVENT_HEADER, createBenchDatabase, createLogAppendTimeTopics, dropBenchTopicsAndDatabase, observe, spawnPricing, waitUntil, type Observer } from './harness';
 import { registerMatch } from '@inplay/feed-ingest';
@@ -22,6 +22,7 @@ export type { BenchPricingReport };
 
 export interface BenchPricingOptions {
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   databaseUrl: string;
   /** Offered rates of the latency phases, each held for durationMs. */
@@ -74,7 +75,7 @@ async function benchOneDelivery(o: BenchPricingOptions, delivery: PricingDeliver
   const throughputEvents = o.throughputEvents ?? DEFAULT_THROUGHPUT_EVENTS;
   const id = randomBytes(3).toString('hex');
   const prefix = `bench${id}-`;
-  const kafka = createKafka({ brokers: o.brokers, clientId: `${prefix}bench` });
+  const kafka = createKafka({ brokers: o.brokers, ...o.kafkaSecurity, clientId: `${prefix}bench` });
   await waitForGroupCoordinator(kafka);
   await createLogAppendTimeTopics(kafka, prefix);
   const database = `bench_${id}`;

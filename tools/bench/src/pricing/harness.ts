@@ -4,7 +4,7 @@ import { createLogAppendTimeTopics } from '../shared/topics';
 import { TOPICS, type PriceTick } from '@inplay/contracts';
 import { createDatabase, dropDatabase, migrate } from '@inplay/db';
 import { freePort, startTsProcess } from '@inplay/infra';
-import { topicName, type Kafka, type Serde } from '@inplay/kafka';
+import { topicName, type Kafka, type Serde, type KafkaSecurity, kafkaSecurityEnv } from '@inplay/kafka';
 
 /** Header naming the event on match.events records, so the observer needs no decoding there. */
 export const EVENT_HEADER = 'x-bench-event';
@@ -80,11 +80,12 @@ export interface PricingProcess {
 }
 
 /** The pricing process as deployed (its own process, its own core), on the bench prefix. */
-export async function spawnPricing(o: { brokers: string[]; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
+export async function spawnPricing(o: { brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
   const child = await startTsProcess({
     entry: 'apps/pricing/src/main.ts', name: 'pricing', ready: (line) => line.includes('"pricing started"'),
     env: {
-      KAFKA_BROKERS: o.brokers.join(','), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: o.databaseUrl,
+      KAFKA_BROKERS: o.brokers.join(','), ...kafkaSecurityEnv(o.kafkaSecurity), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: o.databaseUrl,
       TOPIC_PREFIX: o.prefix, METRICS_PORT: String(await freePort()), LOG_LEVEL: 'info', ...o.env,
     },
   });

@@ -5,7 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createKafka, createSerde, ensureTopics } from '@inplay/kafka';
+import { createKafka, createSerde, ensureTopics, type KafkaSecurity } from '@inplay/kafka';
 import { createDatabase, createPool, dropDatabase, migrate } from '@inplay/db';
 import type { IsolatedEnv } from '@inplay/testing';
 import { runReplayAudit } from '@inplay/audit';
@@ -13,6 +13,7 @@ import { recordHistory } from './history';
 
 export interface BenchReplayOptions {
   brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
   adminDatabaseUrl: string;
   json: string;
@@ -26,7 +27,7 @@ export async function benchReplay(o: BenchReplayOptions): Promise<{ eventsPerSec
   const log = o.log ?? console.log;
   const id = randomBytes(4).toString('hex');
   const prefix = `bench-replay-${id}-`;
-  const kafka = createKafka({ brokers: o.brokers, clientId: `bench-replay-${id}` });
+  const kafka = createKafka({ brokers: o.brokers, ...o.kafkaSecurity, clientId: `bench-replay-${id}` });
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, prefix);
@@ -34,14 +35,14 @@ export async function benchReplay(o: BenchReplayOptions): Promise<{ eventsPerSec
   await migrate(databaseUrl);
   const serde = createSerde(o.registryUrl, prefix);
   await serde.registerAll();
-  const env = { infra: { kafkaBrokers: o.brokers, schemaRegistryUrl: o.registryUrl, databaseUrl, adminDatabaseUrl: o.adminDatabaseUrl }, prefix, kafka, serde, databaseUrl, cleanup: async () => undefined } as IsolatedEnv;
+  const env = { infra: { kafkaBrokers: o.brokers, ...(o.kafkaSecurity ? { kafkaSecurity: o.kafkaSecurity } : {}), schemaRegistryUrl: o.registryUrl, databaseUrl, adminDatabaseUrl: o.adminDatabaseUrl }, prefix, kafka, kafkaSecurity: o.kafkaSecurity ?? {}, serde, databaseUrl, cleanup: async () => undefined } as IsolatedEnv;
   const pool = createPool(databaseUrl, { max: 4 });
   try {
     log(`recording a history: ${o.orders ?? 60_000} orders, ${o.users ?? 2_000} users, ${(o.ticksPerPlayer ?? 5_000) * 40} ticks...`);
     const settlement = await recordHistory(env, pool, { users: o.users ?? 2_000, players: 40, ticksPerPlayer: o.ticksPerPlayer ?? 5_000, orders: o.orders ?? 60_000, seed: 'bench' });
     await settlement.stop();
     const report = await runReplayAudit({
-      brokers: o.brokers, registryUrl: o.registryUrl, adminDatabaseUrl: o.adminDatabaseUrl, liveDatabaseUrl: databaseUrl,
+      brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, adminDatabaseUrl: o.adminDatabaseUrl, liveDatabaseUrl: databaseUrl,
       topicPrefix: prefix, dropRebuiltDatabase: true, progressOut: process.stderr, verdictOut: null,
     });
     log(`replay: ${report.events.total} events in ${report.durationMs} ms = ${report.eventsPerSec} events/s; equal: ${report.equal}; phases ${JSON.stringify(report.phasesMs)}`);

@@ -44,7 +44,7 @@ export async function recordHistory(env: IsolatedEnv, pool: Pool, shape: History
   }
   for (let i = 0; i < ticks.length; i += 5_000) await sender.send('price.ticks', ticks.slice(i, i + 5_000).map((t) => ({ key: t.playerId, value: t })));
   const settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { throw err; },
   });
   const orders: Order[] = [];

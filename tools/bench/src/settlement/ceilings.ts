@@ -5,7 +5,7 @@
 // all in-sync replicas). End-to-end is reported as a fraction of the lower.
 import { randomUUID } from 'node:crypto';
 import type { Order } from '@inplay/contracts';
-import { createProducer, topicName, type Kafka } from '@inplay/kafka';
+import { createProducer, topicName, type Kafka, type KafkaSecurity } from '@inplay/kafka';
 import { NO_FAIRNESS, settlementDecider, type OrderToSettle } from '@inplay/domain';
 import { inTransactionWithRetry, settleOrders, settlementStrategy, MAX_ORDERS_PER_TRANSACTION } from '@inplay/settlement';
 import type { BenchEnv, BenchUser, MarketPlayer } from './harness';
@@ -58,11 +58,11 @@ export async function postgresCeiling(env: BenchEnv, market: { users: readonly B
 }
 
 /** The same encoded order records through each client, each on a fresh topic of its own (6 partitions, as `orders`): consuming starts first, then producing, so the round trip is end to end. */
-export async function kafkaCeilings(env: BenchEnv, market: { users: readonly BenchUser[]; players: readonly MarketPlayer[] }, o: { brokers: string[] }): Promise<Ceilings['kafka']> {
+export async function kafkaCeilings(env: BenchEnv, market: { users: readonly BenchUser[]; players: readonly MarketPlayer[] }, o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined }): Promise<Ceilings['kafka']> {
   const orders = benchOrders(market.users, market.players, CEILING_ORDERS, 11);
   const records = await Promise.all(orders.map(async (order) => ({ key: order.userId, value: await env.serde.encode('orders', order) })));
   const kafkajs = await kafkajsRoundTrip(env.kafka, await ceilingTopic(env, 'kafkajs'), records).catch((err: Error) => ({ ...zero, error: err.message }));
-  const platformatic = await platformaticRoundTrip(o.brokers, await ceilingTopic(env, 'platformatic'), records).catch((err: Error) => ({ ...zero, error: err.message }));
+  const platformatic = await platformaticRoundTrip(o.brokers, o.kafkaSecurity, await ceilingTopic(env, 'platformatic'), records).catch((err: Error) => ({ ...zero, error: err.message }));
   return { kafkajs, platformatic };
 }
 
@@ -132,11 +132,12 @@ function polyfillWithResolvers(): void {
   };
 }
 
-async function platformaticRoundTrip(brokers: string[], topic: string, records: Encoded) {
+async function platformaticRoundTrip(brokers: string[], security: KafkaSecurity | undefined, topic: string, records: Encoded) {
   polyfillWithResolvers();
   const { Producer, Consumer, MessagesStreamModes } = await import('@platformatic/kafka');
-  const producer = new Producer({ clientId: 'ceiling-platformatic', bootstrapBrokers: brokers, idempotent: true });
-  const consumer = new Consumer({ clientId: 'ceiling-platformatic-c', groupId: `ceiling-platformatic-${randomUUID()}`, bootstrapBrokers: brokers, maxWaitTime: 50 });
+  const sasl = security?.sasl ? { sasl: { mechanism: 'SCRAM-SHA-512' as const, username: security.sasl.username, password: security.sasl.password } } : {};
+  const producer = new Producer({ clientId: 'ceiling-platformatic', bootstrapBrokers: brokers, idempotent: true, ...sasl });
+  const consumer = new Consumer({ clientId: 'ceiling-platformatic-c', groupId: `ceiling-platformatic-${randomUUID()}`, bootstrapBrokers: brokers, maxWaitTime: 50, ...sasl });
   const t = { startedAt: 0, producedAt: 0, firstConsumedAt: 0, lastConsumedAt: 0 };
   try {
     const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { PriceTick } from '@inplay/contracts';
 import { createDatabase, createPool, dropDatabase, migrate, type Pool } from '@inplay/db';
-import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type Kafka, type Serde } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type Kafka, type Serde, type KafkaSecurity, kafkaSecurityEnv } from '@inplay/kafka';
 import { freePort, startTsProcess } from '@inplay/infra';
 import { createLogAppendTimeTopics } from '../shared/topics';
 import { createUser, issueDevToken, type StrategyName } from '@inplay/settlement';
@@ -30,11 +30,12 @@ export interface MarketPlayer { playerId: string; priceCents: number; tickSeq: n
 export interface BenchUser { userId: string; token: string }
 
 /** Fresh topics (unique prefix), registry subjects and a migrated database of the run's own. */
-export async function createBenchEnv(o: { brokers: string[]; registryUrl: string; adminDatabaseUrl: string }): Promise<BenchEnv> {
+export async function createBenchEnv(o: { brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; adminDatabaseUrl: string }): Promise<BenchEnv> {
   const id = randomBytes(3).toString('hex');
   const prefix = `sbench${id}-`;
   const database = `sbench_${id}`;
-  const kafka = createKafka({ brokers: o.brokers, clientId: `${prefix}bench` });
+  const kafka = createKafka({ brokers: o.brokers, ...o.kafkaSecurity, clientId: `${prefix}bench` });
   await waitForGroupCoordinator(kafka);
   // Broker-stamped record times: the per-stage breakdown sets them beside each other.
   await createLogAppendTimeTopics(kafka, prefix);
@@ -96,12 +97,14 @@ async function spawnTs(entry: string, env: Record<string, string>, name: string,
   return { pid: child.pid, tail: child.tail, died: child.died, stop: () => child.stop() };
 }
 
-const infraEnv = (o: { brokers: string[]; registryUrl: string }, env: BenchEnv) => ({
-  KAFKA_BROKERS: o.brokers.join(','), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: env.databaseUrl, TOPIC_PREFIX: env.prefix,
+const infraEnv = (o: { brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string }, env: BenchEnv) => ({
+  KAFKA_BROKERS: o.brokers.join(','), ...kafkaSecurityEnv(o.kafkaSecurity), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: env.databaseUrl, TOPIC_PREFIX: env.prefix,
 });
 
 /** The gateway's order intake in a process of its own; resolves with its URL. */
-export async function spawnIntake(o: { brokers: string[]; registryUrl: string; jwtSecret: string; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { url: string }> {
+export async function spawnIntake(o: { brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; jwtSecret: string; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { url: string }> {
   let port = 0;
   const child = await spawnTs('tools/bench/src/settlement/intake.ts', { ...infraEnv(o, env), JWT_SECRET: o.jwtSecret, LOG_LEVEL: 'warn' }, 'bench intake', (line) => {
     const match = /^\{"listening":(\d+)\}$/.exec(line);
@@ -112,7 +115,8 @@ export async function spawnIntake(o: { brokers: string[]; registryUrl: string; j
 }
 
 /** Settlement as deployed (src/main.ts) with the given strategy; resolves once /health answers, with its metrics URL. */
-export async function spawnSettlement(o: { brokers: string[]; registryUrl: string; strategy: StrategyName; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { metricsUrl: string }> {
+export async function spawnSettlement(o: { brokers: string[];
+  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; strategy: StrategyName; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { metricsUrl: string }> {
   const metricsPort = await freePort();
   const child = await spawnTs('apps/settlement/src/main.ts', {
     ...infraEnv(o, env), SETTLEMENT_STRATEGY: o.strategy, SETTLEMENT_MAX_PRICE_AGE_MS: String(BENCH_MAX_PRICE_AGE_MS),

@@ -137,7 +137,7 @@ export class SocketServer {
 
   private open(ws: WebSocket<Connection>): void {
     const conn = ws.getUserData();
-    const { config, metrics, fanout } = this.options;
+    const { config, metrics } = this.options;
     conn.ws = ws;
     this.connections.add(conn);
     metrics.connections.inc({ auth: conn.userId ? 'user' : 'anonymous' });

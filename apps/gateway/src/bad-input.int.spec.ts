@@ -33,12 +33,21 @@ async function othersUnaffected(): Promise<void> {
   expect((await fetch(gw.httpUrl('/health'))).status).toBe(200);
 }
 
+/** A socket that sent `auth` with the user's token: resolves once the gateway said `authenticated` (or closed it). */
+async function authed(token: string): Promise<TestWsClient> {
+  const client = await connect();
+  client.sendJson({ op: 'auth', token });
+  await client.waitFor('authenticated or close', () => client.ofType('authenticated')[0] ?? client.closeFrame ?? undefined);
+  return client;
+}
+
 function errorOf(client: TestWsClient, name: keyof typeof ERROR): Promise<Record<string, unknown>> {
   return client.waitForMessage(`error ${name}`, (m) => m['type'] === 'error' && m['name'] === name);
 }
 
 beforeAll(async () => {
-  h = await gatewayHarness({ database: false });
+  // A database of its own: every token check reads the revoked tokens from it.
+  h = await gatewayHarness();
   gw = await h.start({
     allowedOrigins: ['https://play.example.com'],
     limits: { maxFrameBytes: MAX_FRAME_BYTES, maxSubscriptionsPerConnection: 5, maxConnectionsPerInstance: MAX_CONNECTIONS, maxMessagesPerSecond: 20, messageBurst: 10, rateLimitedMessagesBeforeClose: 30, protocolErrorsBeforeClose: 6 },
@@ -142,29 +151,37 @@ describe('who may connect', () => {
 });
 
 describe('tokens on the private channel', () => {
-  it('accepts a valid token from ?token= and from Sec-WebSocket-Protocol', async () => {
-    const viaQuery = await connect(`token=${await h.token('alice')}`);
-    expect(viaQuery.ofType('hello')[0]).toMatchObject({ userId: 'alice' });
+  it('accepts a valid token from an auth message and from Sec-WebSocket-Protocol', async () => {
+    const viaMessage = await authed(await h.token('alice'));
+    expect(viaMessage.ofType('hello')[0]).toMatchObject({ userId: null });
+    expect(viaMessage.ofType('authenticated')[0]).toMatchObject({ userId: 'alice', expiresAt: expect.any(Number) });
     const viaProtocol = await connect(undefined, { protocols: [SUBPROTOCOL, `bearer.${await h.token('bob')}`] });
     expect(viaProtocol.ofType('hello')[0]).toMatchObject({ userId: 'bob' });
     expect(viaProtocol.protocol).toBe(SUBPROTOCOL);
   });
 
+  it('refuses a token in the URL (TOKEN_IN_URL, then 4100) even when it is valid: URLs are logged', async () => {
+    const client = await connect(`token=${await h.token('alice')}`);
+    expect(await errorOf(client, 'TOKEN_IN_URL')).toMatchObject({ code: ERROR.TOKEN_IN_URL });
+    expect(await client.waitForClose()).toMatchObject({ code: CLOSE.AUTH_FAILED });
+    expect(client.ofType('hello')).toEqual([]);
+  });
+
   it.each([
-    ['an expired token', (): Promise<string> => h.token('alice', { ttlSeconds: 60, nowMs: Date.now() - 3_600_000 }), 'TOKEN_EXPIRED', CLOSE.TOKEN_EXPIRED],
+    ['an expired token', (): Promise<string> => h.token('alice', { ttlMs: 60_000, nowMs: Date.now() - 3_600_000 }), 'TOKEN_EXPIRED', CLOSE.TOKEN_EXPIRED],
     ['a forged token', (): Promise<string> => h.token('alice', { secret: 'another-secret-of-at-least-32-bytes!!' }), 'TOKEN_INVALID', CLOSE.AUTH_FAILED],
     ['a token that is not a JWT', async (): Promise<string> => 'not-a-jwt', 'TOKEN_MALFORMED', CLOSE.AUTH_FAILED],
   ] as const)('tells a socket with %s why, then closes it with a do-not-reconnect code', async (_what, token, name, code) => {
-    const client = await connect(`token=${encodeURIComponent(await token())}`);
-    expect(await errorOf(client, name)).toMatchObject({ code: ERROR[name] });
+    const client = await authed(await token());
+    expect(await errorOf(client, name)).toMatchObject({ code: ERROR[name], op: 'auth' });
     expect(await client.waitForClose()).toMatchObject({ code });
     expect(code).toBeGreaterThanOrEqual(4100);
     await othersUnaffected();
   });
 
   it('closes a socket whose token expires while it is connected with TOKEN_EXPIRED', async () => {
-    const client = await connect(`token=${await h.token('alice', { ttlSeconds: 1 })}`);
-    expect(client.ofType('hello')[0]).toMatchObject({ userId: 'alice' });
+    const client = await authed(await h.token('alice', { ttlMs: 1_000 }));
+    expect(client.ofType('authenticated')[0]).toMatchObject({ userId: 'alice' });
     expect(await client.waitForClose(5_000)).toMatchObject({ code: CLOSE.TOKEN_EXPIRED });
     expect(client.ofType('error')[0]).toMatchObject({ code: ERROR.TOKEN_EXPIRED });
   });
@@ -181,8 +198,8 @@ describe('tokens on the private channel', () => {
       orderId, userId, idempotencyKey: orderId, playerId: 'watched', side: 'BUY', quantity: 1, status: 'FILLED', reason: null,
       fillPriceCents: 1_000, tickSeq: 1, costCents: 1_000, retryAfterMs: null, cashAfterCents: 9_000, placedAt: T0, settledAt: T0,
     });
-    const alice = await connect(`token=${await h.token('alice')}`);
-    const bob = await connect(`token=${await h.token('bob')}`);
+    const alice = await authed(await h.token('alice'));
+    const bob = await authed(await h.token('bob'));
     const anonymous = await connect();
     await h.sendOrderResults([result('o1', 'alice'), result('o2', 'bob'), result('o3', 'alice'), result('o4', 'carol')]);
     await h.sendLeaderboard({ boardId: 'overall', computedAt: T0, totalUsers: 2, entries: [{ rank: 1, userId: 'bob', valueCents: 120 }, { rank: 2, userId: 'alice', valueCents: 80 }] });

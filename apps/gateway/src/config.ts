@@ -3,7 +3,7 @@
 // number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
 import { hostname } from 'node:os';
 import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, kafkaSecurityOf, loadConfig, postgresUrl, z } from '@inplay/config';
-import { MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
+import { MAX_TOKEN_TTL_MS, MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
 
 export const DEFAULT_LIMITS = {
   /** This machine allows 20,000 open files per process: leave room for Kafka, Postgres and the listen socket. */
@@ -45,11 +45,22 @@ export const DEFAULT_LIMITS = {
    */
   unsentClaimGraceMs: 10_000,
   unsentClaimSweepMs: 2_000,
+  /** Lifetime of the tokens this gateway issues (POST /auth/refresh, the dev login): clients refresh before it ends. At most libs/auth MAX_TOKEN_TTL_MS. */
+  tokenTtlMs: 15 * 60 * 1000,
+  /**
+   * Every this often the gateway reads the revoked tokens from Postgres: a token revoked on another gateway
+   * still works here for at most this long (and an open socket on it is closed within it plus backpressureSweepMs).
+   */
+  revocationRefreshMs: 2_000,
+  /** Revocations not read for this long (Postgres away): token checks fail closed (HTTP 503, WebSocket error AUTH_UNAVAILABLE). */
+  revocationMaxStaleMs: 30_000,
 } as const;
 
 export type GatewayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
 
 export const MIN_IDLE_TIMEOUT_SECONDS = 8;
+/** A token shorter-lived than this would need refreshing more often than a page can sensibly do it. */
+export const MIN_TOKEN_TTL_MS = 60_000;
 /** The internal listener (/metrics, /health, /admin/*): never the public port. */
 export const DEFAULT_GATEWAY_INTERNAL_PORT = DEFAULT_PORTS.metricsBase + 6;
 export const DEFAULT_ALLOWED_ORIGINS = [`http://localhost:${DEFAULT_PORTS.gateway}`, `http://127.0.0.1:${DEFAULT_PORTS.gateway}`, 'http://localhost:5173', 'http://127.0.0.1:5173'];
@@ -135,5 +146,7 @@ export function validateLimits(limits: GatewayLimits): void {
   if (limits.softBackpressureBytes > limits.hardBackpressureBytes) problems.push(`${envName('softBackpressureBytes')} must not exceed ${envName('hardBackpressureBytes')}`);
   if (limits.idleTimeoutSeconds < MIN_IDLE_TIMEOUT_SECONDS) problems.push(`${envName('idleTimeoutSeconds')} must be at least ${MIN_IDLE_TIMEOUT_SECONDS} (uWS)`);
   if (limits.messageBurst < 1 || limits.maxMessagesPerSecond < 1) problems.push('message rate limits must be at least 1');
+  if (limits.tokenTtlMs < MIN_TOKEN_TTL_MS || limits.tokenTtlMs > MAX_TOKEN_TTL_MS) problems.push(`${envName('tokenTtlMs')} must be from ${MIN_TOKEN_TTL_MS} to ${MAX_TOKEN_TTL_MS} (libs/auth MAX_TOKEN_TTL_MS)`);
+  if (limits.revocationMaxStaleMs <= limits.revocationRefreshMs) problems.push(`${envName('revocationMaxStaleMs')} must exceed ${envName('revocationRefreshMs')}`);
   if (problems.length > 0) throw new Error(`Invalid gateway limits:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }

@@ -33,4 +33,10 @@ describe('gateway config', () => {
   it('refuses a soft backpressure limit above the hard one', () => {
     expect(() => loadGatewayConfig({ ...base, GATEWAY_SOFT_BACKPRESSURE_BYTES: '2000', GATEWAY_HARD_BACKPRESSURE_BYTES: '1000' })).toThrow(/GATEWAY_SOFT_BACKPRESSURE_BYTES must not exceed GATEWAY_HARD_BACKPRESSURE_BYTES/);
   });
+
+  it('issues 15-minute tokens by default, refuses a lifetime past libs/auth MAX_TOKEN_TTL_MS and a staleness limit not above the refresh interval', () => {
+    expect(loadGatewayConfig(base).limits).toMatchObject({ tokenTtlMs: 900_000, revocationRefreshMs: 2_000 });
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_TOKEN_TTL_MS: String(25 * 3600 * 1000) })).toThrow(/GATEWAY_TOKEN_TTL_MS must be from 60000 to 86400000/);
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_REVOCATION_MAX_STALE_MS: '2000' })).toThrow(/GATEWAY_REVOCATION_MAX_STALE_MS must exceed GATEWAY_REVOCATION_REFRESH_MS/);
+  });
 });

@@ -25,6 +25,9 @@ import { errorAnswer, writeAnswer } from './http/respond';
 import type { GatewayDeps, GatewayStatus, RouteModule } from './http/routes';
 import { createLeaderboardBoards } from './leaderboard/boards';
 import { createOrderStore } from './orders/order-store';
+import { createRevocationStore } from './auth/revocation-store';
+import { createTokenGuard } from './auth/token-guard';
+import { recordingRoutes, type RouteName } from './http/route-list';
 import { createResultWaiter } from './orders/result-waiter';
 
 export const POSTGRES_POOL_SIZE = 4;
@@ -47,6 +50,8 @@ export interface RunningGateway {
   internalPort: number;
   serverId: string;
   metrics: GatewayMetrics;
+  /** Every route registered on each listener ("GET /orders/:id", "WS /ws", "ANY /*"). */
+  routes: { public: RouteName[]; internal: RouteName[] };
   status(): GatewayStatus;
   /** Stops accepting, closes every socket with SERVER_GOING_AWAY (4000), then releases Kafka, Postgres and the app. */
   stop(): Promise<void>;
@@ -61,23 +66,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const key = signingKey(config.jwtSecret);
   const metrics = createGatewayMetrics(config.serverId);
   const book = new PriceBook(config.limits.ringBufferTicksPerPlayer);
-  const app = uWS.App();
+  const routes = { public: [] as RouteName[], internal: [] as RouteName[] };
+  const server = uWS.App();
+  // Route modules register through `app` (recorded); the hot paths (publish) use `server` directly.
+  const app = recordingRoutes(server, routes.public);
   const fanout = new Fanout(book, new PublishThrottle(config.limits.conflateMs), {
-    publish: (topic, message) => app.publish(topic, message, false),
-    numSubscribers: (topic) => app.numSubscribers(topic),
+    publish: (topic, message) => server.publish(topic, message, false),
+    numSubscribers: (topic) => server.numSubscribers(topic),
   }, metrics, now, config.limits.leaderboardTopEntries);
-  const matches = new MatchBoard((topic, message) => app.publish(topic, message, false));
-  // The WebSocket behaviour first: uWS has no topic tree (publish, numSubscribers) before app.ws() is registered.
-  const sockets = new SocketServer({ app, config, book, fanout, metrics, logger, signingKey: key, now });
-
+  const matches = new MatchBoard((topic, message) => server.publish(topic, message, false));
   // One Kafka client, producer, feed and pool for the whole gateway: every module shares them.
   const adapters = gatewayAdapters(config, logger);
+  // Every token, on every route and socket, is checked against the revocations every gateway shares in Postgres.
+  const tokens = createTokenGuard({ signingKey: key, store: createRevocationStore(adapters.pool), limits: config.limits, metrics, logger, now });
+  // The WebSocket behaviour first: uWS has no topic tree (publish, numSubscribers) before app.ws() is registered.
+  const sockets = new SocketServer({ app, config, book, fanout, metrics, logger, tokens, now });
   const orders = createOrderStore(adapters.pool, now);
   const results = createResultWaiter((orderId) => orders.resultOf(orderId));
   const leaderboards = createLeaderboardBoards();
   const moduleStops: (() => Promise<void>)[] = [];
   const release = async (feed?: KafkaFeed): Promise<void> => {
     fanout.stop();
+    tokens.stop();
     sockets.beginShutdown();
     for (const stopModule of moduleStops.splice(0)) await stopModule().catch((err: unknown) => logger.warn({ err }, 'a route module did not stop cleanly'));
     // Releasing Kafka and Postgres takes a moment, in which the close frames drain.
@@ -98,6 +108,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         onMatchEvent: (event, live) => matches.onMatchEvent(event, live),
       },
     });
+    // Before listening: until the revocations are read once, every token check fails closed (AUTH_UNAVAILABLE).
+    await tokens.refresh().catch((err: unknown) => logger.warn({ err }, 'could not read revoked tokens at start: token checks fail closed until they are read'));
   } catch (err) {
     await release();
     throw err;
@@ -109,12 +121,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     config, logger, metrics, book, matches, kafka: adapters.kafka, serde: adapters.serde, pool: adapters.pool, producer: adapters.producer,
     // Orders from many HTTP requests share produce requests (see libs/kafka batching-sender).
     records: recordSender(adapters.producer, adapters.serde, config.topicPrefix, { batching: batchingSender(adapters.producer, intakeBatching(config.limits)) }),
-    signingKey: key, now, status,
+    signingKey: key, tokens, now, status,
     fairness: options.fairness ?? DEFAULT_FAIRNESS_SETTINGS, orders, results, leaderboards,
     onStop: (stopModule) => { moduleStops.push(stopModule); },
   };
   for (const register of [registerHealthRoutes, registerPriceRoutes, ...(options.routeModules ?? [])]) register(app, deps);
-  const internal = uWS.App();
+  const internal = recordingRoutes(uWS.App(), routes.internal);
   for (const register of [registerInternalRoutes, ...(options.internalRouteModules ?? [])]) register(internal, deps);
   for (const each of [app, internal]) each.any('/*', (res, req) => writeAnswer(res, errorAnswer(404, 'NOT_FOUND', `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}`)));
 
@@ -148,7 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     })();
     return stopping;
   };
-  return { port, internalPort, serverId: config.serverId, metrics, status, stop };
+  return { port, internalPort, serverId: config.serverId, metrics, routes, status, stop };
 }
 
 function gatewayAdapters(config: GatewayConfig, logger: Logger) {

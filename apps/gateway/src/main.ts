@@ -2,34 +2,24 @@
 // with its HTTP modules (order intake, portfolio, leaderboard, the web page on
 // the public port; admin on the internal one), and on SIGTERM/SIGINT close every socket with "going away,
 // reconnect" and exit 0. One Kafka client, producer, feed and pool serve all.
-import { ConfigError, bool, loadConfig, loadFairnessSettings, z } from '@inplay/config';
+import { ConfigError, loadFairnessSettings } from '@inplay/config';
 import { createLogger } from '@inplay/telemetry';
 import { loadGatewayConfig } from './config';
+import { loadDeploymentSettings } from './deployment';
 import { startGateway } from './gateway';
-import { orderRoutes } from './orders';
-import { staticRoutes } from './http/static';
-import { portfolioRoutes } from './portfolio';
-import { adminRoutes, MIN_ADMIN_TOKEN_BYTES } from './admin';
-import { leaderboardRoutes } from './leaderboard';
+import { gatewayModules } from './modules';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
-  // The dev login hands a token to anyone who asks: never on in production.
-  const { GATEWAY_DEV_LOGIN: devLogin, GATEWAY_ADMIN_TOKEN: adminToken } = loadConfig({
-    GATEWAY_DEV_LOGIN: bool.default(false),
-    GATEWAY_ADMIN_TOKEN: z.string().refine((s) => Buffer.byteLength(s) >= MIN_ADMIN_TOKEN_BYTES, { message: `must be at least ${MIN_ADMIN_TOKEN_BYTES} bytes` }).optional(),
-  }, process.env, {
-    GATEWAY_DEV_LOGIN: 'true only for local demos: POST /dev/login issues a token for any user id',
-    GATEWAY_ADMIN_TOKEN: 'bearer token of the admin routes (GET /admin/anomalies); unset turns them off; `inplay up` generates one',
-  });
+  // INPLAY_ENV=production refuses the dev login (a token for anyone) and a short JWT key.
+  const deployment = loadDeploymentSettings(process.env);
   // The same settings as settlement's: the courtesy lock check applies only where the trade lock is the policy.
   const fairness = loadFairnessSettings(process.env);
   const logger = createLogger('gateway', config.logLevel);
+  logger.info({ environment: deployment.environment, devLogin: deployment.devLogin, adminRoutes: deployment.adminToken !== undefined }, 'deployment');
   const gateway = await startGateway({
     config, logger, fairness,
-    routeModules: [orderRoutes({ devLogin }), portfolioRoutes(), leaderboardRoutes(), staticRoutes()],
-    // Operators only: on GATEWAY_INTERNAL_PORT, never on the public port.
-    internalRouteModules: [adminRoutes(adminToken)],
+    ...gatewayModules(deployment),
   });
   const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'gateway stopping: closing sockets with 4000 (reconnect)');

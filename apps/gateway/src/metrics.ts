@@ -25,6 +25,9 @@ export function createGatewayMetrics(serverId: string) {
     inputGaps: new Counter({ name: 'gateway_input_gaps_total', help: 'Ticks whose seq skipped ahead of what this gateway held', registers }),
     claimsResent: new Counter({ name: 'gateway_order_claims_resent_total', help: 'Orders of idempotency claims left without a result past the grace, sent again by the claim sweeper', registers }),
     claimSweepFailures: new Counter({ name: 'gateway_order_claim_sweep_failures_total', help: 'Claim sweeps that failed (Postgres or Kafka away) and run again at the next interval', registers }),
+    revocationRefreshFailures: new Counter({ name: 'gateway_revocation_refresh_failures_total', help: 'Reads of the revoked tokens from Postgres that failed (tried again next interval; past revocationMaxStaleMs token checks fail closed)', registers }),
+    revokedTokensKnown: new Gauge({ name: 'gateway_revocations_known', help: 'Revoked token ids and per-user cut-offs held in memory', registers }),
+    tokenRefusals: new Counter({ name: 'gateway_token_refusals_total', help: 'Tokens refused on HTTP or WebSocket, by code', labelNames: ['code'], registers }),
     undecodableRecords: new Counter({ name: 'gateway_undecodable_records_total', help: 'Records skipped because they could not be decoded', labelNames: ['topic'], registers }),
   };
 }

@@ -22,7 +22,7 @@ export interface GatewayHarness {
   sendLatest(latest: LatestPrice[]): Promise<void>;
   sendOrderResults(results: OrderResult[]): Promise<void>;
   sendLeaderboard(board: LeaderboardSnapshot): Promise<void>;
-  token(userId: string, options?: { ttlSeconds?: number; nowMs?: number; secret?: string }): Promise<string>;
+  token(userId: string, options?: { ttlMs?: number; nowMs?: number; secret?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -98,7 +98,8 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
       await records.send('leaderboard', [{ key: board.boardId, value: board }]);
     },
     token(userId, tokenOptions = {}) {
-      return issueToken(signingKey(tokenOptions.secret ?? TEST_JWT_SECRET), userId, tokenOptions);
+      const { secret, ...issue } = tokenOptions;
+      return issueToken(signingKey(secret ?? TEST_JWT_SECRET), userId, issue);
     },
     async close() {
       for (const client of clients) client.destroy();

@@ -40,7 +40,7 @@ export async function createUser(db: Pool | string, user: NewUser): Promise<Crea
   }
 }
 
-/** Dev-only login: a bearer token for a demo user, signed with the deployment's JWT secret. */
-export function issueDevToken(options: { jwtSecret: string; userId: string; ttlSeconds?: number }): Promise<string> {
-  return issueToken(signingKey(options.jwtSecret), options.userId, options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {});
+/** Dev-only login: a bearer token for a demo user, signed with the deployment's JWT secret (libs/auth's default lifetime unless ttlMs says). */
+export function issueDevToken(options: { jwtSecret: string; userId: string; ttlMs?: number }): Promise<string> {
+  return issueToken(signingKey(options.jwtSecret), options.userId, options.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {});
 }

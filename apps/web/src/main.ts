@@ -5,6 +5,7 @@
 import { call, currentToken, newIdempotencyKey, setToken } from './api';
 import { LiveSocket, STALE_AFTER_MS, type ServerMessage } from './socket';
 import { PriceBook } from './prices';
+import { REFRESH_RETRY_MS, refreshDelayMs, tokenExpiresAt } from './session';
 import { renderPlayers, renderMatch, renderTickerItem, renderPortfolio, renderLeaderboard, renderOrderFeedback, type MarketPlayer, type MatchView, type Portfolio, type Board, type OrderView } from './ui/render';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -17,14 +18,21 @@ let selected: string | null = null;
 let me: string | null = null;
 
 /** Read-only facts for tests and curious fans (window.__inplay): which gateway, gaps seen and repaired. */
-const debug = { serverId: '', gapsDetected: 0, gapSnapshots: 0, ticksApplied: 0, reconnects: 0 };
+const debug = { serverId: '', gapsDetected: 0, gapSnapshots: 0, ticksApplied: 0, reconnects: 0, authentications: 0, tokenRefreshes: 0 };
 /** Players with a gap noticed and not repaired yet (by the resume's replay or a snapshot). */
 const gapsOpen = new Set<string>();
-(window as unknown as { __inplay: unknown }).__inplay = { get: () => ({ ...debug, gapsOpen: gapsOpen.size, seqs: Object.fromEntries(book.lastSeqs()) }) };
+(window as unknown as { __inplay: unknown }).__inplay = {
+  get: () => ({ ...debug, gapsOpen: gapsOpen.size, seqs: Object.fromEntries(book.lastSeqs()) }),
+  /** Refreshes the token now instead of when it is due (tests). */
+  refreshToken: () => refreshToken(),
+};
 
 const socket = new LiveSocket({
-  url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${currentToken() ? `?token=${encodeURIComponent(currentToken() as string)}` : ''}`,
+  // Never a token in the URL (URLs are logged): the first message says who we are.
+  url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
   onOpen: (send) => {
+    const token = currentToken();
+    if (token) send({ op: 'auth', token });
     // After a reconnect (to any gateway), resume every player held from its last seq (resume subscribes it too):
     // subscribing a held player as well would bring a snapshot and live ticks ahead of the replay, which the page
     // would count as gaps. Only players the page holds no seq of are subscribed.
@@ -68,7 +76,12 @@ function onMessage(m: ServerMessage): void {
     case 'match.event': onMatchEvent(m); break;
     case 'order.result': onOrderResult(m); break;
     case 'leaderboard': void refreshLeaderboard(); break;
-    case 'error': console.warn('gateway error', m); break;
+    case 'authenticated': debug.authentications += 1; break;
+    case 'error':
+      console.warn('gateway error', m);
+      // 300-399: the token was refused and the gateway closes the socket: log in again (the socket reconnects anonymously).
+      if (Number(m['code']) >= 300 && Number(m['code']) < 400) loggedOut(String(m['message'] ?? 'please log in again'));
+      break;
     default: break;
   }
 }
@@ -217,6 +230,9 @@ function wire(): void {
     const res = await call<{ token: string; userId: string }>('POST', '/dev/login', { userId });
     if (!res.ok) { $('login-error').textContent = res.error.message; return; }
     setToken(res.value.token);
+    scheduleRefresh();
+    // A socket already open (anonymous after a refused token) becomes this user's; a new one sends auth on open.
+    socket.send({ op: 'auth', token: res.value.token });
     me = res.value.userId;
     sessionStorage.setItem('inplay.user', me);
     await enterMarket();
@@ -250,7 +266,46 @@ function wire(): void {
   }, 1_000);
 }
 
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Refreshes the token before it expires (session.ts says when). */
+function scheduleRefresh(): void {
+  clearTimeout(refreshTimer);
+  const token = currentToken();
+  const expiresAt = token ? tokenExpiresAt(token) : null;
+  if (expiresAt === null) return;
+  refreshTimer = setTimeout(() => void refreshToken(), refreshDelayMs(expiresAt, Date.now()));
+}
+
+/**
+ * A fresh token for the page's: HTTP calls use it from now on, and the open socket gets it in an
+ * `auth` message, so it stays open with its subscriptions and seqs (a reconnect would have to resume).
+ */
+async function refreshToken(): Promise<void> {
+  if (!currentToken()) return;
+  const res = await call<{ token: string; userId: string; expiresAt: number }>('POST', '/auth/refresh');
+  if (!res.ok) {
+    if (res.error.status === 401) loggedOut(res.error.message);
+    else { clearTimeout(refreshTimer); refreshTimer = setTimeout(() => void refreshToken(), REFRESH_RETRY_MS); }
+    return;
+  }
+  setToken(res.value.token);
+  debug.tokenRefreshes += 1;
+  socket.send({ op: 'auth', token: res.value.token });
+  scheduleRefresh();
+}
+
+function loggedOut(reason: string): void {
+  clearTimeout(refreshTimer);
+  setToken(null);
+  me = null;
+  sessionStorage.removeItem('inplay.user');
+  $('who').textContent = '';
+  $('login-error').textContent = reason;
+  $('login').hidden = false;
+}
+
 wire();
 me = sessionStorage.getItem('inplay.user');
-if (currentToken() && me) void enterMarket();
+if (currentToken() && me) { scheduleRefresh(); void enterMarket(); }
 else $('login').hidden = false;

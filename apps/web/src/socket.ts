@@ -26,12 +26,15 @@ export class LiveSocket {
   private ws: WebSocket | null = null;
   private attempts = 0;
   private closedByUs = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   lastMessageAt = 0;
 
   constructor(private readonly options: LiveSocketOptions) {}
 
+  /** Opens the socket, unless it is open or about to reopen already (logging in again keeps the socket). */
   start(): void {
     this.closedByUs = false;
+    if (this.ws || this.reconnectTimer) return;
     this.open();
   }
 
@@ -69,7 +72,7 @@ export class LiveSocket {
       this.options.onState('offline', event.reason || `connection closed (${event.code})`);
       const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempts) * (0.5 + Math.random() / 2);
       this.attempts += 1;
-      setTimeout(() => this.open(), delay);
+      this.reconnectTimer = setTimeout(() => { this.reconnectTimer = undefined; this.open(); }, delay);
     };
   }
 }

@@ -52,6 +52,13 @@ export const postgresUrl = z
   .url()
   .refine((u) => /^postgres(ql)?:/.test(u), { message: 'expected postgres://user:password@host:port/database' });
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+/**
+ * INPLAY_ENV: what kind of deployment this is. `production` (the Helm chart sets it) refuses
+ * development conveniences at start-up (the gateway's GATEWAY_DEV_LOGIN) and asks for longer secrets.
+ */
+export const deploymentEnvironment = z.enum(['production', 'development']).default('development');
+export type DeploymentEnvironment = z.infer<typeof deploymentEnvironment>;
+
 export const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');

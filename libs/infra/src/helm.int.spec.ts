@@ -242,7 +242,7 @@ describe('deploy/helm chart', () => {
     const policyOf = (name: string) => envOf(named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!)['FAIRNESS_POLICY'];
     expect(SERVICES.map(policyOf)).toEqual([undefined, 'event-time-void', undefined, undefined, 'event-time-void']);
     expect(named(demo, 'Secret', 'inplay-app')['stringData']).toEqual({
-      'jwt-secret': 'demo-jwt-secret-of-at-least-thirty-two-bytes', 'feed-webhook-secret': 'demo-webhook-secret-0123456789', 'admin-token': 'demo-admin-token-of-at-least-thirty-two-bytes',
+      'jwt-secret': 'demo-jwt-secret-of-at-least-sixty-four-bytes-because-this-is-production', 'feed-webhook-secret': 'demo-webhook-secret-0123456789', 'admin-token': 'demo-admin-token-of-at-least-thirty-two-bytes',
     });
     const external = render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'appSecret.create=false', '--set', 'appSecret.name=prod-app');
     expect(byKind(external, 'Secret')).toEqual([]);
@@ -283,10 +283,28 @@ describe('deploy/helm chart', () => {
 
   it('refuses values that cannot work, saying which and why', () => {
     expect(renderFails('--set', 'infrastructure.databaseSecret.create=true')).toMatch(/infrastructure.databaseSecret.url is required when create is true/);
-    expect(renderFails('--set', 'appSecret.create=true')).toMatch(/appSecret.jwtSecret \(at least 32 bytes\) is required when create is true/);
+    expect(renderFails('--set', 'appSecret.create=true')).toMatch(/appSecret.jwtSecret \(at least 64 bytes\) is required when create is true/);
     expect(renderFails('--set', 'kafka.minInsyncReplicas=4')).toMatch(/kafka.minInsyncReplicas must be from 1 to kafka.replicationFactor \(3\), got 4/);
     expect(renderFails('--set', 'services.gateway.autoscaling.minReplicas=20')).toMatch(/services.gateway.autoscaling.minReplicas \(20\) must not exceed maxReplicas \(12\)/);
     expect(renderFails('--set', 'resources.limits.cpu=null')).toMatch(/resources need requests and limits for both cpu and memory/);
     expect(renderFails('--set', 'metricsPort=8080')).toMatch(/metricsPort must differ from services.gateway.port/);
+    expect(renderFails('-f', DEMO_VALUES, '--set', 'appSecret.jwtSecret=only-forty-bytes-long-which-is-too-short')).toMatch(/appSecret.jwtSecret must be at least 64 bytes in production/);
+  });
+
+  it('runs every service in production (INPLAY_ENV) and never enables the dev login, whatever the values say', () => {
+    const variants = [demo, render('--set', 'services.gateway.autoscaling.enabled=false'), render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'appSecret.create=false')];
+    for (const manifests of variants) {
+      const containers = workloads(manifests).flatMap((w) => w.spec.template.spec.containers.map((c) => ({ workload: w, container: c })));
+      expect(containers.length).toBeGreaterThanOrEqual(SERVICES.length);
+      for (const { workload, container } of containers) {
+        const env = envOf(container);
+        if (workload.kind === 'Deployment') expect(env['INPLAY_ENV'], container.name).toBe('production');
+        expect(env['GATEWAY_DEV_LOGIN'] ?? 'unset', container.name).not.toMatch(/^(true|1|yes)$/);
+      }
+      // Nothing anywhere in what is rendered turns the dev login on (a ConfigMap, an annotation, a Secret).
+      expect(JSON.stringify(manifests)).not.toMatch(/GATEWAY_DEV_LOGIN/);
+    }
+    expect(renderFails('-f', DEMO_VALUES, '--set', 'services.gateway.env.GATEWAY_DEV_LOGIN=true')).toMatch(/services.gateway.env.GATEWAY_DEV_LOGIN is not allowed: the chart runs production/);
+    expect(renderFails('-f', DEMO_VALUES, '--set', 'services.gateway.env.INPLAY_ENV=development')).toMatch(/services.gateway.env.INPLAY_ENV is not allowed/);
   });
 });

@@ -24,6 +24,8 @@ import { SCENARIOS, recoveryMs, windowStats, type ChaosTimings, type ScenarioNam
 
 /** Starting cash of each load user (cents). */
 export const CHAOS_USER_CASH_CENTS = 1_000_000;
+/** The load's tokens outlive a whole chaos run (every scenario, about 20 minutes), well past libs/auth's 15-minute default. */
+export const CHAOS_TOKEN_TTL_MS = 6 * 60 * 60 * 1000;
 /** The clock skew of the clock-skew scenario. */
 export const CLOCK_SKEW_MS = 5_000;
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -276,7 +278,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const userId = `chaos-${i}`;
       const created = await createUser(stack.directDatabaseUrl, { userId, displayName: userId, cashCents: CHAOS_USER_CASH_CENTS });
       if (!created.ok) throw new Error(`load user ${userId}: ${created.message}`);
-      tokens.set(userId, await issueToken(key, userId));
+      tokens.set(userId, await issueToken(key, userId, { ttlMs: CHAOS_TOKEN_TTL_MS }));
     }
     o.log('services...');
     await stack.startServices();

@@ -22,7 +22,7 @@ let stack: Stack;
 let browser: Browser;
 let page: Page;
 
-interface PageFacts { serverId: string; gapsDetected: number; gapsOpen: number; gapSnapshots: number; ticksApplied: number; reconnects: number; seqs: Record<string, number> }
+interface PageFacts { serverId: string; gapsDetected: number; gapsOpen: number; gapSnapshots: number; ticksApplied: number; reconnects: number; authentications: number; tokenRefreshes: number; seqs: Record<string, number> }
 const facts = (): Promise<PageFacts> => page.evaluate(() => (globalThis as unknown as { __inplay: { get(): PageFacts } }).__inplay.get());
 
 beforeAll(async () => {
@@ -92,6 +92,20 @@ describe('the fan page', () => {
     await page.screenshot({ path: join(ARTEFACTS, 'phone.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
   }, 180_000);
+
+  it('refreshes its token on the open socket: no reconnect, authenticated again, prices still flowing, the new token good for HTTP', async () => {
+    const before = await facts();
+    expect(before.authentications).toBeGreaterThanOrEqual(1);
+    const oldToken = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('inplay.token'));
+    await page.evaluate(() => (globalThis as unknown as { __inplay: { refreshToken(): Promise<void> } }).__inplay.refreshToken());
+    await expect.poll(async () => (await facts()).authentications, { timeout: 10_000 }).toBe(before.authentications + 1);
+    const after = await facts();
+    expect(after).toMatchObject({ tokenRefreshes: before.tokenRefreshes + 1, reconnects: before.reconnects, serverId: before.serverId });
+    await eventually('ticks after the refresh', async () => (await facts()).ticksApplied > after.ticksApplied, 30_000, 250);
+    const newToken = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('inplay.token'));
+    expect(newToken).not.toBe(oldToken);
+    expect((await fetch(`${stack.url}/portfolio`, { headers: { authorization: `Bearer ${newToken}` } })).status).toBe(200);
+  }, 60_000);
 
   it('reconnects to the other gateway when its own dies, and keeps prices gap-free', async () => {
     const start = await facts();

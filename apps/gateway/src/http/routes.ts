@@ -14,6 +14,7 @@ import type { FairnessSettings } from '@inplay/domain';
 import type { LeaderboardBoards } from '../leaderboard/boards';
 import type { OrderStore } from '../orders/order-store';
 import type { ResultWaiter } from '../orders/result-waiter';
+import type { TokenGuard } from '../auth/token-guard';
 
 export interface GatewayStatus {
   draining: boolean;
@@ -35,8 +36,10 @@ export interface GatewayDeps {
   /** Idempotent producer, connected. */
   producer: Producer;
   records: RecordSender;
-  /** JWT key (libs/auth verifyToken) for authenticated routes. */
+  /** JWT key (libs/auth) the gateway signs and verifies tokens with. */
   signingKey: Uint8Array;
+  /** Checks every bearer token (signature, expiry, revocation) and issues and revokes tokens: use it, never verifyToken alone. */
+  tokens: TokenGuard;
   /** The fairness policy of each match (the same settings as settlement's). */
   fairness: FairnessSettings;
   /** Order keys and results in Postgres (intake's idempotency record, settlement's projection). */

@@ -6,5 +6,5 @@ export { registerLeaderboardRoutes, DEFAULT_LEADERBOARD_LIMIT, MAX_LEADERBOARD_L
 export { createLeaderboardBoards, type LeaderboardBoards } from './boards';
 
 export const leaderboardRoutes = (): RouteModule => (app, deps) => {
-  registerLeaderboardRoutes(app, { signingKey: deps.signingKey, snapshot: (boardId) => deps.leaderboards.snapshot(boardId), logger: deps.logger, now: deps.now });
+  registerLeaderboardRoutes(app, { tokens: deps.tokens, snapshot: (boardId) => deps.leaderboards.snapshot(boardId), logger: deps.logger });
 };

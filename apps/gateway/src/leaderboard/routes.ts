@@ -3,7 +3,7 @@
 // caller's own entry when a valid bearer token is sent. A snapshot lists the
 // top entries only; a caller ranked below them gets `you: null, beyondTop: true`.
 import type uWS from 'uWebSockets.js';
-import { verifyToken } from '@inplay/auth';
+import { httpRefusal, type TokenGuard } from '../auth/token-guard';
 import type { LeaderboardSnapshot } from '@inplay/contracts';
 import { OVERALL_BOARD, parseBoardId } from '@inplay/domain';
 import type { Logger } from '@inplay/telemetry';
@@ -13,10 +13,9 @@ export const DEFAULT_LEADERBOARD_LIMIT = 20;
 export const MAX_LEADERBOARD_LIMIT = 1_000;
 
 export interface LeaderboardRoutesDeps {
-  signingKey: Uint8Array;
+  tokens: TokenGuard;
   snapshot: (boardId: string) => LeaderboardSnapshot | undefined;
   logger: Logger;
-  now?: () => number;
 }
 
 export function registerLeaderboardRoutes(app: uWS.TemplatedApp, deps: LeaderboardRoutesDeps): uWS.TemplatedApp {
@@ -36,8 +35,11 @@ async function answer(query: URLSearchParams, authorization: string, deps: Leade
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LEADERBOARD_LIMIT) return errorAnswer(400, 'LIMIT_INVALID', `limit: an integer in 1..${MAX_LEADERBOARD_LIMIT}`);
   let userId: string | null = null;
   if (authorization) {
-    const verified = await verifyToken(deps.signingKey, authorization, deps.now?.());
-    if (!verified.ok) return errorAnswer(401, verified.code, verified.message, { 'www-authenticate': 'Bearer' });
+    const verified = await deps.tokens.check(authorization);
+    if (!verified.ok) {
+      const { status, headers } = httpRefusal(verified);
+      return errorAnswer(status, verified.code, verified.message, headers);
+    }
     userId = verified.identity.userId;
   }
   const snapshot = deps.snapshot(boardId);

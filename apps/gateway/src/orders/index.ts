@@ -1,5 +1,4 @@
-// Order intake module of the gateway: POST /orders, GET /orders/:id (and the
-// dev login), over the gateway's one producer, pool and result feed, and the
+// Order intake module of the gateway: POST /orders, GET /orders/:id, over the gateway's one producer, pool and result feed, and the
 // sweeper that sends again orders whose claim was left without a result.
 import type { RouteModule } from '../http/routes';
 import { startClaimSweeper } from './claim-sweeper';
@@ -17,21 +16,18 @@ export { MAX_IDEMPOTENCY_KEY_CHARS, MAX_LIMIT_PRICE_CENTS, MAX_ORDER_BODY_BYTES,
 
 export interface OrderModuleOptions {
   rateLimit?: RateLimit;
-  /** Registers POST /dev/login (a token for any demo user). Never in production. */
-  devLogin?: boolean;
   /** Overrides the courtesy trade-lock check (default: from the gateway's own ticks where the match's policy is the trade lock). */
   tradeLock?: (playerId: string, matchId: string | null, nowMs: number) => number | null;
 }
 
 export const orderRoutes = (options: OrderModuleOptions = {}): RouteModule => (app, deps) => {
   registerOrderRoutes(app, {
-    signingKey: deps.signingKey,
+    tokens: deps.tokens,
     store: deps.orders,
     sender: deps.records,
     results: deps.results,
     rateLimit: createRateLimiter(options.rateLimit ?? DEFAULT_ORDER_RATE_LIMIT, deps.now),
     logger: deps.logger,
-    devLogin: options.devLogin ?? false,
     tradeLock: options.tradeLock ?? ((playerId, matchId, nowMs) => courtesyLock(deps.fairness, matchId, deps.book.state(playerId)?.lockedUntil, nowMs)),
     now: deps.now,
   });

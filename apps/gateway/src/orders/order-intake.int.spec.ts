@@ -28,7 +28,7 @@ beforeAll(async () => {
   await pool.query("INSERT INTO players (player_id, match_id, name, team_id, team_name, position, initial_price_cents) VALUES ('p-locked', 'm1', 'L', 'h', 'Home', 'FWD', 100)");
   // As the gateway wires it, with the courtesy lock replaced: p-locked is locked for 42 s.
   gateway = await harness.start({ routeModules: [orderRoutes({
-    rateLimit: { ordersPerSecond: 1, burstOrders: 30 }, devLogin: true,
+    rateLimit: { ordersPerSecond: 1, burstOrders: 30 },
     tradeLock: (playerId, matchId, nowMs) => (playerId === 'p-locked' && matchId === 'm1' ? nowMs + 42_000 : null),
   })] });
   url = gateway.httpUrl('');

@@ -1,10 +1,9 @@
-// Order intake over HTTP: POST /orders, GET /orders/:id and, in development
-// only, POST /dev/login. An order is answered 202 once it is durably on
+// Order intake over HTTP: POST /orders, GET /orders/:id. An order is answered 202 once it is durably on
 // `orders` (acks from all in-sync replicas), or with its result when the
 // client asked `Prefer: wait=N` and it arrived in time.
 import { randomUUID } from 'node:crypto';
 import type uWS from 'uWebSockets.js';
-import { issueToken, verifyToken, type Identity } from '@inplay/auth';
+import type { Identity } from '@inplay/auth';
 import type { OrderResult } from '@inplay/contracts';
 import type { RecordSender } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
@@ -14,16 +13,16 @@ import { MAX_ORDER_BODY_BYTES, parseIdempotencyKey, parseOrderBody, preferWaitMs
 import type { OrderStore } from './order-store';
 import type { RateDecision } from './rate-limit';
 import type { ResultWaiter } from './result-waiter';
+import { httpRefusal, type TokenGuard } from '../auth/token-guard';
 
 export interface OrderRoutesDeps {
-  signingKey: Uint8Array;
+  /** Every bearer token is checked here: signature, expiry, revocation. */
+  tokens: TokenGuard;
   store: OrderStore;
   sender: RecordSender;
   results: ResultWaiter;
   rateLimit: (userId: string) => RateDecision;
   logger: Logger;
-  /** Registers POST /dev/login (a token for any demo user). Never in production. */
-  devLogin?: boolean;
   /** Courtesy trade-lock check from the gateway's own ticks: lockedUntil to refuse the order now, else null (courtesy-lock.ts). */
   tradeLock?: (playerId: string, matchId: string | null, nowMs: number) => number | null;
   now?: () => number;
@@ -48,23 +47,6 @@ export function registerOrderRoutes(app: uWS.TemplatedApp, deps: OrderRoutesDeps
       reply.json(200, { orderId, idempotencyKey: order.idempotencyKey, placedAt: order.placedAt, status: order.result?.status ?? 'PENDING', result: order.result });
     });
   });
-  if (deps.devLogin) {
-    app.post('/dev/login', (res) => {
-      const reply = replyTo(res);
-      const body = readBody(res, MAX_ORDER_BODY_BYTES);
-      guarded(reply, deps.logger, async () => {
-        const raw = await body;
-        let userId: unknown;
-        try { userId = (JSON.parse(raw?.toString('utf8') ?? '') as { userId?: unknown }).userId; } catch { userId = undefined; }
-        if (typeof userId !== 'string') return reply.error(400, 'USER_ID_INVALID', 'body: {"userId": "..."}');
-        try {
-          reply.json(200, { userId, token: await issueToken(deps.signingKey, userId) });
-        } catch (err) {
-          reply.error(400, 'USER_ID_INVALID', (err as Error).message);
-        }
-      });
-    });
-  }
   return app;
 }
 
@@ -76,9 +58,10 @@ function guarded(reply: Reply, logger: Logger, work: () => Promise<void>): void 
 }
 
 async function authenticate(reply: Reply, deps: OrderRoutesDeps, authorization: string): Promise<Identity | null> {
-  const verified = await verifyToken(deps.signingKey, authorization, deps.now?.());
-  if (verified.ok) return verified.identity;
-  reply.error(401, verified.code, verified.message, { 'www-authenticate': 'Bearer' });
+  const checked = await deps.tokens.check(authorization);
+  if (checked.ok) return checked.identity;
+  const { status, headers } = httpRefusal(checked);
+  reply.error(status, checked.code, checked.message, headers);
   return null;
 }
 

@@ -5,5 +5,5 @@ import { registerPortfolioRoutes } from './routes';
 export { registerPortfolioRoutes, type PortfolioRoutesDeps } from './routes';
 
 export const portfolioRoutes = (): RouteModule => (app, deps) => {
-  registerPortfolioRoutes(app, { signingKey: deps.signingKey, pool: deps.pool, latestPrice: (playerId) => deps.book.state(playerId)?.priceCents, logger: deps.logger, now: deps.now });
+  registerPortfolioRoutes(app, { tokens: deps.tokens, pool: deps.pool, latestPrice: (playerId) => deps.book.state(playerId)?.priceCents, logger: deps.logger });
 };

@@ -3,18 +3,17 @@
 // the answer is one consistent state of the ledger; prices are the gateway's
 // latest in memory (injected).
 import type uWS from 'uWebSockets.js';
-import { verifyToken } from '@inplay/auth';
+import { httpRefusal, type TokenGuard } from '../auth/token-guard';
 import { inTransaction, type Pool } from '@inplay/db';
 import { portfolioView, type PortfolioFill } from '@inplay/domain';
 import type { Logger } from '@inplay/telemetry';
 import { errorAnswer, serveAsync, type HttpAnswer } from '../http/respond';
 
 export interface PortfolioRoutesDeps {
-  signingKey: Uint8Array;
+  tokens: TokenGuard;
   pool: Pool;
   latestPrice: (playerId: string) => number | undefined;
   logger: Logger;
-  now?: () => number;
 }
 
 export function registerPortfolioRoutes(app: uWS.TemplatedApp, deps: PortfolioRoutesDeps): uWS.TemplatedApp {
@@ -26,8 +25,11 @@ export function registerPortfolioRoutes(app: uWS.TemplatedApp, deps: PortfolioRo
 }
 
 async function portfolioOf(authorization: string, deps: PortfolioRoutesDeps): Promise<HttpAnswer> {
-  const verified = await verifyToken(deps.signingKey, authorization, deps.now?.());
-  if (!verified.ok) return errorAnswer(401, verified.code, verified.message, { 'www-authenticate': 'Bearer' });
+  const verified = await deps.tokens.check(authorization);
+  if (!verified.ok) {
+    const { status, headers } = httpRefusal(verified);
+    return errorAnswer(status, verified.code, verified.message, headers);
+  }
   const { userId } = verified.identity;
   // One snapshot for the three reads, so the account, the fills and the holdings agree with each other.
   const { account, fills, holdings } = await inTransaction(deps.pool, async (client) => ({

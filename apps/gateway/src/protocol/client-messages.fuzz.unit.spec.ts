@@ -21,7 +21,8 @@ function expectCleanVerdict(result: ParseResult): void {
     return;
   }
   const { request } = result;
-  const players = request.op === 'resume' ? request.positions.map((p) => p.player) : request.op === 'ping' ? [] : request.players;
+  const players = request.op === 'resume' ? request.positions.map((p) => p.player) : request.op === 'ping' || request.op === 'auth' ? [] : request.players;
+  if (request.op === 'auth') expect(request.token.length).toBeGreaterThan(0);
   expect(players.length).toBeLessThanOrEqual(limits.maxSubscriptionsPerConnection);
   expect(new Set(players).size).toBe(players.length);
   for (const player of players) expect(player).toMatch(PLAYER_ID_PATTERN);

@@ -3,7 +3,9 @@
 import type { ErrorName } from './codes';
 
 export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-const OPS = ['subscribe', 'unsubscribe', 'resume', 'ping'] as const;
+const OPS = ['auth', 'subscribe', 'unsubscribe', 'resume', 'ping'] as const;
+/** Longest token an `auth` message may carry (ours are about 300 characters). */
+export const MAX_AUTH_TOKEN_CHARS = 2_048;
 export type Op = (typeof OPS)[number];
 
 export interface ResumeFrom { player: string; fromSeq: number }
@@ -12,7 +14,8 @@ export type ClientRequest =
   | { op: 'subscribe'; players: string[] }
   | { op: 'unsubscribe'; players: string[] }
   | { op: 'resume'; positions: ResumeFrom[] }
-  | { op: 'ping' };
+  | { op: 'ping' }
+  | { op: 'auth'; token: string };
 
 export interface ParseLimits {
   /** No single request may name more players than a connection may hold. */
@@ -42,6 +45,13 @@ export function parseClientMessage(text: string, limits: ParseLimits): ParseResu
   switch (op as Op) {
     case 'ping':
       return { ok: true, request: { op: 'ping' } };
+    case 'auth': {
+      const token = message['token'];
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_AUTH_TOKEN_CHARS) {
+        return { ok: false, error: 'BAD_MESSAGE', message: `auth takes {"op":"auth","token":"<jwt>"}, a token of 1-${MAX_AUTH_TOKEN_CHARS} characters`, op };
+      }
+      return { ok: true, request: { op: 'auth', token } };
+    }
     case 'subscribe':
     case 'unsubscribe': {
       const players = playerList(message['players'], limits);

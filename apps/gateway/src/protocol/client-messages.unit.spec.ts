@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientMessage } from './client-messages';
+import { MAX_AUTH_TOKEN_CHARS, parseClientMessage } from './client-messages';
 
 const limits = { maxSubscriptionsPerConnection: 3 };
 const parse = (text: string) => parseClientMessage(text, limits);
@@ -9,6 +9,13 @@ describe('parsing client messages (protocol v1)', () => {
     expect(parse('{"op":"subscribe","players":["p1","p2"]}')).toEqual({ ok: true, request: { op: 'subscribe', players: ['p1', 'p2'] } });
     expect(parse('{"op":"unsubscribe","players":["p1"]}')).toEqual({ ok: true, request: { op: 'unsubscribe', players: ['p1'] } });
     expect(parse('{"op":"ping"}')).toEqual({ ok: true, request: { op: 'ping' } });
+  });
+
+  it('reads auth with its token, and refuses one without a token, with an empty one or one over MAX_AUTH_TOKEN_CHARS', () => {
+    expect(parse('{"op":"auth","token":"a.b.c"}')).toEqual({ ok: true, request: { op: 'auth', token: 'a.b.c' } });
+    for (const text of ['{"op":"auth"}', '{"op":"auth","token":""}', '{"op":"auth","token":42}', JSON.stringify({ op: 'auth', token: 'x'.repeat(MAX_AUTH_TOKEN_CHARS + 1) })]) {
+      expect(parse(text)).toMatchObject({ ok: false, error: 'BAD_MESSAGE', op: 'auth' });
+    }
   });
 
   it('drops duplicate player ids from a subscribe', () => {

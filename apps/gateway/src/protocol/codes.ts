@@ -2,7 +2,7 @@
 // meaning; new codes take the next free number of their range.
 
 export const PROTOCOL_VERSION = 1;
-/** Sec-WebSocket-Protocol a client may offer; the token rides as "bearer.<jwt>". */
+/** Sec-WebSocket-Protocol a client may offer; a token may ride as "bearer.<jwt>" (or come in an `auth` message). */
 export const SUBPROTOCOL = 'inplay.v1';
 export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
 
@@ -19,6 +19,7 @@ export const CLOSE = {
   AUTH_FAILED: 4100,
   TOKEN_EXPIRED: 4101,
   PROTOCOL_VIOLATION: 4102,
+  TOKEN_REVOKED: 4103,
 } as const;
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 
@@ -33,7 +34,7 @@ export function shouldReconnect(closeCode: number): boolean {
  * Codes of `error` messages. The connection stays open unless a close follows.
  * 100-199: the request was wrong; fix it, retrying the same will fail again.
  * 200-299: throttled; retry later.
- * 300-399: authentication.
+ * 300-399: authentication (always followed by a close).
  */
 export const ERROR = {
   BAD_JSON: 100,
@@ -43,8 +44,12 @@ export const ERROR = {
   TOO_MANY_SUBSCRIPTIONS: 104,
   FRAME_TOO_LARGE: 105,
   RATE_LIMITED: 200,
+  AUTH_UNAVAILABLE: 201,
   TOKEN_MALFORMED: 300,
   TOKEN_EXPIRED: 301,
   TOKEN_INVALID: 302,
+  TOKEN_REVOKED: 303,
+  TOKEN_IN_URL: 304,
+  USER_MISMATCH: 305,
 } as const;
 export type ErrorName = keyof typeof ERROR;

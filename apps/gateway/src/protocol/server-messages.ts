@@ -16,6 +16,11 @@ export function helloMessage(serverId: string, userId: string | null, limits: He
   return JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, serverId, userId, limits });
 }
 
+/** The answer to an accepted `auth` message (or bearer subprotocol): whose socket this is now, and until when. */
+export function authenticatedMessage(userId: string, expiresAt: number): string {
+  return JSON.stringify({ type: 'authenticated', userId, expiresAt });
+}
+
 /** A player's latest state as the gateway holds it. `price` is integer cents, times are ms since the epoch. */
 export interface PriceState {
   player: string;

@@ -2,6 +2,7 @@
 // to it: a uWS WebSocket is valid only between open and close, so every write
 // checks `closed` first.
 import type { WebSocket } from 'uWebSockets.js';
+import type { Identity } from '@inplay/auth';
 import type { CloseCode, ErrorName } from '../protocol/codes';
 import { errorMessage } from '../protocol/server-messages';
 import type { GatewayMetrics } from '../metrics';
@@ -10,15 +11,20 @@ import type { TokenBucket } from '../policy/rate-limit';
 
 export interface AuthFailure {
   error: ErrorName;
-  close: CloseCode;
+  /** Null: the socket stays open and anonymous (AUTH_UNAVAILABLE: try again shortly). */
+  close: CloseCode | null;
   message: string;
 }
 
 export interface Connection {
   readonly id: number;
-  readonly userId: string | null;
-  readonly tokenExpiresAtMs: number | null;
-  /** A token was offered and failed: the socket is told why and closed on open. */
+  /** Set by a bearer subprotocol at the upgrade or an `auth` message; an `auth` with a fresh token of the same user replaces the identity. */
+  userId: string | null;
+  identity: Identity | null;
+  tokenExpiresAtMs: number | null;
+  /** Counts `auth` messages: only the latest one's verification is applied. */
+  authAttempts: number;
+  /** A token was offered at the upgrade and failed: the socket is told why (and closed) on open. */
   readonly authFailure: AuthFailure | null;
   ws: WebSocket<Connection> | null;
   /** uWS's maxBackpressure for this socket: past it uWS drops every send, the close frame included. */
@@ -37,11 +43,13 @@ export interface Connection {
 
 let nextConnectionId = 1;
 
-export function newConnection(identity: { userId: string; expiresAtMs: number } | null, authFailure: AuthFailure | null, bucket: TokenBucket, maxBufferedBytes: number): Connection {
+export function newConnection(identity: Identity | null, authFailure: AuthFailure | null, bucket: TokenBucket, maxBufferedBytes: number): Connection {
   return {
     id: nextConnectionId++,
     userId: identity?.userId ?? null,
-    tokenExpiresAtMs: identity?.expiresAtMs ?? null,
+    identity,
+    tokenExpiresAtMs: identity?.expiresAt ?? null,
+    authAttempts: 0,
     authFailure,
     ws: null,
     maxBufferedBytes,

@@ -1,4 +1,4 @@
-// What a connection asks for: subscribe (snapshot, then the live ticks),
+// What a connection asks for: auth (who it is), subscribe (snapshot, then the live ticks),
 // unsubscribe, resume (replay from the ring buffer, or a gap snapshot), ping.
 // Every limit breach is answered with a coded error on this connection only;
 // it is closed only when it keeps flooding or keeps sending garbage.
@@ -13,6 +13,8 @@ import type { PriceBook } from '../fanout/price-book';
 import { closeWith, sendError, sendTo, type Connection } from './connection';
 
 export interface SessionContext {
+  /** Checks the token of an `auth` message and, when it is good, makes the socket its user's (socket-server.ts). */
+  authenticate(conn: Connection, token: string): void;
   book: PriceBook;
   limits: GatewayLimits;
   metrics: GatewayMetrics;
@@ -45,6 +47,9 @@ export function handleMessage(ctx: SessionContext, conn: Connection, message: Ar
   }
   const request = parsed.request;
   switch (request.op) {
+    case 'auth':
+      ctx.authenticate(conn, request.token);
+      return;
     case 'ping':
       sendTo(conn, pongMessage(nowMs), 'pong', ctx.metrics);
       return;

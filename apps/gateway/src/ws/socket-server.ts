@@ -1,9 +1,10 @@
 // The WebSocket endpoint (/ws) on the uWS app: upgrade checks (draining,
-// origin, connection limit, token), the connection lifecycle, and the
-// periodic sweep that applies the slow-consumer policy and token expiry.
+// origin, connection limit, a bearer subprotocol), the `auth` message that makes
+// a socket its user's, the connection lifecycle, and the periodic sweep that
+// applies the slow-consumer policy, token expiry and revocation.
 import uWS from 'uWebSockets.js';
 import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_socket_context_t } from 'uWebSockets.js';
-import { verifyToken, type VerifyResult } from '@inplay/auth';
+import type { Identity } from '@inplay/auth';
 import type { Logger } from '@inplay/telemetry';
 import type { GatewayConfig } from '../config';
 import type { GatewayMetrics } from '../metrics';
@@ -12,7 +13,8 @@ import { priceTopic, userTopic } from '../fanout/fanout';
 import { MATCH_TOPIC } from '../fanout/match-board';
 import type { PriceBook } from '../fanout/price-book';
 import { BEARER_SUBPROTOCOL_PREFIX, CLOSE, SUBPROTOCOL } from '../protocol/codes';
-import { helloMessage, snapshotMessage } from '../protocol/server-messages';
+import { authenticatedMessage, helloMessage, snapshotMessage } from '../protocol/server-messages';
+import type { TokenCheck, TokenGuard } from '../auth/token-guard';
 import { decideBackpressure } from '../policy/backpressure';
 import { fullBucket } from '../policy/rate-limit';
 import { closeWith, newConnection, sendError, sendTo, type AuthFailure, type Connection } from './connection';
@@ -40,7 +42,7 @@ export interface SocketServerOptions {
   fanout: Fanout;
   metrics: GatewayMetrics;
   logger: Logger;
-  signingKey: Uint8Array;
+  tokens: TokenGuard;
   now: () => number;
 }
 
@@ -56,7 +58,7 @@ export class SocketServer {
   constructor(private readonly options: SocketServerOptions) {
     const { config, book, metrics, now } = options;
     const limits = config.limits;
-    this.session = { book, limits, metrics, now };
+    this.session = { book, limits, metrics, now, authenticate: (conn, token) => this.authenticate(conn, token) };
     this.maxBufferedBytes = limits.hardBackpressureBytes * UWS_BACKPRESSURE_HEADROOM_FACTOR;
     options.app.ws<Connection>(WS_PATH, {
       maxPayloadLength: limits.maxFrameBytes * OVERSIZE_FRAME_CAP_FACTOR,
@@ -93,7 +95,9 @@ export class SocketServer {
     const extensions = req.getHeader('sec-websocket-extensions');
     const origin = req.getHeader('origin');
     const offered = req.getHeader('sec-websocket-protocol').split(',').map((p) => p.trim()).filter(Boolean);
-    const token = (req.getQuery('token') as string | undefined) || offered.find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX))?.slice(BEARER_SUBPROTOCOL_PREFIX.length);
+    // A token in the URL ends up in proxy and server logs: refused (the socket is told so and closed), never read.
+    const tokenInUrl = req.getQuery('token') !== undefined;
+    const token = offered.find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX))?.slice(BEARER_SUBPROTOCOL_PREFIX.length);
     const protocol = offered.includes(SUBPROTOCOL) ? SUBPROTOCOL : (offered[0] ?? '');
 
     if (this.draining) return refuse(res, metrics, '503 Service Unavailable', 'SERVER_DRAINING', 'this gateway is shutting down: connect to another one');
@@ -104,6 +108,11 @@ export class SocketServer {
       return refuse(res, metrics, '503 Service Unavailable', 'SERVER_FULL', `this gateway holds its maximum of ${config.limits.maxConnectionsPerInstance} connections: retry or use another`);
     }
     const bucket = fullBucket(config.limits, this.options.now());
+    if (tokenInUrl) {
+      const failure: AuthFailure = { error: 'TOKEN_IN_URL', close: CLOSE.AUTH_FAILED, message: 'a token in the URL is refused (URLs are logged): send {"op":"auth","token":…} after connecting, or offer the bearer.<token> subprotocol' };
+      res.upgrade(newConnection(null, failure, bucket, this.maxBufferedBytes), key, protocol, extensions, context);
+      return;
+    }
     if (!token) {
       res.upgrade(newConnection(null, null, bucket, this.maxBufferedBytes), key, protocol, extensions, context);
       return;
@@ -111,7 +120,7 @@ export class SocketServer {
     let aborted = false;
     this.pendingUpgrades += 1;
     res.onAborted(() => { aborted = true; });
-    verifyToken(this.options.signingKey, token, this.options.now()).then(
+    this.options.tokens.check(token).then(
       (result) => {
         this.pendingUpgrades -= 1;
         if (aborted) return;
@@ -128,11 +137,11 @@ export class SocketServer {
 
   private open(ws: WebSocket<Connection>): void {
     const conn = ws.getUserData();
-    const { config, metrics, fanout } = this.options;
+    const { config, metrics } = this.options;
     conn.ws = ws;
     this.connections.add(conn);
     metrics.connections.inc({ auth: conn.userId ? 'user' : 'anonymous' });
-    if (conn.authFailure) {
+    if (conn.authFailure?.close) {
       sendError(conn, conn.authFailure.error, conn.authFailure.message, metrics);
       closeWith(conn, conn.authFailure.close, conn.authFailure.message, metrics);
       return;
@@ -151,11 +160,60 @@ export class SocketServer {
       idleTimeoutSeconds: limits.idleTimeoutSeconds,
     }), 'hello', metrics);
     ws.subscribe(MATCH_TOPIC);
-    if (conn.userId) {
-      ws.subscribe(userTopic(conn.userId));
-      fanout.userConnected(conn.userId);
-      for (const message of fanout.positionsOf(conn.userId)) sendTo(conn, message, 'leaderboard', metrics);
+    if (conn.authFailure) sendError(conn, conn.authFailure.error, conn.authFailure.message, metrics);
+    if (conn.identity) this.joinUserChannel(conn, conn.identity.userId);
+  }
+
+  /** An `auth` message: the latest one's verification is applied, if the socket is still open. */
+  private authenticate(conn: Connection, token: string): void {
+    const attempt = ++conn.authAttempts;
+    this.options.tokens.check(token).then(
+      (result) => {
+        if (conn.closed || !conn.ws || attempt !== conn.authAttempts) return;
+        conn.ws.cork(() => this.applyAuth(conn, result));
+      },
+      (err: unknown) => {
+        this.options.logger.error({ err }, 'token verification failed unexpectedly');
+        if (!conn.closed) sendError(conn, 'AUTH_UNAVAILABLE', 'the token could not be checked: try again', this.options.metrics);
+      },
+    );
+  }
+
+  private applyAuth(conn: Connection, result: TokenCheck): void {
+    const { metrics } = this.options;
+    const { identity, failure } = authOutcome(result);
+    if (failure) {
+      sendError(conn, failure.error, failure.message, metrics, 'auth');
+      // AUTH_UNAVAILABLE keeps the socket (and any identity it already had, until that token expires).
+      if (failure.close) closeWith(conn, failure.close, failure.message, metrics);
+      return;
     }
+    if (!identity) return;
+    if (conn.userId !== null && conn.userId !== identity.userId) {
+      const message = `this socket is ${conn.userId}'s: a token of another user needs a new connection`;
+      sendError(conn, 'USER_MISMATCH', message, metrics, 'auth');
+      closeWith(conn, CLOSE.AUTH_FAILED, message, metrics);
+      return;
+    }
+    const wasAnonymous = conn.userId === null;
+    conn.identity = identity;
+    conn.tokenExpiresAtMs = identity.expiresAt;
+    sendTo(conn, authenticatedMessage(identity.userId, identity.expiresAt), 'authenticated', metrics);
+    // A refreshed token of the same user changes nothing else: subscriptions and seqs stay as they are.
+    if (wasAnonymous) {
+      metrics.connections.dec({ auth: 'anonymous' });
+      metrics.connections.inc({ auth: 'user' });
+      this.joinUserChannel(conn, identity.userId);
+    }
+  }
+
+  /** The user's private channel (order results, leaderboard positions): only ever the socket's own user. */
+  private joinUserChannel(conn: Connection, userId: string): void {
+    const { fanout, metrics } = this.options;
+    conn.userId = userId;
+    conn.ws?.subscribe(userTopic(userId));
+    fanout.userConnected(userId);
+    for (const message of fanout.positionsOf(userId)) sendTo(conn, message, 'leaderboard', metrics);
   }
 
   private closed(conn: Connection): void {
@@ -171,8 +229,14 @@ export class SocketServer {
     const nowMs = this.options.now();
     for (const conn of this.connections) {
       if (conn.tokenExpiresAtMs !== null && nowMs >= conn.tokenExpiresAtMs) {
-        sendError(conn, 'TOKEN_EXPIRED', 'the token has expired: get a new one, then reconnect', this.options.metrics);
+        sendError(conn, 'TOKEN_EXPIRED', 'the token has expired: send a fresh one with auth before it does, or log in again and reconnect', this.options.metrics);
         closeWith(conn, CLOSE.TOKEN_EXPIRED, 'token expired', this.options.metrics);
+        continue;
+      }
+      // From memory: a token revoked anywhere closes its sockets within revocationRefreshMs (plus this sweep).
+      if (conn.identity && this.options.tokens.refusalOf(conn.identity) === 'TOKEN_REVOKED') {
+        sendError(conn, 'TOKEN_REVOKED', 'the token was revoked: log in again', this.options.metrics);
+        closeWith(conn, CLOSE.TOKEN_REVOKED, 'token revoked', this.options.metrics);
         continue;
       }
       this.applyPolicy(conn, nowMs);
@@ -230,13 +294,16 @@ export class SocketServer {
   }
 }
 
-function authOutcome(result: VerifyResult): { identity: { userId: string; expiresAtMs: number } | null; failure: AuthFailure | null } {
-  if (result.ok) return { identity: { userId: result.identity.userId, expiresAtMs: result.identity.expiresAt }, failure: null };
+function authOutcome(result: TokenCheck): { identity: Identity | null; failure: AuthFailure | null } {
+  if (result.ok) return { identity: result.identity, failure: null };
+  const failure = (error: AuthFailure['error'], close: AuthFailure['close']) => ({ identity: null, failure: { error, close, message: result.message } });
   switch (result.code) {
-    case 'TOKEN_EXPIRED': return { identity: null, failure: { error: 'TOKEN_EXPIRED', close: CLOSE.TOKEN_EXPIRED, message: result.message } };
-    case 'TOKEN_MALFORMED': return { identity: null, failure: { error: 'TOKEN_MALFORMED', close: CLOSE.AUTH_FAILED, message: result.message } };
+    case 'TOKEN_EXPIRED': return failure('TOKEN_EXPIRED', CLOSE.TOKEN_EXPIRED);
+    case 'TOKEN_MALFORMED': return failure('TOKEN_MALFORMED', CLOSE.AUTH_FAILED);
     case 'TOKEN_MISSING':
-    case 'TOKEN_INVALID': return { identity: null, failure: { error: 'TOKEN_INVALID', close: CLOSE.AUTH_FAILED, message: result.message } };
+    case 'TOKEN_INVALID': return failure('TOKEN_INVALID', CLOSE.AUTH_FAILED);
+    case 'TOKEN_REVOKED': return failure('TOKEN_REVOKED', CLOSE.TOKEN_REVOKED);
+    case 'AUTH_UNAVAILABLE': return failure('AUTH_UNAVAILABLE', null);
   }
 }
 

@@ -59,9 +59,13 @@ volumes:
 {{- $isr := int .Values.kafka.minInsyncReplicas -}}
 {{- if lt $rf 1 -}}{{- fail (printf "kafka.replicationFactor must be at least 1, got %d" $rf) -}}{{- end -}}
 {{- if or (lt $isr 1) (gt $isr $rf) -}}{{- fail (printf "kafka.minInsyncReplicas must be from 1 to kafka.replicationFactor (%d), got %d" $rf $isr) -}}{{- end -}}
+{{- if and .Values.appSecret.create .Values.appSecret.jwtSecret (lt (len .Values.appSecret.jwtSecret) 64) -}}{{- fail "appSecret.jwtSecret must be at least 64 bytes in production (openssl rand -base64 48)" -}}{{- end -}}
 {{- if eq (int .Values.metricsPort) (int (.Values.services.gateway.port | default 0)) -}}{{- fail "metricsPort must differ from services.gateway.port: metrics and admin stay off the public port" -}}{{- end -}}
 {{- range $name, $svc := .Values.services -}}
 {{- if not $svc.entry -}}{{- fail (printf "services.%s.entry is required (the bundle to run, e.g. dist/%s.mjs)" $name $name) -}}{{- end -}}
+{{- range $key, $_ := ($svc.env | default dict) -}}
+{{- if has $key (list "GATEWAY_DEV_LOGIN" "INPLAY_ENV") -}}{{- fail (printf "services.%s.env.%s is not allowed: the chart runs production (INPLAY_ENV=production) and never enables the dev login" $name $key) -}}{{- end -}}
+{{- end -}}
 {{- if and $svc.port (not $svc.portEnv) -}}{{- fail (printf "services.%s.portEnv is required with services.%s.port (the variable that sets the port)" $name $name) -}}{{- end -}}
 {{- with $svc.autoscaling -}}{{- if .enabled -}}
 {{- if gt (int .minReplicas) (int .maxReplicas) -}}{{- fail (printf "services.%s.autoscaling.minReplicas (%d) must not exceed maxReplicas (%d)" $name (int .minReplicas) (int .maxReplicas)) -}}{{- end -}}

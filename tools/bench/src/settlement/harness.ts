@@ -14,6 +14,8 @@ import { createUser, issueDevToken, type StrategyName } from '@inplay/settlement
 
 /** Bench prices never go stale during a run (the default bound would reject orders as PRICE_UNAVAILABLE). */
 export const BENCH_MAX_PRICE_AGE_MS = 3_600_000;
+/** The load's tokens outlive the longest bench run, well past libs/auth's 15-minute default. */
+export const BENCH_TOKEN_TTL_MS = 6 * 60 * 60 * 1000;
 /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
 const PROC_TICKS_PER_SECOND = 100;
 
@@ -77,7 +79,7 @@ export async function seedMarket(env: BenchEnv, o: { players: number; users: num
   for (let i = 0; i < o.users; i++) {
     const userId = `${o.userPrefix ?? 'bu'}-${i}`;
     await createUser(env.pool, { userId, displayName: userId, cashCents: o.cashCents });
-    users.push({ userId, token: await issueDevToken({ jwtSecret: o.jwtSecret, userId }) });
+    users.push({ userId, token: await issueDevToken({ jwtSecret: o.jwtSecret, userId, ttlMs: BENCH_TOKEN_TTL_MS }) });
   }
   return { players, users };
 }

@@ -49,7 +49,8 @@ export async function isolate(options: { topics?: boolean; database?: boolean } 
     infra,
     prefix,
     kafka,
-    serde: createSerde(infra.schemaRegistryUrl, prefix),
+    // Tests are operators: they register their prefix's schemas with the registry writer's credentials.
+    serde: createSerde(infra.schemaRegistryUrl, prefix, infra.credentials?.registry),
     databaseUrl,
     async cleanup() {
       if (options.database !== false && infra.adminDatabaseUrl) await dropDatabase(infra.adminDatabaseUrl, dbName).catch(() => undefined);

@@ -2,7 +2,7 @@
 // this instance is, which origins may open sockets, and every limit with its
 // number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
 import { hostname } from 'node:os';
-import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, loadConfig, postgresUrl, z } from '@inplay/config';
+import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, loadConfig, postgresUrl, registryAuthOf, z } from '@inplay/config';
 import { MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
 
 export const DEFAULT_LIMITS = {
@@ -57,6 +57,8 @@ export const DEFAULT_ALLOWED_ORIGINS = [`http://localhost:${DEFAULT_PORTS.gatewa
 export interface GatewayConfig {
   kafkaBrokers: string[];
   schemaRegistryUrl: string;
+  /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
+  registryAuth?: { username: string; password: string };
   databaseUrl: string;
   topicPrefix: string;
   logLevel: string;
@@ -100,6 +102,11 @@ const hints = {
   GATEWAY_INTERNAL_PORT: `A free TCP port for /metrics, /health and /admin/* (default ${DEFAULT_GATEWAY_INTERNAL_PORT}), bound to METRICS_HOST; never the public GATEWAY_PORT`,
 };
 
+const optionalRegistryAuth = (raw: Parameters<typeof registryAuthOf>[0]): { registryAuth?: { username: string; password: string } } => {
+  const registryAuth = registryAuthOf(raw);
+  return registryAuth ? { registryAuth } : {};
+};
+
 /** Reads and validates the environment; throws a ConfigError naming every bad setting. */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const raw = loadConfig(shape, env, hints) as Record<string, unknown> & z.infer<z.ZodObject<typeof shape>>;
@@ -107,6 +114,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const config: GatewayConfig = {
     kafkaBrokers: raw.KAFKA_BROKERS,
     schemaRegistryUrl: raw.SCHEMA_REGISTRY_URL,
+    ...optionalRegistryAuth(raw),
     databaseUrl: raw.DATABASE_URL,
     topicPrefix: raw.TOPIC_PREFIX,
     logLevel: raw.LOG_LEVEL,

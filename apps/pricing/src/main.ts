@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const pricing = await startPricing({
     brokers: settings.brokers,
     registryUrl: settings.registryUrl,
+    ...(settings.registryAuth ? { registryAuth: settings.registryAuth } : {}),
     databaseUrl: settings.databaseUrl,
     topicPrefix: settings.topicPrefix,
     pricing: settings.pricing,

@@ -58,6 +58,7 @@ const settingsHints = {
 export interface PricingSettings {
   brokers: string[];
   registryUrl: string;
+  registryAuth?: { username: string; password: string };
   databaseUrl: string;
   topicPrefix: string;
   logLevel: string;

@@ -57,7 +57,7 @@ export function createSerde(registryUrl: string, prefix = '', auth?: RegistryAut
     { [SchemaType.AVRO]: {} },
   );
   const ids = new Map<TopicName, number>();
-  const schemaFor = (schemaName: SchemaName) => ({ type: SchemaType.AVRO, schema: JSON.stringify(schemaOf(schemaName)) });
+  const schemaFor = (schemaName: SchemaName) => ({ type: SchemaType.AVRO as const, schema: JSON.stringify(schemaOf(schemaName)) });
 
   const register = async (topic: TopicName, schemaName: SchemaName): Promise<number> => {
     const subject = valueSubject(topicName(prefix, topic));

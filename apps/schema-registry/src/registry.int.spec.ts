@@ -29,7 +29,7 @@ const tradeSchema = (extraFields: unknown[] = []): string => JSON.stringify({
   fields: [{ name: 'tradeId', type: 'string' }, { name: 'priceCents', type: 'long' }, ...extraFields],
 });
 
-interface Answer { status: number; body: Record<string, unknown> & { error_code?: number; message?: string }; challenge?: string | null }
+interface Answer { status: number; body: Record<string, unknown> & { error_code?: number; message?: string }; challenge?: string }
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = AS_WRITER): Promise<Answer> {
   const res = await fetch(`${registry.url}${path}`, {
@@ -38,7 +38,8 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Answer['body']) : {}, challenge: res.headers.get('www-authenticate') };
+  const challenge = res.headers.get('www-authenticate');
+  return { status: res.status, body: text ? (JSON.parse(text) as Answer['body']) : {}, ...(challenge === null ? {} : { challenge }) };
 }
 
 const register = (subject: string, schema: string, extra: Record<string, unknown> = {}): Promise<Answer> =>
@@ -231,7 +232,7 @@ describe('writes need the writer\'s credentials; reads do not', () => {
   it('takes writes from anyone when started with anonymous writes asked for', async () => {
     const open = await startRegistryServer({ databaseUrl: postgres.url, port: 0, host: '127.0.0.1', writers: 'anonymous', logger });
     try {
-      const res = await fetch(`${open.url}/config/anyone-value`, { method: 'PUT', body: JSON.stringify({ compatibility: 'NONE' }) });
+      const res = await fetch(`${open.url}/config/anyone-value`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ compatibility: 'NONE' }) });
       expect(res.status).toBe(200);
       expect((await call('GET', '/config/anyone-value', undefined, NOBODY)).body).toEqual({ compatibilityLevel: 'NONE' });
     } finally {

@@ -1,5 +1,6 @@
 // Per-test-file isolation on shared infrastructure: a unique topic prefix
-// (topics and registry subjects) and a database of its own.
+// (topics and registry subjects, the schemas registered as bootstrap would)
+// and a database of its own.
 import { afterAll, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createKafka, ensureTopics, createSerde, type Kafka, type Serde } from '@inplay/kafka';
@@ -22,11 +23,15 @@ export async function isolate(options: { topics?: boolean; database?: boolean } 
   const id = randomBytes(4).toString('hex');
   const prefix = `t${id}-`;
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: `test-${id}` });
+  // Tests are operators: they register their prefix's schemas with the registry writer's credentials.
+  const serde = createSerde(infra.schemaRegistryUrl, prefix, infra.credentials?.registry);
   if (options.topics !== false) {
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, prefix);
     await admin.disconnect();
+    // What the bootstrap does for a stack: services under test only look their schemas up.
+    await serde.registerAll();
   }
   let databaseUrl = infra.databaseUrl;
   const dbName = `t_${id}`;
@@ -49,8 +54,7 @@ export async function isolate(options: { topics?: boolean; database?: boolean } 
     infra,
     prefix,
     kafka,
-    // Tests are operators: they register their prefix's schemas with the registry writer's credentials.
-    serde: createSerde(infra.schemaRegistryUrl, prefix, infra.credentials?.registry),
+    serde,
     databaseUrl,
     async cleanup() {
       if (options.database !== false && infra.adminDatabaseUrl) await dropDatabase(infra.adminDatabaseUrl, dbName).catch(() => undefined);

@@ -3,9 +3,11 @@
 // KAFKA_BROKERS, DATABASE_URL and SCHEMA_REGISTRY_URL, then exit 0. Kafka or
 // Postgres still starting is normal in a cluster: it retries for
 // BOOTSTRAP_WAIT_MS before it gives up (exit 1, the job's backoff takes over).
+// It registers the schemas as the registry's writer: SCHEMA_REGISTRY_USER and
+// SCHEMA_REGISTRY_PASSWORD (the registry's SCHEMA_REGISTRY_WRITE_*).
 // BOOTSTRAP_DEMO_USERS (comma-separated ids, for demos such as the compose
 // file's services profile) also creates those users with starting cash.
-import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, z, kafkaSecurityOf } from '@inplay/config';
+import { infraHints, infraShape, loadConfig, positiveInt, postgresUrl, registryAuthOf, z, kafkaSecurityOf } from '@inplay/config';
 import { bootstrapInfra } from '@inplay/infra/bootstrap';
 import { createLogger } from '@inplay/telemetry';
 import { createUser } from '@inplay/settlement';
@@ -27,6 +29,7 @@ const settings = loadConfig({
   KAFKA_REPLICATION_FACTOR: 'replicas per topic partition; default: from the cluster (3 from three brokers up)',
   KAFKA_MIN_INSYNC_REPLICAS: 'in-sync replicas an acks=all write needs; default 2 with 3 replicas, else 1',
 });
+const registryAuth = registryAuthOf(settings);
 const logger = createLogger('bootstrap', settings.LOG_LEVEL);
 const factor = settings.KAFKA_REPLICATION_FACTOR;
 const replication = factor === undefined ? undefined : { factor, minInsyncReplicas: settings.KAFKA_MIN_INSYNC_REPLICAS ?? (factor >= 3 ? 2 : 1) };
@@ -34,7 +37,7 @@ const deadline = Date.now() + settings.BOOTSTRAP_WAIT_MS;
 for (let attempt = 1; ; attempt++) {
   try {
     const r = await bootstrapInfra(
-      { kafkaBrokers: settings.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(settings), databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL },
+      { kafkaBrokers: settings.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(settings), databaseUrl: settings.DATABASE_URL, schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL, ...(registryAuth ? { registryAuth } : {}) },
       { topicPrefix: settings.TOPIC_PREFIX, ...(replication ? { replication } : {}) },
     );
     const demoUsers = settings.BOOTSTRAP_DEMO_USERS ? settings.BOOTSTRAP_DEMO_USERS.split(',') : [];

@@ -94,6 +94,15 @@ export function spawnService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logFile:
   return new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...env, ...spec.env }, cwd: REPO_ROOT });
 }
 
+/**
+ * `env` without the registry writer's credentials: a service only looks its schemas up (the bootstrap registered
+ * them), so an operator's SCHEMA_REGISTRY_USER/PASSWORD in the shell does not reach it.
+ */
+export function withoutRegistryWriter(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { SCHEMA_REGISTRY_USER: _user, SCHEMA_REGISTRY_PASSWORD: _password, ...rest } = env;
+  return rest;
+}
+
 /** Spawns a service and waits for its /health when it has one; stops it again when it never answers. */
 export async function launchService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logFile: string, timeoutMs = SERVICE_HEALTH_TIMEOUT_MS): Promise<ManagedProcess> {
   const child = spawnService(spec, env, logFile);
@@ -110,7 +119,7 @@ export async function launchService(spec: ServiceSpec, env: NodeJS.ProcessEnv, l
 export async function startServices(infra: RunningInfra, settings: CliSettings, options: ServiceOptions): Promise<RunningService[]> {
   const started: RunningService[] = [];
   const baseEnv = {
-    ...process.env,
+    ...withoutRegistryWriter(process.env),
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     DATABASE_URL: infra.databaseUrl,
     SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,

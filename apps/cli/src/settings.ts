@@ -1,6 +1,6 @@
 // The CLI's own settings, validated once at start-up.
 import type { KafkaSecurity } from '@inplay/kafka';
-import { z, kafkaSecurityOf, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, postgresUrl, DEFAULT_PORTS } from '@inplay/config';
+import { z, kafkaSecurityOf, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, postgresUrl, registryAuthOf, DEFAULT_PORTS } from '@inplay/config';
 
 export const cliShape = {
   ...infraShape,
@@ -36,13 +36,20 @@ export const cliHints = {
 export type CliSettings = ReturnType<typeof loadSettings>;
 
 export function loadSettings(env: Record<string, string | undefined> = process.env) {
-  return { ...loadConfig(cliShape, env, cliHints), ...localDirs(env) };
+  const settings = loadConfig(cliShape, env, cliHints);
+  // Both or neither, checked at start-up like every other setting.
+  const registryAuth = registryAuthOf(settings);
+  return { ...settings, ...localDirs(env), ...(registryAuth ? { registryAuth } : {}) };
 }
 
-/** What the environment says about infrastructure that runs elsewhere (used by external mode, and DATABASE_URL locally). */
-export function externalEndpoints(settings: CliSettings): { kafkaBrokers?: string[]; kafkaSecurity?: KafkaSecurity; databaseUrl?: string; schemaRegistryUrl?: string } {
+/**
+ * What the environment says about infrastructure that runs elsewhere (used by external mode, and DATABASE_URL locally),
+ * with the operator's Kafka login (KAFKA_SASL_*) and registry credentials (SCHEMA_REGISTRY_USER/PASSWORD) the bootstrap uses.
+ */
+export function externalEndpoints(settings: CliSettings): { kafkaBrokers?: string[]; kafkaSecurity?: KafkaSecurity; databaseUrl?: string; schemaRegistryUrl?: string; registryAuth?: { username: string; password: string } } {
   return {
     kafkaSecurity: kafkaSecurityOf(settings),
+    ...(settings.registryAuth ? { registryAuth: settings.registryAuth } : {}),
     ...(settings.KAFKA_BROKERS ? { kafkaBrokers: settings.KAFKA_BROKERS } : {}),
     ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
     ...(settings.SCHEMA_REGISTRY_URL ? { schemaRegistryUrl: settings.SCHEMA_REGISTRY_URL } : {}),

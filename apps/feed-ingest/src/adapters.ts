@@ -30,7 +30,7 @@ export async function connectFeedAdapters(infra: InfraSettings, options: { logge
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const serde = createSerde(infra.schemaRegistryUrl, infra.topicPrefix);
+  const serde = createSerde(infra.schemaRegistryUrl, infra.topicPrefix, infra.registryAuth);
   let closed: Promise<void> | undefined;
   return {
     pool,

@@ -1,6 +1,6 @@
 // feed-ingest's configuration: read once from the environment, validated with
 // zod at start-up so a bad value stops the service naming the setting.
-import { DEFAULT_PORTS, bool, infraHints, infraShape, kafkaSecurityOf, loadConfig, port, postgresUrl, z } from '@inplay/config';
+import { DEFAULT_PORTS, bool, infraHints, infraShape, kafkaSecurityOf, loadConfig, port, postgresUrl, registryAuthOf, z } from '@inplay/config';
 import { DEFAULT_FEED_LAG_JITTER_MS, DEFAULT_FEED_LAG_MS, REPLAY_LIMITS } from '@inplay/domain';
 
 export const DEFAULT_METRICS_PORT = DEFAULT_PORTS.metricsBase + 1;
@@ -36,6 +36,8 @@ export interface InfraSettings {
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
   kafkaSecurity?: { sasl?: { username: string; password: string } | undefined; tls?: { caPem: string } | undefined } | undefined;
   schemaRegistryUrl: string;
+  /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
+  registryAuth?: { username: string; password: string };
   databaseUrl: string;
   topicPrefix: string;
 }
@@ -61,8 +63,9 @@ export function loadFeedSettings(env: Record<string, string | undefined> = proce
   const secret = env['FEED_WEBHOOK_SECRET'];
   const masked = secret === undefined ? env : { ...env, FEED_WEBHOOK_SECRET: '*'.repeat(secret.length) };
   const c = loadConfig(settingsShape, masked, settingsHints);
+  const registryAuth = registryAuthOf(c);
   return {
-    infra: { kafkaBrokers: c.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(c), schemaRegistryUrl: c.SCHEMA_REGISTRY_URL, databaseUrl: c.DATABASE_URL, topicPrefix: c.TOPIC_PREFIX },
+    infra: { kafkaBrokers: c.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(c), schemaRegistryUrl: c.SCHEMA_REGISTRY_URL, databaseUrl: c.DATABASE_URL, topicPrefix: c.TOPIC_PREFIX, ...(registryAuth ? { registryAuth } : {}) },
     logLevel: c.LOG_LEVEL,
     webhookSecret: secret ?? c.FEED_WEBHOOK_SECRET,
     httpPort: c.FEED_HTTP_PORT,

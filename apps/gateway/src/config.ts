@@ -2,7 +2,7 @@
 // this instance is, which origins may open sockets, and every limit with its
 // number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
 import { hostname } from 'node:os';
-import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, kafkaSecurityOf, loadConfig, postgresUrl, z } from '@inplay/config';
+import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, kafkaSecurityOf, loadConfig, postgresUrl, registryAuthOf, z } from '@inplay/config';
 import { MAX_TOKEN_TTL_MS, MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
 
 export const DEFAULT_LIMITS = {
@@ -70,6 +70,8 @@ export interface GatewayConfig {
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
   kafkaSecurity?: { sasl?: { username: string; password: string } | undefined; tls?: { caPem: string } | undefined } | undefined;
   schemaRegistryUrl: string;
+  /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
+  registryAuth?: { username: string; password: string };
   databaseUrl: string;
   topicPrefix: string;
   logLevel: string;
@@ -113,6 +115,11 @@ const hints = {
   GATEWAY_INTERNAL_PORT: `A free TCP port for /metrics, /health and /admin/* (default ${DEFAULT_GATEWAY_INTERNAL_PORT}), bound to METRICS_HOST; never the public GATEWAY_PORT`,
 };
 
+const optionalRegistryAuth = (raw: Parameters<typeof registryAuthOf>[0]): { registryAuth?: { username: string; password: string } } => {
+  const registryAuth = registryAuthOf(raw);
+  return registryAuth ? { registryAuth } : {};
+};
+
 /** Reads and validates the environment; throws a ConfigError naming every bad setting. */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const raw = loadConfig(shape, env, hints) as Record<string, unknown> & z.infer<z.ZodObject<typeof shape>>;
@@ -121,6 +128,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     kafkaBrokers: raw.KAFKA_BROKERS,
     kafkaSecurity: kafkaSecurityOf(raw),
     schemaRegistryUrl: raw.SCHEMA_REGISTRY_URL,
+    ...optionalRegistryAuth(raw),
     databaseUrl: raw.DATABASE_URL,
     topicPrefix: raw.TOPIC_PREFIX,
     logLevel: raw.LOG_LEVEL,

@@ -169,7 +169,7 @@ function gatewayAdapters(config: GatewayConfig, logger: Logger) {
   const producer = createProducer(kafka);
   return {
     kafka, pool, producer,
-    serde: createSerde(config.schemaRegistryUrl, config.topicPrefix),
+    serde: createSerde(config.schemaRegistryUrl, config.topicPrefix, config.registryAuth),
     async close(): Promise<void> {
       await producer.disconnect().catch((err: unknown) => logger.warn({ err }, 'Kafka producer did not stop cleanly'));
       await pool.end().catch((err: unknown) => logger.warn({ err }, 'Postgres pool did not close cleanly'));

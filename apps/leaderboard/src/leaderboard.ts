@@ -11,7 +11,7 @@
 import type { OrderResult, PriceTick } from '@inplay/contracts';
 import { createPool, openingBalances, playersOfMatches } from '@inplay/db';
 import { applyResult, applyTick, computeAllBoards, DEFAULT_TOP_ENTRIES, initialStandings, openAccount, playersOfAllMatches, snapshotOf } from '@inplay/domain';
-import { connectServiceKafka, recordSender, type KafkaSecurity } from '@inplay/kafka';
+import { connectServiceKafka, recordSender, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import { followTopic } from './follow';
 import { createLeaderboardMetrics, type LeaderboardMetrics } from './metrics';
@@ -26,6 +26,8 @@ export interface LeaderboardOptions {
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
   kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
+  /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
+  registryAuth?: RegistryAuth;
   databaseUrl: string;
   topicPrefix?: string;
   recomputeMs?: number;
@@ -49,7 +51,7 @@ export async function startLeaderboard(options: LeaderboardOptions): Promise<Run
   const now = options.now ?? Date.now;
   const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'leaderboard failed'); process.exit(1); });
   const metrics = options.metrics ?? createLeaderboardMetrics();
-  const { kafka, serde, producer } = await connectServiceKafka({ service: 'leaderboard', brokers: options.brokers, security: options.kafkaSecurity, registryUrl: options.registryUrl, prefix });
+  const { kafka, serde, producer } = await connectServiceKafka({ service: 'leaderboard', brokers: options.brokers, security: options.kafkaSecurity, registryUrl: options.registryUrl, prefix, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
   const pool = createPool(options.databaseUrl, { max: 2, applicationName: 'leaderboard' });
   const sender = recordSender(producer, serde, prefix);
 

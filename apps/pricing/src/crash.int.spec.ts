@@ -136,7 +136,7 @@ describe('idempotent delivery across a processor crash', () => {
     await ensureTopics(admin, prefix);
     await admin.disconnect();
     const clean = await startProcessor({
-      kafka: env.kafka, serde: createSerde(env.infra.schemaRegistryUrl, prefix), inputPrefix: env.prefix, outputPrefix: prefix,
+      kafka: env.kafka, serde: createSerde(env.infra.schemaRegistryUrl, prefix, env.infra.credentials?.registry), inputPrefix: env.prefix, outputPrefix: prefix,
       groupId: `${prefix}pricing-processor`, decider: pricingDecider(config), tuning: DEFAULT_CONSUMER_TUNING, delivery: DEFAULT_DELIVERY, logger,
       metrics: createPricingMetrics(new Registry()), clock: Date.now, onFatal: (err) => fatal.push(err),
     });

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     brokers: settings.brokers,
     kafkaSecurity: settings.kafkaSecurity,
     registryUrl: settings.registryUrl,
+    ...(settings.registryAuth ? { registryAuth: settings.registryAuth } : {}),
     databaseUrl: settings.databaseUrl,
     topicPrefix: settings.topicPrefix,
     pricing: settings.pricing,

@@ -142,7 +142,7 @@ describe.each(PRICING_DELIVERIES)('with %s delivery', (delivery: PricingDelivery
       const replays = await Promise.all(['r1-', 'r2-'].map(async (suffix) => {
         const prefix = `${env.prefix}${suffix}`;
         const stage = await startProcessor({
-          kafka: env.kafka, serde: createSerde(env.infra.schemaRegistryUrl, prefix), inputPrefix: env.prefix, outputPrefix: prefix,
+          kafka: env.kafka, serde: createSerde(env.infra.schemaRegistryUrl, prefix, env.infra.credentials?.registry), inputPrefix: env.prefix, outputPrefix: prefix,
           groupId: `${prefix}pricing-processor`, decider: pricingDecider(config), tuning: DEFAULT_CONSUMER_TUNING, delivery: { ...DEFAULT_DELIVERY, mode: delivery }, logger,
           metrics: createPricingMetrics(new Registry()), clock: Date.now, onFatal: (err) => fatal.push(err),
         });

@@ -2,7 +2,7 @@
 // match.events + trades -> sequencer -> pricing.commands -> processor -> price.ticks / price.latest.
 import { createPool } from '@inplay/db';
 import { DEFAULT_PRICING_CONFIG, pricingDecider, type PricingConfig } from '@inplay/domain';
-import { createKafka, createSerde, ensureTopics, waitForGroupCoordinator, type KafkaSecurity } from '@inplay/kafka';
+import { createKafka, createSerde, ensureTopics, waitForGroupCoordinator, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { createLogger, createMetrics, type Logger, type Registry } from '@inplay/telemetry';
 import { DEFAULT_DELIVERY, type DeliveryTuning } from './delivery';
 import { createPricingMetrics } from './metrics';
@@ -16,6 +16,8 @@ export interface StartPricingOptions {
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
   kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
+  /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
+  registryAuth?: RegistryAuth;
   databaseUrl: string;
   /** Isolates topics, registry subjects, consumer groups and transactional ids (tests, benchmarks). */
   topicPrefix?: string;
@@ -60,7 +62,7 @@ export async function startPricing(options: StartPricingOptions): Promise<Pricin
   await admin.connect();
   await ensureTopics(admin, prefix);
   await admin.disconnect();
-  const serde = createSerde(options.registryUrl, prefix);
+  const serde = createSerde(options.registryUrl, prefix, options.registryAuth);
   const pool = createPool(options.databaseUrl, { max: 2, applicationName: 'pricing' });
 
   const stages: Stage[] = [];

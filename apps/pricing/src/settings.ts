@@ -59,6 +59,7 @@ export interface PricingSettings {
   brokers: string[];
   kafkaSecurity: ReturnType<typeof serviceInfra>['kafkaSecurity'];
   registryUrl: string;
+  registryAuth?: { username: string; password: string };
   databaseUrl: string;
   topicPrefix: string;
   logLevel: string;

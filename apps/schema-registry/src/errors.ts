@@ -5,6 +5,7 @@
 /** Confluent Schema Registry error codes (the first three digits are the HTTP status). */
 export const ERROR_CODES = {
   badRequest: 400,
+  unauthorized: 401,
   notFound: 404,
   methodNotAllowed: 405,
   incompatibleSchema: 409,

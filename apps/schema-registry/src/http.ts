@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERROR_CODES, fail, httpStatusOf, isFailure, type RegistryFailure } from './errors';
 
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** The challenge every 401 carries (RFC 7617), so a client knows to send basic credentials. */
+export const AUTH_CHALLENGE = 'Basic realm="schema-registry"';
 /** Request content types we read as JSON; a request without one is read as JSON too. */
 export const ACCEPTED_BODY_TYPES = [
   REGISTRY_CONTENT_TYPE,
@@ -19,7 +21,7 @@ export const ACCEPTED_BODY_TYPES = [
 export const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
 
 export type Reply =
-  | { status: number; json: unknown }
+  | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string };
 
 export const ok = (json: unknown): Reply => ({ status: 200, json });
@@ -65,7 +67,9 @@ export async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): 
 
 export function replyOf(result: Reply | RegistryFailure): Reply {
   if (!isFailure(result)) return result;
-  return { status: httpStatusOf(result.errorCode), json: { error_code: result.errorCode, message: result.message } };
+  const json = { error_code: result.errorCode, message: result.message };
+  if (result.errorCode === ERROR_CODES.unauthorized) return { status: 401, json, headers: { 'www-authenticate': AUTH_CHALLENGE } };
+  return { status: httpStatusOf(result.errorCode), json };
 }
 
 export function sendReply(res: ServerResponse, reply: Reply, closeConnection: boolean): void {
@@ -74,7 +78,7 @@ export function sendReply(res: ServerResponse, reply: Reply, closeConnection: bo
     res.writeHead(reply.status, { ...headers, 'content-type': reply.contentType });
     res.end(reply.text);
   } else {
-    res.writeHead(reply.status, { ...headers, 'content-type': REGISTRY_CONTENT_TYPE });
+    res.writeHead(reply.status, { ...headers, ...reply.headers, 'content-type': REGISTRY_CONTENT_TYPE });
     res.end(JSON.stringify(reply.json));
   }
 }

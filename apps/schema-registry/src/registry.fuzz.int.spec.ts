@@ -1,9 +1,10 @@
 // The registry's routes fuzzed on a real server and Postgres: every route
-// with hostile subjects, versions, ids, queries, content types and bodies
-// (near-valid schemas, compatible and breaking evolutions, garbage), mixed
-// with valid registrations so the store has history to check against. Every
-// answer is < 500 with Confluent's {error_code, message} when refused, and a
-// refused request leaves the store as it was.
+// with hostile subjects, versions, ids, queries, content types, bodies
+// (near-valid schemas, compatible and breaking evolutions, garbage) and
+// Authorization headers, mixed with valid registrations by the writer so the
+// store has history to check against. Every answer is < 500 with Confluent's
+// {error_code, message} when refused, a refused request leaves the store as it
+// was, and a request without the writer's credentials changes nothing.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,9 @@ import { REGISTRY_CONTENT_TYPE } from './http';
 import { startRegistryServer, type RegistryServer } from './index';
 
 const TEST_STATE_ROOT = '/var/lib/inplay/test';
+const WRITER = { username: 'inplay-admin', password: 'registry-fuzz-writer-password' };
+const basicAuth = (credentials: string): Buffer => Buffer.from(`Basic ${Buffer.from(credentials, 'latin1').toString('base64')}`, 'latin1');
+const WRITER_AUTHORIZATION = basicAuth(`${WRITER.username}:${WRITER.password}`);
 let registry: RegistryServer;
 let pool: Pool;
 let cleanup: () => Promise<void> = async () => undefined;
@@ -38,7 +42,7 @@ beforeAll(async () => {
     databaseUrl = postgres.url;
     cleanup = async () => { await postgres.stop(); rmSync(stateDir, { recursive: true, force: true }); };
   }
-  registry = await startRegistryServer({ databaseUrl, port: 0, host: '127.0.0.1', logger: createLogger('schema-registry-fuzz', 'silent') });
+  registry = await startRegistryServer({ databaseUrl, port: 0, host: '127.0.0.1', writers: WRITER, logger: createLogger('schema-registry-fuzz', 'silent') });
   pool = createPool(databaseUrl, { max: 1 });
 });
 afterAll(async () => {
@@ -110,23 +114,35 @@ describe('the registry routes, fuzzed', () => {
     { weight: 1, arbitrary: hostileBody({ schema: '"string"' }) },
     { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
   );
+  /** Mostly the writer, so writes reach the store; else none, a wrong one, another scheme or a hostile header. */
+  const authorization = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(WRITER_AUTHORIZATION) },
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    fc.constantFrom(basicAuth(`${WRITER.username}:wrong`), basicAuth(WRITER.username), basicAuth(`:${WRITER.password}`), Buffer.from('Basic'), Buffer.from('Basic !!!!'), Buffer.from('Bearer x.y.z')),
+    hostileString(24).map((text) => basicAuth(text)),
+    httpHeaderValue(32),
+  );
   const request = fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'GET', 'POST', 'PATCH'),
     target,
     contentType: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(REGISTRY_CONTENT_TYPE, 'application/json', '') }, fc.constantFrom('text/plain', 'application/json; charset=utf-8'), httpHeaderValue(24).map((b) => b.toString('latin1'))),
     body: fc.option(body, { freq: 8, nil: undefined }),
+    authorization,
   });
 
-  it('answers any request with < 500 and Confluent error codes, and a refused one leaves the store as it was', async () => {
+  it('answers any request with < 500 and Confluent error codes; a refused one, or one without the writer\'s credentials, leaves the store as it was', async () => {
     await fc.assert(fc.asyncProperty(request, async (r) => {
       const before = await store();
-      const res = await rawHttp(registry.url, {
-        method: r.method, target: r.target, ...(r.body ? { body: r.body } : {}),
-        headers: r.contentType === '' ? [] : [['content-type', Buffer.from(r.contentType, 'latin1')]],
-      });
-      const what = `${r.method} ${r.target.slice(0, 200)} ${r.body?.toString('utf8').slice(0, 200) ?? ''}`;
+      const headers: [string, Buffer][] = [
+        ...(r.contentType === '' ? [] : [['content-type', Buffer.from(r.contentType, 'latin1')] as [string, Buffer]]),
+        ...(r.authorization === undefined ? [] : [['authorization', r.authorization] as [string, Buffer]]),
+      ];
+      const res = await rawHttp(registry.url, { method: r.method, target: r.target, ...(r.body ? { body: r.body } : {}), headers });
+      const asWriter = r.authorization?.equals(WRITER_AUTHORIZATION) === true;
+      const what = `${r.method} ${r.target.slice(0, 200)} ${r.body?.toString('utf8').slice(0, 200) ?? ''} (${asWriter ? 'as the writer' : `authorization ${r.authorization?.toString('latin1').slice(0, 64) ?? 'none'}`})`;
       expectCleanAnswer(res, what);
-      if (res!.status >= 400) expect(await store(), `${what}: refused, nothing stored`).toBe(before);
+      if (res!.status === 401) expect(res!.headers['www-authenticate'], what).toBe('Basic realm="schema-registry"');
+      if (res!.status >= 400 || !asWriter) expect(await store(), `${what}: refused or not the writer, nothing stored`).toBe(before);
     }), { numRuns: 200 });
     // What it did accept is sound: every stored schema is Avro a reader can be built from.
     const { rows } = await pool.query<{ schema: string }>('SELECT schema FROM schema_registry.schemas');
@@ -136,7 +152,7 @@ describe('the registry routes, fuzzed', () => {
 
 describe('inputs the fuzzing found, each a 500 before', () => {
   const register = (path: string) => rawHttp(registry.url, {
-    method: 'POST', target: path, body: Buffer.from(JSON.stringify({ schema: JSON.stringify(EVOLUTIONS[0]) })), headers: [['content-type', REGISTRY_CONTENT_TYPE]],
+    method: 'POST', target: path, body: Buffer.from(JSON.stringify({ schema: JSON.stringify(EVOLUTIONS[0]) })), headers: [['content-type', REGISTRY_CONTENT_TYPE], ['authorization', WRITER_AUTHORIZATION]],
   });
 
   it.each([

@@ -11,6 +11,10 @@ import { DEFAULT_MAX_BODY_BYTES, startRegistryServer, type RegistryServer } from
 
 const TEST_STATE_ROOT = '/var/lib/inplay/test';
 const CONCURRENT_REGISTRATIONS = 20;
+const WRITER = { username: 'inplay-admin', password: 'registry-test-writer-password' };
+const basicAuth = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+/** What every call sends unless a test says otherwise: the writer's credentials, as bootstrap and operators do. */
+const AS_WRITER = { authorization: basicAuth(WRITER.username, WRITER.password) };
 
 let stateDir: string;
 let postgres: LocalPostgres;
@@ -18,23 +22,24 @@ let registry: RegistryServer;
 
 const logger = createLogger('schema-registry-test', 'silent');
 const startRegistry = async (): Promise<RegistryServer> =>
-  startRegistryServer({ databaseUrl: postgres.url, port: await freePort(), host: '127.0.0.1', logger });
+  startRegistryServer({ databaseUrl: postgres.url, port: await freePort(), host: '127.0.0.1', writers: WRITER, logger });
 
 const tradeSchema = (extraFields: unknown[] = []): string => JSON.stringify({
   type: 'record', name: 'Trade', namespace: 'inplay.test',
   fields: [{ name: 'tradeId', type: 'string' }, { name: 'priceCents', type: 'long' }, ...extraFields],
 });
 
-interface Answer { status: number; body: Record<string, unknown> & { error_code?: number; message?: string } }
+interface Answer { status: number; body: Record<string, unknown> & { error_code?: number; message?: string }; challenge?: string }
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = AS_WRITER): Promise<Answer> {
   const res = await fetch(`${registry.url}${path}`, {
     method,
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
+  const challenge = res.headers.get('www-authenticate');
+  return { status: res.status, body: text ? (JSON.parse(text) as Answer['body']) : {}, ...(challenge === null ? {} : { challenge }) };
 }
 
 const register = (subject: string, schema: string, extra: Record<string, unknown> = {}): Promise<Answer> =>
@@ -54,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('with the Confluent client', () => {
-  const client = (): SchemaRegistry => new SchemaRegistry({ host: registry.url });
+  const client = (): SchemaRegistry => new SchemaRegistry({ host: registry.url, auth: WRITER });
   const options = (subject: string) => ({ subject, compatibility: COMPATIBILITY.BACKWARD });
 
   it('registers a schema and round-trips a record framed with magic byte 0 and the schema id', async () => {
@@ -177,13 +182,71 @@ describe('bad requests', () => {
     expect(await call('GET', '/subjects/nobody-value/versions/1')).toMatchObject({ status: 404, body: { error_code: 40401 } });
     expect(await call('GET', '/subjects/nobody-value/versions/zero')).toMatchObject({ status: 422, body: { error_code: 42202 } });
     expect(await call('PUT', '/config', { compatibility: 'SIDEWAYS' })).toMatchObject({ status: 422, body: { error_code: 42203 } });
-    expect(await call('PUT', '/config', 'x', { 'content-type': 'text/plain' })).toMatchObject({ status: 415, body: { error_code: 415 } });
+    expect(await call('PUT', '/config', 'x', { ...AS_WRITER, 'content-type': 'text/plain' })).toMatchObject({ status: 415, body: { error_code: 415 } });
   });
 
   it('refuses a body over maxBodyBytes with 413', async () => {
     const huge = JSON.stringify({ schema: JSON.stringify({ type: 'string', doc: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) }) });
     expect(await call('POST', '/subjects/big-value/versions', huge)).toMatchObject({ status: 413, body: { error_code: 413 } });
     expect((await call('GET', '/health')).body).toEqual({ status: 'ok' });
+  });
+});
+
+describe('writes need the writer\'s credentials; reads do not', () => {
+  const NOBODY = {};
+  const WRONG_PASSWORD = { authorization: basicAuth(WRITER.username, `${WRITER.password}-not`) };
+  const refusal = { status: 401, body: { error_code: 401, message: expect.stringMatching(/^Unauthorized/) }, challenge: 'Basic realm="schema-registry"' };
+
+  it('refuses PUT /config without credentials or with a wrong password, and the level stays as it was', async () => {
+    expect((await call('GET', '/config', undefined, NOBODY)).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+    expect(await call('PUT', '/config', { compatibility: 'NONE' }, NOBODY)).toMatchObject(refusal);
+    expect(await call('PUT', '/config', { compatibility: 'NONE' }, WRONG_PASSWORD)).toMatchObject(refusal);
+    expect(await call('PUT', '/config', { compatibility: 'NONE' }, { authorization: 'Basic not base64!' })).toMatchObject(refusal);
+    expect((await call('GET', '/config', undefined, NOBODY)).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+  });
+
+  it('takes PUT /config with the writer\'s credentials, and the change is visible', async () => {
+    expect(await call('PUT', '/config/writer-value', { compatibility: 'FULL' })).toMatchObject({ status: 200, body: { compatibility: 'FULL' } });
+    expect((await call('GET', '/config/writer-value', undefined, NOBODY)).body).toEqual({ compatibilityLevel: 'FULL' });
+    expect(await call('DELETE', '/config/writer-value', undefined, NOBODY)).toMatchObject(refusal);
+    expect((await call('GET', '/config/writer-value', undefined, NOBODY)).body).toEqual({ compatibilityLevel: 'FULL' });
+  });
+
+  it('refuses DELETE /subjects/x without credentials or with a wrong password, and the subject is still there; the writer deletes it', async () => {
+    await register('kept-value', tradeSchema());
+    expect(await call('DELETE', '/subjects/kept-value', undefined, NOBODY)).toMatchObject(refusal);
+    expect(await call('DELETE', '/subjects/kept-value', undefined, WRONG_PASSWORD)).toMatchObject(refusal);
+    expect(await call('DELETE', '/subjects/kept-value/versions/1', undefined, NOBODY)).toMatchObject(refusal);
+    expect((await call('GET', '/subjects/kept-value/versions', undefined, NOBODY)).body).toEqual([1]);
+    expect(await call('DELETE', '/subjects/kept-value')).toMatchObject({ status: 200, body: [1] });
+    expect((await call('GET', '/subjects', undefined, NOBODY)).body).not.toContain('kept-value');
+  });
+
+  it('refuses a registration without credentials, from raw HTTP and from the Confluent client, storing nothing', async () => {
+    expect(await call('POST', '/subjects/anon-value/versions', { schema: tradeSchema() }, NOBODY)).toMatchObject(refusal);
+    const anonymous = new SchemaRegistry({ host: registry.url });
+    await expect(anonymous.register({ type: SchemaType.AVRO, schema: tradeSchema() }, { subject: 'anon-value' })).rejects.toMatchObject({ status: 401 });
+    expect((await call('GET', '/subjects', undefined, NOBODY)).body).not.toContain('anon-value');
+  });
+
+  it('takes writes from anyone when started with anonymous writes asked for', async () => {
+    const open = await startRegistryServer({ databaseUrl: postgres.url, port: 0, host: '127.0.0.1', writers: 'anonymous', logger });
+    try {
+      const res = await fetch(`${open.url}/config/anyone-value`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ compatibility: 'NONE' }) });
+      expect(res.status).toBe(200);
+      expect((await call('GET', '/config/anyone-value', undefined, NOBODY)).body).toEqual({ compatibilityLevel: 'NONE' });
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('answers reads without credentials: GETs, the lookup of a schema\'s id and a compatibility check', async () => {
+    const { body } = await register('open-value', tradeSchema());
+    expect(await call('GET', '/subjects/open-value/versions/latest', undefined, NOBODY)).toMatchObject({ status: 200, body: { id: body['id'] } });
+    expect(await call('GET', `/schemas/ids/${String(body['id'])}`, undefined, NOBODY)).toMatchObject({ status: 200 });
+    expect(await call('POST', '/subjects/open-value', { schema: tradeSchema() }, NOBODY)).toMatchObject({ status: 200, body: { id: body['id'] } });
+    expect(await call('POST', '/compatibility/subjects/open-value/versions/latest', { schema: tradeSchema() }, NOBODY)).toMatchObject({ status: 200, body: { is_compatible: true } });
+    expect(await new SchemaRegistry({ host: registry.url }).getRegistryIdBySchema('open-value', { type: SchemaType.AVRO, schema: tradeSchema() })).toBe(body['id']);
   });
 });
 

@@ -17,6 +17,11 @@ export interface Route {
   method: HttpMethod;
   path: string;
   readsBody?: boolean;
+  /**
+   * A POST that only reads (a schema's lookup, a compatibility check): open to anyone, as every GET is.
+   * Every other route changes the registry and only a writer may call it (auth.ts): a new route is closed unless it says so.
+   */
+  readOnly?: boolean;
   handle(ctx: RequestContext): Promise<Reply | RegistryFailure>;
 }
 
@@ -61,6 +66,11 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
   return pathMatched
     ? { route: undefined, failure: fail(ERROR_CODES.methodNotAllowed, `Method ${method} not allowed on ${pathname}`) }
     : { route: undefined, failure: fail(ERROR_CODES.notFound, `No such endpoint: ${method} ${pathname}`) };
+}
+
+/** Whether the route changes the registry (register, delete, config), so needs a writer's credentials. */
+export function changesRegistry(route: Route): boolean {
+  return route.method !== 'GET' && route.readOnly !== true;
 }
 
 /** A path parameter the route's pattern guarantees. */

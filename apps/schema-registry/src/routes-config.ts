@@ -75,11 +75,11 @@ export function configRoutes(pool: Pool): Route[] {
       },
     },
     {
-      method: 'POST', path: '/compatibility/subjects/:subject/versions/:version', readsBody: true,
+      method: 'POST', path: '/compatibility/subjects/:subject/versions/:version', readsBody: true, readOnly: true,
       handle: (ctx) => checkCandidate(pool, ctx, param(ctx, 'version')),
     },
     {
-      method: 'POST', path: '/compatibility/subjects/:subject/versions', readsBody: true,
+      method: 'POST', path: '/compatibility/subjects/:subject/versions', readsBody: true, readOnly: true,
       handle: (ctx) => checkCandidate(pool, ctx, undefined),
     },
   ];

@@ -57,7 +57,7 @@ export function subjectRoutes(pool: Pool): Route[] {
       },
     },
     {
-      method: 'POST', path: '/subjects/:subject', readsBody: true,
+      method: 'POST', path: '/subjects/:subject', readsBody: true, readOnly: true,
       handle: async (ctx) => {
         const schema = parseSchemaBody(ctx.body);
         if (isFailure(schema)) return schema;

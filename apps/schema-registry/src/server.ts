@@ -5,12 +5,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createPool, redact, type Pool } from '@inplay/db';
 import { createLogger, type Logger } from '@inplay/telemetry';
+import { checkWriter, type Writers } from './auth';
 import { ERROR_CODES, fail, isFailure, type RegistryFailure } from './errors';
 import { readJsonBody, replyOf, sendReply, type Reply } from './http';
 import { runMigrations } from './migrations';
 import { createRequestMetrics, UNMATCHED_ROUTE, type RequestMetrics } from './request-metrics';
 import { parseSubject } from './requests';
-import { matchRoute, type Route } from './router';
+import { changesRegistry, matchRoute, type Route } from './router';
 import { configRoutes } from './routes-config';
 import { schemaRoutes } from './routes-schemas';
 import { serviceRoutes } from './routes-service';
@@ -31,6 +32,8 @@ export interface RegistryServerOptions {
   databaseUrl: string;
   port: number;
   host: string;
+  /** Who may register, delete and set compatibility: basic credentials, or 'anonymous' (anyone) only when asked for. */
+  writers: Writers;
   logger?: Logger;
   maxBodyBytes?: number;
 }
@@ -45,6 +48,7 @@ interface Deps {
   metrics: RequestMetrics;
   logger: Logger;
   maxBodyBytes: number;
+  writers: Writers;
 }
 
 async function answer(req: IncomingMessage, deps: Deps): Promise<{ route: string; result: Reply | RegistryFailure }> {
@@ -54,6 +58,9 @@ async function answer(req: IncomingMessage, deps: Deps): Promise<{ route: string
   const match = matchRoute(deps.routes, req.method ?? 'GET', pathname);
   if (!match.route) return { route: UNMATCHED_ROUTE, result: match.failure };
   const route = match.route.path;
+  // Before the body is read or the subject parsed: whoever may not write learns nothing more than 401.
+  const denied = changesRegistry(match.route) ? checkWriter(deps.writers, req.headers.authorization) : undefined;
+  if (denied) return { route, result: denied };
   const subject = match.params['subject'] === undefined ? undefined : parseSubject(match.params['subject']);
   if (isFailure(subject)) return { route, result: subject };
   const body = match.route.readsBody ? await readJsonBody(req, deps.maxBodyBytes) : undefined;
@@ -113,12 +120,12 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   const pool = createPool(options.databaseUrl, { max: POOL_MAX_CONNECTIONS, applicationName: 'schema-registry' });
   const metrics = createRequestMetrics();
   const routes = [...serviceRoutes(metrics.registry), ...subjectRoutes(pool), ...schemaRoutes(pool), ...configRoutes(pool)];
-  const deps: Deps = { routes, metrics, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+  const deps: Deps = { routes, metrics, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, writers: options.writers };
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => handleRequest(req, res, deps));
   try {
     const port = await listen(server, options.port, options.host);
     const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-    logger.info({ url }, 'schema registry listening');
+    logger.info({ url, writes: options.writers === 'anonymous' ? 'anyone (anonymous writes)' : `basic auth as ${options.writers.username}` }, 'schema registry listening');
     return { url, close: closeGracefully(server, pool) };
   } catch (err) {
     await pool.end();

@@ -2,7 +2,7 @@
 // on orders (decide in memory, guard in the database), and the outbox relay.
 import { createPool } from '@inplay/db';
 import { DEFAULT_FAIRNESS_SETTINGS, DEFAULT_SETTLEMENT_CONFIG, policyForMatch, settlementDecider, type FairnessPolicyConfig, type FairnessSettings } from '@inplay/domain';
-import { connectServiceKafka, topicName, type OnDeadLetter, type KafkaSecurity } from '@inplay/kafka';
+import { connectServiceKafka, topicName, type OnDeadLetter, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import { startLateEventVoids } from './late-event-voids';
 import { startOrdersConsumer, type SettlementTiming } from './orders-consumer';
@@ -22,6 +22,8 @@ export interface SettlementOptions {
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
   kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
+  /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
+  registryAuth?: RegistryAuth;
   databaseUrl: string;
   topicPrefix?: string;
   strategy?: StrategyName;
@@ -71,7 +73,7 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   const prefix = options.topicPrefix ?? '';
   const logger = options.logger ?? createLogger('settlement');
   const onFatal = options.onFatal ?? ((err: Error) => { logger.fatal({ err }, 'settlement failed'); process.exit(1); });
-  const { kafka, serde, producer } = await connectServiceKafka({ service: 'settlement', brokers: options.brokers, security: options.kafkaSecurity, registryUrl: options.registryUrl, prefix });
+  const { kafka, serde, producer } = await connectServiceKafka({ service: 'settlement', brokers: options.brokers, security: options.kafkaSecurity, registryUrl: options.registryUrl, prefix, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
   const pool = createPool(options.databaseUrl, { max: 8, applicationName: 'settlement' });
   const prices = await startPriceTable({ kafka, serde, deadLetters: producer, prefix, onDeadLetter: options.onDeadLetter });
   await Promise.race([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, brokerList, infraHints, infraShape, loadConfig, port } from './index';
+import { ConfigError, brokerList, infraHints, infraShape, loadConfig, port, registryAuthOf, serviceInfra } from './index';
 
 describe('loadConfig', () => {
   it('applies defaults when nothing is set', () => {
@@ -26,5 +26,24 @@ describe('loadConfig', () => {
     expect(brokerList.parse('a:1, b:2')).toEqual(['a:1', 'b:2']);
     expect(brokerList.safeParse('a:99999').success).toBe(false);
     expect(brokerList.safeParse('').success).toBe(false);
+  });
+});
+
+describe('the registry writer\'s credentials', () => {
+  const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:15432/inplay' };
+
+  it('are none for a service by default: it only looks schemas up', () => {
+    const infra = serviceInfra({ ...loadConfig(infraShape, base), DATABASE_URL: base.DATABASE_URL });
+    expect(infra.registryAuth).toBeUndefined();
+  });
+
+  it('are carried as registryAuth when SCHEMA_REGISTRY_USER and SCHEMA_REGISTRY_PASSWORD are both set', () => {
+    const raw = loadConfig(infraShape, { ...base, SCHEMA_REGISTRY_USER: 'inplay-admin', SCHEMA_REGISTRY_PASSWORD: 's3cret-enough' });
+    expect(serviceInfra({ ...raw, DATABASE_URL: base.DATABASE_URL }).registryAuth).toEqual({ username: 'inplay-admin', password: 's3cret-enough' });
+  });
+
+  it('refuse one without the other, naming both settings', () => {
+    expect(() => registryAuthOf({ SCHEMA_REGISTRY_USER: 'inplay-admin' })).toThrow(/SCHEMA_REGISTRY_USER and SCHEMA_REGISTRY_PASSWORD go together.*only the user/);
+    expect(() => registryAuthOf({ SCHEMA_REGISTRY_PASSWORD: 'x' })).toThrow(ConfigError);
   });
 });

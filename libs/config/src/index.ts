@@ -106,11 +106,28 @@ export const infraShape = {
   LOG_LEVEL: logLevel,
   /** Where /metrics and /health listen: loopback on a laptop, 0.0.0.0 in a container or pod. */
   METRICS_HOST: bindHost.default('127.0.0.1'),
+  /** The registry writer's basic credentials, both or neither (registryAuthOf): bootstrap and operators have them; a service runs without and only looks schemas up. */
+  SCHEMA_REGISTRY_USER: z.string().min(1).optional(),
+  SCHEMA_REGISTRY_PASSWORD: z.string().min(1).optional(),
 };
 
+/** The registry writer's credentials from SCHEMA_REGISTRY_USER and SCHEMA_REGISTRY_PASSWORD; throws a ConfigError when only one is set. */
+export function registryAuthOf(raw: { SCHEMA_REGISTRY_USER?: string | undefined; SCHEMA_REGISTRY_PASSWORD?: string | undefined }): { username: string; password: string } | undefined {
+  const { SCHEMA_REGISTRY_USER: username, SCHEMA_REGISTRY_PASSWORD: password } = raw;
+  if (username === undefined && password === undefined) return undefined;
+  if (username === undefined || password === undefined) {
+    throw new ConfigError([`SCHEMA_REGISTRY_USER and SCHEMA_REGISTRY_PASSWORD go together: set both or neither (only ${username === undefined ? 'the password' : 'the user'} is set)`]);
+  }
+  return { username, password };
+}
+
 /** Where a service's infrastructure is, from the validated infraShape settings (with DATABASE_URL made required by the service). */
-export function serviceInfra(raw: { KAFKA_BROKERS: string[]; KAFKA_SASL_USERNAME?: string | undefined; KAFKA_SASL_PASSWORD?: string | undefined; KAFKA_TLS_CA_FILE?: string | undefined; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string; TOPIC_PREFIX: string; LOG_LEVEL: string; METRICS_HOST: string }) {
-  return { brokers: raw.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(raw), registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX, logLevel: raw.LOG_LEVEL, metricsHost: raw.METRICS_HOST };
+export function serviceInfra(raw: { KAFKA_BROKERS: string[]; KAFKA_SASL_USERNAME?: string | undefined; KAFKA_SASL_PASSWORD?: string | undefined; KAFKA_TLS_CA_FILE?: string | undefined; SCHEMA_REGISTRY_URL: string; DATABASE_URL: string; TOPIC_PREFIX: string; LOG_LEVEL: string; METRICS_HOST: string; SCHEMA_REGISTRY_USER?: string | undefined; SCHEMA_REGISTRY_PASSWORD?: string | undefined }) {
+  const registryAuth = registryAuthOf(raw);
+  return {
+    brokers: raw.KAFKA_BROKERS, kafkaSecurity: kafkaSecurityOf(raw), registryUrl: raw.SCHEMA_REGISTRY_URL, databaseUrl: raw.DATABASE_URL, topicPrefix: raw.TOPIC_PREFIX, logLevel: raw.LOG_LEVEL, metricsHost: raw.METRICS_HOST,
+    ...(registryAuth ? { registryAuth } : {}),
+  };
 }
 
 /**
@@ -141,5 +158,7 @@ export const infraHints = {
   KAFKA_SASL_USERNAME: "The service's Kafka principal; `npx inplay up` sets it, a deployment takes it from a Secret",
   SCHEMA_REGISTRY_URL: 'Point it at a Confluent-compatible registry, or run `npx inplay up --infra-only`',
   DATABASE_URL: 'Leave it unset to use the embedded Postgres started by `npx inplay up`',
+  SCHEMA_REGISTRY_USER: 'Only for whoever registers schemas (bootstrap, operators): the registry\'s SCHEMA_REGISTRY_WRITE_USER; a service needs none',
+  SCHEMA_REGISTRY_PASSWORD: 'Only with SCHEMA_REGISTRY_USER: the registry\'s SCHEMA_REGISTRY_WRITE_PASSWORD',
 };
 export { loadFairnessSettings } from './fairness';

@@ -2,7 +2,7 @@
 // production image needs: topics (replication from the cluster found, or
 // given), migrations and schemas. Idempotent. It imports no process or
 // container machinery, so the image's bootstrap bundle stays small.
-import { createKafka, createSerde, ensureServiceAcls, ensureTopics, waitForGroupCoordinator, type KafkaSecurity, type Replication } from '@inplay/kafka';
+import { createKafka, createSerde, ensureServiceAcls, ensureTopics, waitForGroupCoordinator, type KafkaSecurity, type RegistryAuth, type Replication } from '@inplay/kafka';
 import { migrate } from '@inplay/db';
 
 export interface BootstrapTargets {
@@ -11,6 +11,8 @@ export interface BootstrapTargets {
   kafkaSecurity?: KafkaSecurity | undefined;
   databaseUrl: string;
   schemaRegistryUrl: string;
+  /** Basic credentials the registry takes writes with (bootstrap registers the schemas); none for a registry open to anonymous writes. */
+  registryAuth?: RegistryAuth;
 }
 
 export interface BootstrapResult {
@@ -36,6 +38,6 @@ export async function bootstrapInfra(t: BootstrapTargets, o: { topicPrefix?: str
   }
   await waitForGroupCoordinator(kafka);
   const migrationsApplied = await migrate(t.databaseUrl);
-  const subjects = await createSerde(t.schemaRegistryUrl, o.topicPrefix ?? '').registerAll();
+  const subjects = await createSerde(t.schemaRegistryUrl, o.topicPrefix ?? '', t.registryAuth).registerAll();
   return { topicsCreated, aclBindings, migrationsApplied, schemasRegistered: subjects.size };
 }

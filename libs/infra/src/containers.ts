@@ -155,7 +155,10 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
     const registry = await new GenericContainer(imageRef('service'))
       .withNetwork(network).withNetworkAliases('schema-registry')
       .withCommand(['dist/schema-registry.mjs'])
-      .withEnvironment({ PORT: String(REGISTRY_PORT), HOST: '0.0.0.0', DATABASE_URL: registryDb.replace(`127.0.0.1:${pgPort}`, `postgres:${PG_PORT}`), LOG_LEVEL: 'warn' })
+      .withEnvironment({
+        PORT: String(REGISTRY_PORT), HOST: '0.0.0.0', DATABASE_URL: registryDb.replace(`127.0.0.1:${pgPort}`, `postgres:${PG_PORT}`), LOG_LEVEL: 'warn',
+        SCHEMA_REGISTRY_WRITE_USER: credentials.registry.username, SCHEMA_REGISTRY_WRITE_PASSWORD: credentials.registry.password,
+      })
       .withExposedPorts({ container: REGISTRY_PORT, host: registryPort })
       .withLabels(labels)
       .withWaitStrategy(Wait.forHealthCheck())

@@ -93,7 +93,7 @@ describe('deploy/helm chart', () => {
   });
 
   it(`renders only manifests valid for Kubernetes ${KUBERNETES_VERSION} (strict: no unknown field), with and without the autoscaler and demo secrets`, () => {
-    const variants = [demo, render('--set', 'services.gateway.autoscaling.enabled=false'), render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'appSecret.create=false')];
+    const variants = [demo, render('--set', 'services.gateway.autoscaling.enabled=false'), render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'infrastructure.registrySecret.create=false', '--set', 'appSecret.create=false')];
     for (const [i, manifests] of variants.entries()) {
       const { status, output } = validate(manifests, `rendered-${i}.yaml`);
       expect(output).not.toMatch(/ERROR|WARN/);
@@ -102,7 +102,7 @@ describe('deploy/helm chart', () => {
     }
     expect(demo.map((m) => m.kind).sort()).toEqual([
       ...Array(5).fill('Deployment'), 'HorizontalPodAutoscaler', 'Job', ...Array(5).fill('NetworkPolicy'), ...Array(3).fill('PodDisruptionBudget'),
-      'Secret', 'Secret', ...Array(7).fill('Service'),
+      'Secret', 'Secret', 'Secret', ...Array(7).fill('Service'),
     ]);
   });
 
@@ -233,6 +233,22 @@ describe('deploy/helm chart', () => {
     expect(Number(databaseSecret.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(Number(job.metadata.annotations?.['helm.sh/hook-weight']));
   });
 
+  it('gives the registry writer\'s credentials to the bootstrap job only, from a Secret that exists before it', () => {
+    const job = named<Workload>(demo, 'Job', 'demo-bootstrap');
+    const refs = job.spec.template.spec.containers[0]!.env.filter((e) => e.name.startsWith('SCHEMA_REGISTRY_') && e.valueFrom)
+      .map((e) => `${e.name}=${e.valueFrom!.secretKeyRef.name}/${e.valueFrom!.secretKeyRef.key}`);
+    expect(refs).toEqual(['SCHEMA_REGISTRY_USER=inplay-registry/username', 'SCHEMA_REGISTRY_PASSWORD=inplay-registry/password']);
+    const registrySecret = named(demo, 'Secret', 'inplay-registry');
+    expect(registrySecret['stringData']).toEqual({ username: 'inplay-admin', password: 'demo-registry-writer-password' });
+    expect(Number(registrySecret.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(Number(job.metadata.annotations?.['helm.sh/hook-weight']));
+    for (const name of SERVICES) {
+      const env = named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!.env.map((e) => e.name);
+      expect(env.filter((e) => e === 'SCHEMA_REGISTRY_USER' || e === 'SCHEMA_REGISTRY_PASSWORD'), name).toEqual([]);
+    }
+    const anonymous = named<Workload>(render('--set', 'infrastructure.registrySecret.name=', '--set', 'infrastructure.registrySecret.create=false'), 'Job', 'demo-bootstrap');
+    expect(anonymous.spec.template.spec.containers[0]!.env.map((e) => e.name)).not.toContain('SCHEMA_REGISTRY_USER');
+  });
+
   it('gives each service only the secrets it reads, from existing Secrets or the demo ones', () => {
     const secretsOf = (name: string): string[] => named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!.env
       .filter((e) => e.valueFrom).map((e) => `${e.name}=${e.valueFrom!.secretKeyRef.name}/${e.valueFrom!.secretKeyRef.key}${e.valueFrom!.secretKeyRef.optional ? '?' : ''}`);
@@ -244,7 +260,7 @@ describe('deploy/helm chart', () => {
     expect(named(demo, 'Secret', 'inplay-app')['stringData']).toEqual({
       'jwt-secret': 'demo-jwt-secret-of-at-least-sixty-four-bytes-because-this-is-production', 'feed-webhook-secret': 'demo-webhook-secret-0123456789', 'admin-token': 'demo-admin-token-of-at-least-thirty-two-bytes',
     });
-    const external = render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'appSecret.create=false', '--set', 'appSecret.name=prod-app');
+    const external = render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'infrastructure.registrySecret.create=false', '--set', 'appSecret.create=false', '--set', 'appSecret.name=prod-app');
     expect(byKind(external, 'Secret')).toEqual([]);
     expect(JSON.stringify(named(external, 'Deployment', 'demo-gateway'))).toContain('"name":"prod-app","key":"jwt-secret"');
   });
@@ -284,6 +300,7 @@ describe('deploy/helm chart', () => {
   it('refuses values that cannot work, saying which and why', () => {
     expect(renderFails('--set', 'infrastructure.databaseSecret.create=true')).toMatch(/infrastructure.databaseSecret.url is required when create is true/);
     expect(renderFails('--set', 'appSecret.create=true')).toMatch(/appSecret.jwtSecret \(at least 64 bytes\) is required when create is true/);
+    expect(renderFails('--set', 'infrastructure.registrySecret.create=true')).toMatch(/infrastructure.registrySecret.username is required when create is true/);
     expect(renderFails('--set', 'kafka.minInsyncReplicas=4')).toMatch(/kafka.minInsyncReplicas must be from 1 to kafka.replicationFactor \(3\), got 4/);
     expect(renderFails('--set', 'services.gateway.autoscaling.minReplicas=20')).toMatch(/services.gateway.autoscaling.minReplicas \(20\) must not exceed maxReplicas \(12\)/);
     expect(renderFails('--set', 'resources.limits.cpu=null')).toMatch(/resources need requests and limits for both cpu and memory/);

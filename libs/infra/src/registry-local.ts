@@ -42,12 +42,17 @@ export async function startLocalRegistry(o: {
   databaseUrl: string;
   adminDatabaseUrl?: string;
   pidFile?: string;
+  /** Who may write (register, delete, config): the stack's registry credentials. */
+  writer: { username: string; password: string };
 }): Promise<LocalRegistry> {
   // Its own database where we own the server; a schema of its own otherwise (DATABASE_URL given).
   const databaseUrl = o.adminDatabaseUrl ? await createDatabase(o.adminDatabaseUrl, REGISTRY_DATABASE) : o.databaseUrl;
   const url = `http://127.0.0.1:${o.port}`;
   const child = new ManagedProcess('schema-registry', process.execPath, ['--import', 'tsx', REGISTRY_ENTRY], join(o.stateDir, 'logs', 'schema-registry.log'), {
-    env: { ...process.env, PORT: String(o.port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' },
+    env: {
+      ...process.env, PORT: String(o.port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+      SCHEMA_REGISTRY_WRITE_USER: o.writer.username, SCHEMA_REGISTRY_WRITE_PASSWORD: o.writer.password, SCHEMA_REGISTRY_ANONYMOUS_WRITES: 'false',
+    },
     ...(o.pidFile ? { pidFile: o.pidFile } : {}),
   });
   let version = 'unknown';

@@ -51,8 +51,8 @@ export interface InfraOptions {
   cacheDir: string;
   stateDir: string;
   ports?: Partial<{ kafka: number; kafkaController: number; postgres: number; registry: number }>;
-  /** For mode external: where everything is. */
-  external?: Partial<Endpoints>;
+  /** For mode external: where everything is, and the operator's registry credentials to register the schemas with. */
+  external?: Partial<Endpoints> & { registryAuth?: { username: string; password: string } };
   kafkaVersion?: string;
   kafkaHeapMb?: number;
   quiet?: boolean;
@@ -101,6 +101,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
       startLocalRegistry({
         cacheDir: o.cacheDir, stateDir: o.stateDir, port: ports.registry, kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
         databaseUrl: pg.url, ...(pg.adminUrl ? { adminDatabaseUrl: pg.adminUrl } : {}), pidFile: join(runDir, 'registry.pid'),
+        writer: credentials.registry,
       }),
     ]);
     if (kafkaResult.status === 'fulfilled') stops.push(kafkaResult.value.stop);
@@ -176,7 +177,9 @@ async function useExternal(o: InfraOptions): Promise<RunningInfra> {
 async function bootstrap(infra: RunningInfra, o: InfraOptions): Promise<RunningInfra> {
   try {
     const p = makeProgress('Bootstrap (topics, migrations, schemas)', process.stderr, o.quiet);
-    const r = await bootstrapInfra(infra, { ...(o.topicPrefix ? { topicPrefix: o.topicPrefix } : {}), ...(o.replication ? { replication: o.replication } : {}) });
+    // External infrastructure has no credentials of ours: the operator's SCHEMA_REGISTRY_USER/PASSWORD come in o.external.
+    const registryAuth = infra.credentials?.registry ?? o.external?.registryAuth;
+    const r = await bootstrapInfra({ ...infra, ...(registryAuth ? { registryAuth } : {}) }, { ...(o.topicPrefix ? { topicPrefix: o.topicPrefix } : {}), ...(o.replication ? { replication: o.replication } : {}) });
     p.done(`${r.topicsCreated.length} topics created, ${r.aclBindings} ACL bindings, ${r.migrationsApplied.length} migrations applied, ${r.schemasRegistered} schemas registered`);
     return infra;
   } catch (err) {

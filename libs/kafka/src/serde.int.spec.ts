@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { valueSubject, type RecordTypes, type TopicName } from '@inplay/contracts';
 import { schemaOf } from '@inplay/contracts/schemas';
-import { eventually, kafkaTestEnv, type KafkaTestEnv } from '../test/kafka-env';
-import { createProducer, topicName, wireSchemaId } from './index';
+import { eventually, kafkaTestEnv, suiteInfra, type KafkaTestEnv } from '../test/kafka-env';
+import { createProducer, createSerde, topicName, wireSchemaId } from './index';
 
 const NOW = Date.UTC(2026, 10, 24, 18, 0, 0);
 
@@ -103,5 +103,27 @@ describe('serde on real Kafka and the registry', () => {
 
   it('a record that does not fit its schema is refused before it reaches Kafka', async () => {
     await expect(env.serde.encode('orders', { orderId: 'o1' } as never)).rejects.toThrow();
+  });
+});
+
+describe('a serde without the registry writer\'s credentials (a service at run time)', () => {
+  it('looks up the ids the writer registered, registering nothing', async () => {
+    const service = createSerde(suiteInfra().schemaRegistryUrl, env.prefix);
+    expect(service.canRegister).toBe(false);
+    const ids = await service.lookUpAll();
+    expect(ids.get(valueSubject(topicName(env.prefix, 'trades')))).toBe(env.serde.schemaId('trades'));
+    expect(service.schemaId('trades')).toBe(env.serde.schemaId('trades'));
+    const encoded = await service.encode('trades', samples.Trade.value);
+    expect(wireSchemaId(encoded)).toBe(env.serde.schemaId('trades'));
+  });
+
+  it('fails naming the missing subject and saying to run the bootstrap, and registers nothing', async () => {
+    const prefix = `${env.prefix}unbootstrapped-`;
+    const service = createSerde(suiteInfra().schemaRegistryUrl, prefix);
+    const subject = valueSubject(topicName(prefix, 'match.events'));
+    await expect(service.lookUpAll()).rejects.toThrow(new RegExp(`not registered under subject ${subject}.*run \`npx inplay bootstrap\``));
+    await expect(service.encode('trades', samples.Trade.value)).rejects.toThrow(/trades-value.*npx inplay bootstrap/);
+    const subjects = await (await fetch(`${suiteInfra().schemaRegistryUrl}/subjects`)).json() as string[];
+    expect(subjects.filter((s) => s.startsWith(prefix))).toEqual([]);
   });
 });

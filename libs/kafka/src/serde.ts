@@ -1,6 +1,7 @@
 // Avro serde in the Confluent wire format (magic byte 0, 4-byte big-endian
 // schema id, Avro body), through @kafkajs/confluent-schema-registry, so any
-// standard Kafka tool can read our records.
+// standard Kafka tool can read our records. Services look their schemas up;
+// only a serde with the registry writer's credentials registers them.
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import { TOPICS, valueSubject, type SchemaName, type RecordOf, type TopicName } from '@inplay/contracts';
 import { schemaOf } from '@inplay/contracts/schemas';
@@ -19,44 +20,94 @@ const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
   prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })),
 });
 
+/** HTTP basic credentials of a registry writer (bootstrap, operators, tests); services run without. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
 export interface Serde {
-  /** Registers every topic's value schema (BACKWARD compatibility); returns subject → schema id. */
+  /**
+   * Registers every topic's value schema (BACKWARD compatibility); returns subject → schema id. An operator's
+   * call (bootstrap, tests, tools): a registry that asks writers for credentials refuses it without them.
+   */
   registerAll(): Promise<Map<string, number>>;
+  /** Looks up the id of every topic's value schema, registering nothing; fails naming a subject that is missing. */
+  lookUpAll(): Promise<Map<string, number>>;
+  /** Whether this serde has write credentials: it registers what is missing; without, it only looks schemas up. */
+  readonly canRegister: boolean;
   encode<N extends SchemaName>(topic: TopicName, value: RecordOf<N>): Promise<Buffer>;
   decode<T = unknown>(buffer: Buffer): Promise<T>;
   schemaId(topic: TopicName): number;
   registry: SchemaRegistry;
 }
 
-export function createSerde(registryUrl: string, prefix = ''): Serde {
-  const registry = new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] }, { [SchemaType.AVRO]: {} });
+/** An HTTP status from the Confluent client's errors, when it has one. */
+const statusOf = (err: unknown): number | undefined =>
+  typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : undefined;
+
+/**
+ * A serde on the registry at `registryUrl` for topics under `prefix`. With `auth` (a writer's credentials) it
+ * registers schemas it does not know yet; without (a service at run time) it only looks them up, and a schema
+ * missing from the registry is an error saying to run the bootstrap.
+ */
+export function createSerde(registryUrl: string, prefix = '', auth?: RegistryAuth): Serde {
+  const registry = new SchemaRegistry(
+    { host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)], ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}) },
+    { [SchemaType.AVRO]: {} },
+  );
   const ids = new Map<TopicName, number>();
+  const schemaFor = (schemaName: SchemaName) => ({ type: SchemaType.AVRO as const, schema: JSON.stringify(schemaOf(schemaName)) });
 
   const register = async (topic: TopicName, schemaName: SchemaName): Promise<number> => {
-    const { id } = await registry.register(
-      { type: SchemaType.AVRO, schema: JSON.stringify(schemaOf(schemaName)) },
-      { subject: valueSubject(topicName(prefix, topic)), compatibility: COMPATIBILITY.BACKWARD },
-    );
-    ids.set(topic, id);
-    return id;
+    const subject = valueSubject(topicName(prefix, topic));
+    try {
+      const { id } = await registry.register(schemaFor(schemaName), { subject, compatibility: COMPATIBILITY.BACKWARD });
+      ids.set(topic, id);
+      return id;
+    } catch (err) {
+      if (statusOf(err) !== 401) throw err;
+      throw new Error(`the schema registry at ${registryUrl} refused to register ${subject} (401): `
+        + `${auth ? 'wrong credentials' : 'writes need credentials'}; set SCHEMA_REGISTRY_USER and SCHEMA_REGISTRY_PASSWORD to the registry's writer`, { cause: err });
+    }
+  };
+
+  const lookUp = async (topic: TopicName, schemaName: SchemaName): Promise<number> => {
+    const subject = valueSubject(topicName(prefix, topic));
+    try {
+      const id = await registry.getRegistryIdBySchema(subject, schemaFor(schemaName));
+      ids.set(topic, id);
+      return id;
+    } catch (err) {
+      // The client turns a 404 (no such subject, 40401, or not this schema in it, 40403), and only a 404, into a
+      // ConfluentSchemaRegistryError (a class it does not export): the bootstrap has not run, or ran an older contract.
+      if ((err as Error).name !== 'ConfluentSchemaRegistryError') throw err;
+      throw new Error(`schema ${schemaName} is not registered under subject ${subject} at ${registryUrl}: `
+        + 'run `npx inplay bootstrap` (or the Helm chart\'s bootstrap job) to register the schemas', { cause: err });
+    }
+  };
+
+  const resolve = auth ? register : lookUp;
+  const everySchema = async (each: (topic: TopicName, schemaName: SchemaName) => Promise<number>): Promise<Map<string, number>> => {
+    const out = new Map<string, number>();
+    for (const t of TOPICS) {
+      if (!t.valueSchema) continue;
+      out.set(valueSubject(topicName(prefix, t.name)), await each(t.name, t.valueSchema));
+    }
+    return out;
   };
 
   return {
     registry,
-    async registerAll() {
-      const out = new Map<string, number>();
-      for (const t of TOPICS) {
-        if (!t.valueSchema) continue;
-        out.set(valueSubject(topicName(prefix, t.name)), await register(t.name, t.valueSchema));
-      }
-      return out;
-    },
+    canRegister: auth !== undefined,
+    registerAll: () => everySchema(register),
+    lookUpAll: () => everySchema(lookUp),
     async encode(topic, value) {
       let id = ids.get(topic);
       if (id === undefined) {
         const spec = TOPICS.find((t) => t.name === topic);
         if (!spec?.valueSchema) throw new Error(`topic ${topic} has no value schema`);
-        id = await register(topic, spec.valueSchema);
+        id = await resolve(topic, spec.valueSchema);
       }
       return registry.encode(id, value);
     },
@@ -65,7 +116,7 @@ export function createSerde(registryUrl: string, prefix = ''): Serde {
     },
     schemaId(topic) {
       const id = ids.get(topic);
-      if (id === undefined) throw new Error(`schema for ${topic} not registered yet: call registerAll() first`);
+      if (id === undefined) throw new Error(`schema for ${topic} not known yet: call registerAll() or lookUpAll() first`);
       return id;
     },
   };

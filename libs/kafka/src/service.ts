@@ -1,11 +1,11 @@
 // What every Kafka-using service does at start: make sure its topics exist,
-// wait for the group coordinator, register the schemas, connect an idempotent
-// producer. One place, so services differ only in what they consume.
+// wait for the group coordinator, look up the schemas (or register them, given
+// the registry writer's credentials), connect an idempotent producer. One place, so services differ only in what they consume.
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { createKafka, createProducer, waitForGroupCoordinator, type KafkaSecurity } from './client';
 import { ensureTopics } from './topics';
-import { createSerde, type Serde } from './serde';
+import { createSerde, type RegistryAuth, type Serde } from './serde';
 
 export interface ServiceKafka {
   kafka: Kafka;
@@ -14,7 +14,7 @@ export interface ServiceKafka {
   producer: Producer;
 }
 
-export async function connectServiceKafka(options: { service: string; brokers: string[]; security?: KafkaSecurity | undefined; registryUrl: string; prefix: string }): Promise<ServiceKafka> {
+export async function connectServiceKafka(options: { service: string; brokers: string[]; security?: KafkaSecurity | undefined; registryUrl: string; prefix: string; registryAuth?: RegistryAuth }): Promise<ServiceKafka> {
   const kafka = createKafka({ brokers: options.brokers, ...options.security, clientId: `${options.service}-${randomUUID().slice(0, 8)}` });
   const admin = kafka.admin();
   await admin.connect();
@@ -30,8 +30,9 @@ export async function connectServiceKafka(options: { service: string; brokers: s
     await admin.disconnect();
   }
   await waitForGroupCoordinator(kafka);
-  const serde = createSerde(options.registryUrl, options.prefix);
-  await serde.registerAll();
+  const serde = createSerde(options.registryUrl, options.prefix, options.registryAuth);
+  // A service at run time has no write credentials: the schemas are the bootstrap's to register.
+  await (serde.canRegister ? serde.registerAll() : serde.lookUpAll());
   const producer = createProducer(kafka);
   await producer.connect();
   return { kafka, serde, producer };

@@ -3,7 +3,7 @@
 // suite's broker and registry, a topic prefix of this file's own, and a wait.
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createKafka, createSerde, ensureTopics, type Kafka, type KafkaSecurity, type Serde } from '../src/index';
+import { createKafka, createSerde, ensureTopics, type Kafka, type KafkaSecurity, type RegistryAuth, type Serde } from '../src/index';
 
 export interface KafkaTestEnv {
   prefix: string;
@@ -11,9 +11,9 @@ export interface KafkaTestEnv {
   serde: Serde;
 }
 
-/** The endpoints the suite's global setup provides (libs/testing/src/global-setup.ts). */
-function suiteInfra(): { kafkaBrokers: string[]; schemaRegistryUrl: string; kafkaSecurity?: KafkaSecurity } {
-  return inject('infra' as never) as { kafkaBrokers: string[]; schemaRegistryUrl: string; kafkaSecurity?: KafkaSecurity };
+/** The endpoints the suite's global setup provides (libs/testing/src/global-setup.ts), with the operator's Kafka login and the registry writer when the stack has them. */
+export function suiteInfra(): { kafkaBrokers: string[]; schemaRegistryUrl: string; kafkaSecurity?: KafkaSecurity; credentials?: { registry: RegistryAuth } } {
+  return inject('infra' as never) as { kafkaBrokers: string[]; schemaRegistryUrl: string; kafkaSecurity?: KafkaSecurity; credentials?: { registry: RegistryAuth } };
 }
 
 export async function kafkaTestEnv(options: { topics: boolean }): Promise<KafkaTestEnv> {
@@ -27,7 +27,8 @@ export async function kafkaTestEnv(options: { topics: boolean }): Promise<KafkaT
     await ensureTopics(admin, prefix);
     await admin.disconnect();
   }
-  return { prefix, kafka, serde: createSerde(infra.schemaRegistryUrl, prefix) };
+  // Tests are operators: they register their prefix's schemas with the registry writer's credentials.
+  return { prefix, kafka, serde: createSerde(infra.schemaRegistryUrl, prefix, infra.credentials?.registry) };
 }
 
 /** Polls `check` until it returns true; fails naming `what` after `timeoutMs`. */

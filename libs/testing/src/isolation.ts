@@ -1,5 +1,6 @@
 // Per-test-file isolation on shared infrastructure: a unique topic prefix
-// (topics and registry subjects) and a database of its own.
+// (topics and registry subjects, the schemas registered as bootstrap would)
+// and a database of its own.
 import { afterAll, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { ADMIN_PRINCIPAL, createKafka, ensureServiceAcls, ensureTopics, createSerde, type Kafka, type KafkaSecurity, type Serde, type ServicePrincipal } from '@inplay/kafka';
@@ -25,11 +26,15 @@ export async function isolate(options: { topics?: boolean; database?: boolean } 
   const prefix = `t${id}-`;
   const kafkaSecurity = kafkaSecurityFor(infra, ADMIN_PRINCIPAL);
   const kafka = createKafka({ brokers: infra.kafkaBrokers, ...kafkaSecurity, clientId: `test-${id}` });
+  // Tests are operators: they register their prefix's schemas with the registry writer's credentials.
+  const serde = createSerde(infra.schemaRegistryUrl, prefix, infra.credentials?.registry);
   if (options.topics !== false) {
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, prefix);
     await admin.disconnect();
+    // What the bootstrap does for a stack: services under test only look their schemas up.
+    await serde.registerAll();
   }
   let databaseUrl = infra.databaseUrl;
   const dbName = `t_${id}`;
@@ -53,7 +58,7 @@ export async function isolate(options: { topics?: boolean; database?: boolean } 
     prefix,
     kafka,
     kafkaSecurity,
-    serde: createSerde(infra.schemaRegistryUrl, prefix),
+    serde,
     databaseUrl,
     async cleanup() {
       if (options.database !== false && infra.adminDatabaseUrl) await dropDatabase(infra.adminDatabaseUrl, dbName).catch(() => undefined);

@@ -19,7 +19,7 @@ import {
 import type { RunningContainers } from '@inplay/infra/containers';
 import { ADMIN_PRINCIPAL, type KafkaSecurity } from '@inplay/kafka';
 import { loadSettings } from '../settings';
-import { serviceSpecs, launchService, type ServiceSpec } from '../services';
+import { serviceSpecs, launchService, withoutRegistryWriter, type ServiceSpec } from '../services';
 
 /** How long a service may take to answer /health after it starts. */
 export const SERVICE_START_TIMEOUT_MS = 90_000;
@@ -76,6 +76,8 @@ export class ChaosStack {
       schemaRegistryUrl: this.containers ? this.containers.schemaRegistryUrl : `http://127.0.0.1:${this.ports.registry}`,
     };
   }
+  /** The registry's writer: the stack's credentials (the container registry is started with the same, from the same state dir). */
+  get registryWriter(): { username: string; password: string } { return stackCredentials(this.o.stateDir).registry; }
   /** Postgres without the proxy: for the checks, which must not suffer the faults they judge. */
   get directDatabaseUrl(): string { return this.containers ? this.containers.databaseUrl : this.pg!.url; }
   get logDir(): string { return join(this.o.stateDir, 'logs'); }
@@ -106,7 +108,7 @@ export class ChaosStack {
     await this.toxiproxy.createProxy(POSTGRES_PROXY, this.ports.pgProxy, this.ports.pg);
     // A cluster just formed may still answer "does not host this topic-partition" while leaders are elected.
     await waitUntil('topics, migrations and schemas', async () => {
-      await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, kafkaSecurity: this.endpoints.kafkaSecurity, databaseUrl: this.directDatabaseUrl, schemaRegistryUrl: this.endpoints.schemaRegistryUrl });
+      await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, kafkaSecurity: this.endpoints.kafkaSecurity, databaseUrl: this.directDatabaseUrl, schemaRegistryUrl: this.endpoints.schemaRegistryUrl, registryAuth: this.registryWriter });
       return true;
     }, BOOTSTRAP_TIMEOUT_MS, 1_000);
     const settings = loadSettings({
@@ -135,7 +137,7 @@ export class ChaosStack {
   async startRegistry(): Promise<void> {
     this.registry = await startLocalRegistry({
       cacheDir: this.o.cacheDir, stateDir: this.o.stateDir, port: this.ports.registry, kafkaBrokers: this.endpoints.kafkaBrokers,
-      databaseUrl: this.pg!.url, adminDatabaseUrl: this.pg!.adminUrl,
+      databaseUrl: this.pg!.url, adminDatabaseUrl: this.pg!.adminUrl, writer: this.registryWriter,
     });
   }
 
@@ -185,7 +187,7 @@ export class ChaosStack {
   async startService(name: string): Promise<void> {
     const spec = this.spec(name);
     const e = this.endpoints;
-    const env = { ...process.env, KAFKA_BROKERS: e.kafkaBrokers.join(','), DATABASE_URL: e.databaseUrl, SCHEMA_REGISTRY_URL: e.schemaRegistryUrl };
+    const env = { ...withoutRegistryWriter(process.env), KAFKA_BROKERS: e.kafkaBrokers.join(','), DATABASE_URL: e.databaseUrl, SCHEMA_REGISTRY_URL: e.schemaRegistryUrl };
     // The extra environment (a skewed clock) wins over the spec's own.
     const withExtra = { ...spec, env: { ...spec.env, ...(this.extraEnv[name.replace(/-\d+$/, '')] ?? {}) } };
     const child = await launchService(withExtra, env, join(this.logDir, `${name}.log`), SERVICE_START_TIMEOUT_MS);

@@ -24,10 +24,13 @@ export async function fairnessCommand(options: FairnessCommandOptions): Promise<
   const policies = experimentPolicies(options.policies, delayMs);
   const untilMinute = intOption('until-minute', options.untilMinute, { min: 1, max: 200 });
   const json = jsonPath(options.json, 'fairness');
-  const e = runningEndpoints(loadSettings());
+  const settings = loadSettings();
+  const e = runningEndpoints(settings);
+  // Each run registers its schemas: as the stack's registry writer, or the operator's from the environment.
+  const registryAuth = e.credentials?.registry ?? settings.registryAuth;
   if (!e.adminDatabaseUrl) throw new Error('inplay fairness creates a database per run: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
   await runFairness({
-    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json, policies,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, ...(registryAuth ? { registryAuth } : {}), adminDatabaseUrl: e.adminDatabaseUrl, json, policies,
     speed: intOption('speed', options.speed, { min: 1, max: 200 }) ?? 60,
     honestUsers: intOption('honest-users', options.honestUsers, { min: 1, max: 5_000 }) ?? 200,
     frontRunMs: intOption('front-run-ms', options.frontRunMs, { min: 0, max: 600_000 }) ?? DEFAULT_FRONT_RUN_MS,

@@ -23,6 +23,7 @@ describe('inplay fairness (first 20 minutes of the real match)', () => {
     if (!infra.adminDatabaseUrl) throw new Error('the experiment needs an admin database URL (embedded Postgres)');
     const report = await runFairnessExperiment({
       brokers: infra.kafkaBrokers, kafkaSecurity: infra.kafkaSecurity, registryUrl: infra.schemaRegistryUrl, adminDatabaseUrl: infra.adminDatabaseUrl,
+      ...(infra.credentials ? { registryAuth: infra.credentials.registry } : {}),
       policies: experimentPolicies('none,delayed,event-time-void', EXPERIMENT_DELAY_MS),
       speed: EXPERIMENT_TEST_SPEED, honestUsers: 20, honestMeanIntervalMs: 60_000, frontRunMs: 30_000, sellAfterFeedMs: 5_000,
       feedLagMs: EXPERIMENT_FEED_LAG_MS, feedLagJitterMs: EXPERIMENT_FEED_JITTER_MS, untilMinute: 20, afterMatchMs: 120_000, seed: 3,

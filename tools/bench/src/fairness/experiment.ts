@@ -13,7 +13,7 @@ import {
   scheduleReplay, scopeEventIdToMatch, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FrontRun, type HonestOrderPlan,
 } from '@inplay/domain';
 import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, registerMatch, type StatsBombMatchFiles, type StatsBombSource } from '@inplay/feed-ingest';
-import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator, type KafkaSecurity } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { startPricing } from '@inplay/pricing';
 import { checkLedgerInvariants, createUser, startSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
@@ -36,6 +36,8 @@ export interface ExperimentOptions {
   brokers: string[];
   kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
+  /** The registry writer's credentials: each run registers the schemas under a prefix of its own. */
+  registryAuth?: RegistryAuth;
   adminDatabaseUrl: string;
   policies: { name: FairnessPolicyName; config: FairnessPolicyConfig }[];
   /** Simulated ms per wall ms. */
@@ -86,7 +88,7 @@ export interface PolicyOutcome {
 
 export interface ExperimentReport {
   match: { provider: string; providerMatchId: string; credit: string; events: number; goals: number; minutes: number };
-  setup: Omit<ExperimentOptions, 'rankUsers' | 'audit' | 'log' | 'progress' | 'brokers' | 'registryUrl' | 'adminDatabaseUrl' | 'policies'> & { pendingGraceMs: number; pricingDriftIntervalMs: number };
+  setup: Omit<ExperimentOptions, 'rankUsers' | 'audit' | 'log' | 'progress' | 'brokers' | 'registryUrl' | 'registryAuth' | 'adminDatabaseUrl' | 'policies'> & { pendingGraceMs: number; pricingDriftIntervalMs: number };
   policies: Record<string, PolicyOutcome>;
 }
 
@@ -123,7 +125,7 @@ export async function runFairnessExperiment(o: ExperimentOptions): Promise<Exper
     policies[policy.name] = { ...outcome.result, wallSeconds: Math.round((performance.now() - started) / 100) / 10 };
     log(`[${policy.name}] front-runner P&L ${(outcome.result.frontRunnerPnl / 100).toFixed(2)} €, honest fill rate ${(outcome.result.honestFillRate * 100).toFixed(1)} %, front-runner rank ${outcome.result.frontRunnerRank ?? '-'}`);
   }
-  const { rankUsers: _r, audit: _au, log: _l, progress: _p, brokers: _b, kafkaSecurity: _k, registryUrl: _u, adminDatabaseUrl: _a, policies: _ps, ...setup } = o;
+  const { rankUsers: _r, audit: _au, log: _l, progress: _p, brokers: _b, kafkaSecurity: _k, registryUrl: _u, registryAuth: _ra, adminDatabaseUrl: _a, policies: _ps, ...setup } = o;
   return { match: matchInfo!, setup: { ...setup, pendingGraceMs, pricingDriftIntervalMs }, policies };
 }
 
@@ -154,7 +156,7 @@ async function runEnv(o: ExperimentOptions): Promise<RunEnv> {
   await ensureTopics(admin, prefix);
   if (!o.keep) cleanups.push(async () => { await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(prefix)) }); await admin.disconnect(); });
   else cleanups.push(() => admin.disconnect());
-  const serde = createSerde(o.registryUrl, prefix);
+  const serde = createSerde(o.registryUrl, prefix, o.registryAuth);
   await serde.registerAll();
   return { prefix, databaseUrl, kafka, serde, cleanups };
 }

@@ -125,3 +125,4 @@ export { openingBalances, playersOfMatches } from './directory';
 export { inTransaction, type TransactionOptions } from './transaction';
 export { insertOrderRows, recordVoidedOrders, ORDER_ROWS_PER_STATEMENT } from './orders';
 export { isPostgresUnavailable } from './availability';
+export { ensureServiceLogins, prepareRegistryStore, serviceDatabaseUrl, scramVerifier, SERVICE_DB_ROLES, REGISTRY_SCHEMA, type DbService } from './roles';

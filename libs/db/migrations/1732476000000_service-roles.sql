@@ -26,7 +26,7 @@
 --   webhook_deliveries    -              -                            -        SELECT INSERT              -
 --   leaderboard_snapshots -              -                            -        -                          SELECT INSERT UPDATE
 --   backfill_progress     -              -                            -        -                          -   (inplay audit backfill runs as the owner)
---   pgmigrations          -              -                            -        -                          -
+--   pgmigrations          SELECT (every service: ensureMigrated at start-up; only the owner migrates)
 --
 -- Nobody but the owner may UPDATE or DELETE ledger_entries: the ledger is append-only.
 -- UPDATE is granted per column where a service updates only some: what it cannot
@@ -59,6 +59,9 @@ BEGIN
   EXECUTE format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', current_schema());
   EXECUTE format('GRANT USAGE ON SCHEMA %I TO inplay_gateway, inplay_settlement, inplay_pricing, inplay_feed_ingest, inplay_leaderboard', current_schema());
 END $$;
+
+-- Every service checks at start-up that the migrations it was built with are applied.
+GRANT SELECT ON pgmigrations TO inplay_gateway, inplay_settlement, inplay_pricing, inplay_feed_ingest, inplay_leaderboard;
 
 -- gateway: reads the market, the portfolio and results; claims Idempotency-Keys.
 GRANT SELECT ON matches, players, accounts, holdings, ledger_entries, orders, pending_orders TO inplay_gateway;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainPostings, issuancePostings } from '@inplay/domain';
 import { freshDatabase, rolePasswords } from '../test/database-env';
 import {
-  createPool, ensureServiceLogins, inTransaction, insertChainedEntries, insertOrderRows, openingBalances, playersOfMatches, prepareRegistryStore,
+  createPool, ensureMigrated, ensureServiceLogins, inTransaction, insertChainedEntries, insertOrderRows, openingBalances, playersOfMatches, prepareRegistryStore,
   readChainHeads, recordVoidedOrders, scramVerifier, serviceDatabaseUrl, sha256Hex, type DbService, type Pool,
 } from './index';
 
@@ -142,7 +142,8 @@ describe('service roles on a migrated database', () => {
     expect(await outcome(as('schema-registry'), 'SELECT * FROM ledger_entries')).toBe('42P01');
     expect(await outcome(as('schema-registry'), 'SELECT * FROM public.ledger_entries')).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await outcome(as('schema-registry'), 'CREATE TABLE public.sneaky (x int)')).toBe(INSUFFICIENT_PRIVILEGE);
-    expect(await outcome(as('settlement'), 'SELECT * FROM pgmigrations')).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await outcome(as('settlement'), "INSERT INTO pgmigrations (name, run_on) VALUES ('x', now())")).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await outcome(as('gateway'), 'DELETE FROM pgmigrations')).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await outcome(as('gateway'), 'CREATE TABLE sneaky (x int)')).toBe(INSUFFICIENT_PRIVILEGE);
   });
 
@@ -150,6 +151,19 @@ describe('service roles on a migrated database', () => {
     for (const service of ['settlement', 'gateway', 'leaderboard'] as const) {
       expect(await outcome(as(service), 'UPDATE ledger_entries SET amount_cents = 0')).toBe(INSUFFICIENT_PRIVILEGE);
       expect(await outcome(as(service), 'DELETE FROM ledger_entries')).toBe(INSUFFICIENT_PRIVILEGE);
+    }
+  });
+});
+
+describe('migrations as a service sees them', () => {
+  it('starts a service role on a migrated database without migrating, and refuses one with migrations pending, saying to run the bootstrap', async () => {
+    const settlementUrl = serviceDatabaseUrl(env.databaseUrl, 'settlement', rolePasswords().settlement);
+    expect(await ensureMigrated(settlementUrl)).toEqual([]);
+    await owner.query("DELETE FROM pgmigrations WHERE name = '1732475000000_order-keys-sweep'");
+    try {
+      await expect(ensureMigrated(settlementUrl)).rejects.toThrow(/1 migrations are not applied .*\(1732475000000_order-keys-sweep\).*run the bootstrap/);
+    } finally {
+      await owner.query("INSERT INTO pgmigrations (name, run_on) VALUES ('1732475000000_order-keys-sweep', now())");
     }
   });
 });

@@ -161,7 +161,7 @@ describe('migrations as a service sees them', () => {
     expect(await ensureMigrated(settlementUrl)).toEqual([]);
     await owner.query("DELETE FROM pgmigrations WHERE name = '1732475000000_order-keys-sweep'");
     try {
-      await expect(ensureMigrated(settlementUrl)).rejects.toThrow(/1 migrations are not applied .*\(1732475000000_order-keys-sweep\).*run the bootstrap/);
+      await expect(ensureMigrated(settlementUrl)).rejects.toThrow(/1 migrations are not applied .*\(1732475000000_order-keys-sweep\).*run the bootstrap/s);
     } finally {
       await owner.query("INSERT INTO pgmigrations (name, run_on) VALUES ('1732475000000_order-keys-sweep', now())");
     }

@@ -2,7 +2,8 @@
 // Node process. Services register here as they are built.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagedProcess, kafkaSecurityFor, waitUntil, type RunningInfra, type ServiceState } from '@inplay/infra';
+import { serviceDatabaseUrl } from '@inplay/db';
+import { ManagedProcess, kafkaSecurityFor, waitUntil, type PostgresRole, type RunningInfra, type ServiceState } from '@inplay/infra';
 import { kafkaSecurityEnv, type ServicePrincipal } from '@inplay/kafka';
 import type { CliSettings } from './settings';
 import { devSecrets } from './secrets';
@@ -41,6 +42,16 @@ const local = (port: number): string => `http://127.0.0.1:${port}`;
 /** The first gateway's internal port is the metrics base + this (DEFAULT_GATEWAY_INTERNAL_PORT with the default base). */
 export const GATEWAY_INTERNAL_PORT_OFFSET = 6;
 
+/**
+ * The service's DATABASE_URL: its own Postgres role where inplay made the stack's credentials.
+ * With infrastructure given from outside (no credentials) every service keeps the given
+ * DATABASE_URL; the operator sets one per service (docs/security.md).
+ */
+function databaseEnv(infra: RunningInfra, service: PostgresRole): { DATABASE_URL?: string } {
+  const password = infra.credentials?.postgres[service];
+  return password === undefined ? {} : { DATABASE_URL: serviceDatabaseUrl(infra.databaseUrl, service, password) };
+}
+
 /** Specs of the services, in start order: consumers first, the demo feed last, so nothing is missed. */
 export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options: ServiceOptions): ServiceSpec[] {
   const secrets = devSecrets(settings.stateDir);
@@ -53,9 +64,9 @@ export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options
   const gatewayInternalPort = (index: number): number => metrics(GATEWAY_INTERNAL_PORT_OFFSET + index);
   const feedPort = settings.INPLAY_FEED_PORT;
   return [
-    { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { ...kafkaAs('pricing'), METRICS_PORT: String(metrics(2)) }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
-    { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { ...kafkaAs('settlement'), METRICS_PORT: String(metrics(3)) }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
-    { name: 'leaderboard', entry: 'apps/leaderboard/src/main.ts', env: { ...kafkaAs('leaderboard'), METRICS_PORT: String(metrics(5)) }, address: `metrics ${local(metrics(5))}/metrics`, healthUrl: `${local(metrics(5))}/health` },
+    { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { ...kafkaAs('pricing'), METRICS_PORT: String(metrics(2)), ...databaseEnv(infra, 'pricing') }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
+    { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { ...kafkaAs('settlement'), METRICS_PORT: String(metrics(3)), ...databaseEnv(infra, 'settlement') }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
+    { name: 'leaderboard', entry: 'apps/leaderboard/src/main.ts', env: { ...kafkaAs('leaderboard'), METRICS_PORT: String(metrics(5)), ...databaseEnv(infra, 'leaderboard') }, address: `metrics ${local(metrics(5))}/metrics`, healthUrl: `${local(metrics(5))}/health` },
     ...Array.from({ length: options.gateways }, (_, i): ServiceSpec => ({
       name: `gateway-${i + 1}`,
       entry: 'apps/gateway/src/main.ts',
@@ -63,6 +74,7 @@ export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options
         ...kafkaAs('gateway'),
         GATEWAY_PORT: String(gatewayPort), GATEWAY_INTERNAL_PORT: String(gatewayInternalPort(i)), GATEWAY_SERVER_ID: `gw-${i + 1}`,
         JWT_SECRET: secrets.JWT_SECRET, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true',
+        ...databaseEnv(infra, 'gateway'),
       },
       address: local(gatewayPort),
       // Its own internal port: the public one is shared, so /health there may answer for another gateway.
@@ -79,6 +91,7 @@ export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options
         FEED_HTTP_PORT: String(feedPort),
         FEED_DEMO_REPLAY: options.demoSpeed > 0 ? 'true' : 'false',
         FEED_DEMO_SPEED: String(options.demoSpeed || 10),
+        ...databaseEnv(infra, 'feed-ingest'),
       },
       address: `webhook ${local(feedPort)}/feed/events`,
       healthUrl: `${local(feedPort)}/health`,

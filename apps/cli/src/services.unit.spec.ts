@@ -2,7 +2,7 @@ import { describe, expect, it, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningInfra } from '@inplay/infra';
+import { generateCredentials, type RunningInfra } from '@inplay/infra';
 import { GATEWAY_INTERNAL_PORT_OFFSET, serviceSpecs } from './services';
 import { loadSettings } from './settings';
 
@@ -22,5 +22,23 @@ describe('the services inplay up starts', () => {
     const others = specs.filter((s) => !s.name.startsWith('gateway-')).map((s) => s.env['METRICS_PORT']);
     expect(others).toHaveLength(4);
     for (const g of gateways) expect(others).not.toContain(g.env['GATEWAY_INTERNAL_PORT']);
+  });
+
+  it('runs each service as its own Postgres role with its own password, and keeps a DATABASE_URL given from outside', () => {
+    const settings = loadSettings({ INPLAY_STATE_DIR: stateDir });
+    const credentials = generateCredentials();
+    const infra = { databaseUrl: 'postgres://inplay:owner-secret@127.0.0.1:5432/inplay', credentials } as RunningInfra;
+    const urls = new Map(serviceSpecs(infra, settings, { gateways: 2, demoSpeed: 0 }).map((s) => [s.name, new URL(s.env['DATABASE_URL'] ?? 'missing:')]));
+    expect([...urls].map(([name, url]) => [name, url.username])).toEqual([
+      ['pricing', 'inplay_pricing'], ['settlement', 'inplay_settlement'], ['leaderboard', 'inplay_leaderboard'],
+      ['gateway-1', 'inplay_gateway'], ['gateway-2', 'inplay_gateway'], ['feed-ingest', 'inplay_feed_ingest'],
+    ]);
+    expect(decodeURIComponent(urls.get('settlement')!.password)).toBe(credentials.postgres.settlement);
+    expect(urls.get('gateway-1')!.host).toBe('127.0.0.1:5432');
+    expect(urls.get('gateway-1')!.pathname).toBe('/inplay');
+    expect([...urls.values()].some((u) => u.password === 'owner-secret')).toBe(false);
+
+    const external = serviceSpecs({ databaseUrl: infra.databaseUrl } as RunningInfra, settings, { gateways: 1, demoSpeed: 0 });
+    expect(external.every((s) => s.env['DATABASE_URL'] === undefined)).toBe(true);
   });
 });

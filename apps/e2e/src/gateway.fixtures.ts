@@ -2,14 +2,14 @@
 // listening on a free port, with the HTTP modules a spec needs.
 import { DEFAULT_LIMITS, startGateway, type GatewayLimits, type RouteModule, type RunningGateway } from '@inplay/gateway';
 import { createLogger } from '@inplay/telemetry';
-import type { IsolatedEnv } from '@inplay/testing';
+import { roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export async function startTestGateway(env: IsolatedEnv, routeModules: RouteModule[], limits: Partial<GatewayLimits> = {}): Promise<RunningGateway & { url: string }> {
   const gateway = await startGateway({
     config: {
-      kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+      kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'gateway'), topicPrefix: env.prefix,
       logLevel: 'warn', jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0, internalHost: '127.0.0.1', internalPort: 0, serverId: `e2e-${env.prefix}`, allowedOrigins: ['*'],
       limits: { ...DEFAULT_LIMITS, ...limits },
     },

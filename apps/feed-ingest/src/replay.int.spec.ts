@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '@inplay/db';
 import { mapStatsBombEvents, rosterFromLineups } from '@inplay/domain';
 import { jumpingClock } from './clock';
 import { feedTestEnv, type FeedTestEnv } from '../test/feed.fixtures';
@@ -74,7 +75,10 @@ describe('StatsBomb replay', () => {
   });
 
   it('keeps a player\'s initial price when he moves to a new match', async () => {
-    await t.adapters.pool.query('UPDATE players SET initial_price_cents = 4242 WHERE player_id = $1', [MESSI]);
+    // feed-ingest's own role may not reprice a player (its GRANT leaves initial_price_cents out): the owner sets it.
+    await expect(t.adapters.pool.query('UPDATE players SET initial_price_cents = 4242 WHERE player_id = $1', [MESSI])).rejects.toMatchObject({ code: '42501' });
+    const owner = createPool(t.env.databaseUrl, { max: 1 });
+    await owner.query('UPDATE players SET initial_price_cents = 4242 WHERE player_id = $1', [MESSI]).finally(() => owner.end());
     const summary = await fastReplay({ matchId: 'statsbomb-15986-next', clockStart: KICK_OFF_AT + 86_400_000 });
     const { rows } = await t.adapters.pool.query('SELECT match_id, initial_price_cents FROM players WHERE player_id = $1', [MESSI]);
     expect(rows).toEqual([{ match_id: summary.matchId, initial_price_cents: '4242' }]);

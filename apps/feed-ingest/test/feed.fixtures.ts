@@ -1,7 +1,7 @@
 // Test support for feed-ingest's integration specs: an isolated environment
 // (own topics and database) with adapters, and ways to look at what reached
 // match.events without sleeping.
-import { isolate, eventually, type IsolatedEnv } from '@inplay/testing';
+import { isolate, eventually, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 import { topicName, type IncomingRecord } from '@inplay/kafka';
 import type { MatchEvent } from '@inplay/contracts';
 import { createLogger } from '@inplay/telemetry';
@@ -21,7 +21,7 @@ export interface FeedTestEnv {
 export async function feedTestEnv(): Promise<FeedTestEnv> {
   const env = await isolate();
   const adapters = await connectFeedAdapters(
-    { kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix },
+    { kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'feed-ingest'), topicPrefix: env.prefix },
     { logger: createLogger('feed-ingest-test', 'silent'), clientId: `feed-test-${env.prefix}` },
   );
   const topic = topicName(env.prefix, 'match.events');

@@ -4,7 +4,7 @@ import { issueToken, signingKey } from '@inplay/auth';
 import type { LatestPrice, LeaderboardSnapshot, OrderResult, PriceTick } from '@inplay/contracts';
 import { createProducer, recordSender, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 import { DEFAULT_LIMITS, type GatewayConfig, type GatewayLimits } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import type { RouteModule } from '../src/http/routes';
@@ -52,7 +52,8 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
       const config: GatewayConfig = {
         kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity,
         schemaRegistryUrl: env.infra.schemaRegistryUrl,
-        databaseUrl: env.databaseUrl,
+        // As the gateway's own Postgres role: a query its GRANTs do not allow fails here.
+        databaseUrl: roleDatabaseUrl(env, 'gateway'),
         topicPrefix: env.prefix,
         logLevel: process.env['LOG_LEVEL'] ?? 'warn',
         jwtSecret: TEST_JWT_SECRET,

@@ -9,7 +9,7 @@ import { createPool, insertChainedEntries, sha256Hex, type Pool } from '@inplay/
 import { chainPostings, issuancePostings } from '@inplay/domain';
 import { createProducer, recordSender, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
-import { cleanupAfterAll, eventually, isolate, type IsolatedEnv } from '@inplay/testing';
+import { cleanupAfterAll, eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 import { startLeaderboard, type RunningLeaderboard } from './leaderboard';
 import { loadSnapshots } from './store';
 
@@ -37,7 +37,7 @@ const fill = (orderId: string, userId: string, side: 'BUY' | 'SELL', quantity: n
 
 const start = async (): Promise<RunningLeaderboard> => {
   const started = await startLeaderboard({
-    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'leaderboard'), topicPrefix: env.prefix,
     recomputeMs: 100, logger: createLogger('leaderboard-test', 'silent'), onFatal: (err) => { throw err; },
   });
   await started.ready;

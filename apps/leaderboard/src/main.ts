@@ -1,6 +1,6 @@
-// The leaderboard process: read config, migrate, fold history, rank every
+// The leaderboard process: read config, check the migrations (applying them as the owner), fold history, rank every
 // second, serve /metrics and /health; stop cleanly on SIGTERM/SIGINT.
-import { migrate } from '@inplay/db';
+import { ensureMigrated } from '@inplay/db';
 import { createLogger, startMetricsServer } from '@inplay/telemetry';
 import { startLeaderboard } from './leaderboard';
 import { createLeaderboardMetrics } from './metrics';
@@ -8,7 +8,7 @@ import { loadLeaderboardSettings } from './settings';
 
 const settings = loadLeaderboardSettings();
 const logger = createLogger('leaderboard', settings.logLevel);
-await migrate(settings.databaseUrl);
+await ensureMigrated(settings.databaseUrl);
 const metrics = createLeaderboardMetrics();
 const leaderboard = await startLeaderboard({ ...settings, logger, metrics });
 const metricsServer = await startMetricsServer(metrics.registry, settings.metricsPort, settings.metricsHost);

@@ -7,7 +7,7 @@ import type { LatestPrice, MatchEvent, PriceTick } from '@inplay/contracts';
 import { DEFAULT_PRICING_CONFIG, pricingDecider } from '@inplay/domain';
 import { createProducer, createSerde, ensureTopics, recordSender, topicName, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger, Registry } from '@inplay/telemetry';
-import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 import { collect, insertRoster, playersWithSeqGaps, ticksByPlayer, type Collected } from '../test/int.fixtures';
 import { DEFAULT_DELIVERY, PRICING_DELIVERIES, type PricingDelivery } from './delivery';
 import { createPricingMetrics } from './metrics';
@@ -29,7 +29,7 @@ describe.each(PRICING_DELIVERIES)('with %s delivery', (delivery: PricingDelivery
 
   function startStage(stage: 'sequencer' | 'processor'): Promise<PricingHandle> {
     return startPricing({
-      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'pricing'), topicPrefix: env.prefix,
       pricing: config, delivery: { mode: delivery }, stages: { sequencer: stage === 'sequencer', processor: stage === 'processor' }, logger, onFatal: (err) => fatal.push(err),
     });
   }

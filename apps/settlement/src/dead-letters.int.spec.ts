@@ -11,7 +11,7 @@ import type { Order, PriceTick } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
 import { createProducer, DEAD_LETTER_TOPIC, recordSender, topicName, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger, startMetricsServer } from '@inplay/telemetry';
-import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 import { createSettlementMetrics } from './metrics';
 import { startSettlement, type RunningSettlement } from './settlement';
 import { newUser, testPool } from '../test/settlement.fixtures';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   await newUser(pool, 'dl-fan', 10_000);
   const metrics = createSettlementMetrics('atomic-guard');
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('dead-letters-test', 'silent'), onFatal: (err) => { fatal.push(err); },
     onDeadLetter: metrics.observeDeadLetter,
   });

@@ -9,7 +9,7 @@ import type { Pool } from '@inplay/db';
 import type { FairnessSettings } from '@inplay/domain';
 import { createProducer, recordSender, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, isolate, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 import { checkLedgerInvariants } from './audit';
 import { startSettlement, type RunningSettlement } from './settlement';
 import { newUser, testPool } from '../test/settlement.fixtures';
@@ -34,7 +34,7 @@ const T0 = Math.ceil(Date.now() / 10_000) * 10_000;
 let clock = T0;
 
 const start = () => startSettlement({
-  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
   maxPriceAgeMs: 3_600_000, fairness: FAIRNESS, pendingPollMs: 20, pendingGraceMs: GRACE_MS, now: () => clock,
   logger: createLogger('fairness-test', 'silent'), onFatal: (err) => { throw err; },
 });

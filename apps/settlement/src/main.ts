@@ -1,7 +1,7 @@
-// The settlement process: read config, migrate, serve /metrics and /health,
+// The settlement process: read config, check the migrations (applying them as the owner), serve /metrics and /health,
 // run until SIGTERM/SIGINT. Any unexpected error exits 1; a restart resumes
 // from the offsets in Postgres.
-import { migrate } from '@inplay/db';
+import { ensureMigrated } from '@inplay/db';
 import { loadConfig, port } from '@inplay/config';
 import { createLogger, startMetricsServer } from '@inplay/telemetry';
 import { startSettlement } from './settlement';
@@ -11,7 +11,7 @@ import { createSettlementMetrics, DEFAULT_SETTLEMENT_METRICS_PORT } from './metr
 const settings = loadSettlementSettings();
 const { METRICS_PORT } = loadConfig({ METRICS_PORT: port.default(DEFAULT_SETTLEMENT_METRICS_PORT) }, process.env, { METRICS_PORT: 'A free TCP port for /metrics and /health' });
 const logger = createLogger('settlement', settings.logLevel);
-await migrate(settings.databaseUrl);
+await ensureMigrated(settings.databaseUrl);
 const metrics = createSettlementMetrics(settings.strategy ?? 'atomic-guard');
 const settlement = await startSettlement({
   ...settings, logger,

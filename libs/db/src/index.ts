@@ -1,6 +1,7 @@
 // Postgres adapter: the pool, versioned migrations (node-pg-migrate, SQL files
 // in libs/db/migrations) and database helpers for tests and tools.
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
@@ -68,6 +69,32 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
   return applied.map((m) => m.name);
 }
 
+/**
+ * For a service at start-up: nothing when every migration is applied (a service's own role may
+ * read pgmigrations but not migrate); the pending ones applied otherwise, which only the owner
+ * may do, so a service role meeting pending migrations fails saying to run the bootstrap.
+ */
+export async function ensureMigrated(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<string[]> {
+  const pool = createPool(databaseUrl, { max: 1, applicationName: 'inplay-migrations-check' });
+  let applied: Set<string>;
+  try {
+    const { rows } = await pool.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
+    applied = new Set(rows.map((r) => r.name));
+  } catch {
+    applied = new Set();
+  } finally {
+    await pool.end();
+  }
+  const pending = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')).filter((name) => !applied.has(name));
+  if (pending.length === 0) return [];
+  try {
+    return await migrate(databaseUrl, log);
+  } catch (err) {
+    throw new Error(`${pending.length} migrations are not applied on ${redact(databaseUrl)} (${pending.join(', ')}) and this role could not apply them `
+      + `(${(err as Error).message}): run the bootstrap (inplay up, dist/bootstrap.mjs, the Helm job) as the database owner`);
+  }
+}
+
 /** Checks that the server answers and returns its version (e.g. "17.5"). Throws a clear error otherwise. */
 export async function probePostgres(databaseUrl: string): Promise<string> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -125,3 +152,4 @@ export { openingBalances, playersOfMatches } from './directory';
 export { inTransaction, type TransactionOptions } from './transaction';
 export { insertOrderRows, recordVoidedOrders, ORDER_ROWS_PER_STATEMENT } from './orders';
 export { isPostgresUnavailable } from './availability';
+export { ensureServiceLogins, prepareRegistryStore, serviceDatabaseUrl, scramVerifier, SERVICE_DB_ROLES, REGISTRY_SCHEMA, type DbService } from './roles';

@@ -3,7 +3,14 @@
 // file's own on the suite's Postgres.
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabase, dropDatabase, migrate } from '../src/index';
+import { createDatabase, dropDatabase, migrate, type DbService } from '../src/index';
+
+/** The Postgres password of each service role (the suite's bootstrap made them logins), from the suite's credentials. */
+export function rolePasswords(): Record<DbService, string> {
+  const infra = inject('infra' as never) as { credentials?: { postgres: Record<DbService, string> } };
+  if (!infra.credentials) throw new Error('the role specs need the stack\'s credentials (the local or container stack, not infrastructure given from outside)');
+  return infra.credentials.postgres;
+}
 
 export async function freshDatabase(): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
   const infra = inject('infra' as never) as { adminDatabaseUrl?: string };

@@ -3,7 +3,8 @@
 // given), migrations and schemas. Idempotent. It imports no process or
 // container machinery, so the image's bootstrap bundle stays small.
 import { createKafka, createSerde, ensureServiceAcls, ensureTopics, waitForGroupCoordinator, type KafkaSecurity, type RegistryAuth, type Replication } from '@inplay/kafka';
-import { migrate } from '@inplay/db';
+import { ensureServiceLogins, migrate, type DbService } from '@inplay/db';
+import { POSTGRES_ROLES, type InfraCredentials } from './credentials';
 
 export interface BootstrapTargets {
   kafkaBrokers: string[];
@@ -13,6 +14,8 @@ export interface BootstrapTargets {
   schemaRegistryUrl: string;
   /** Basic credentials the registry takes writes with (bootstrap registers the schemas); none for a registry open to anonymous writes. */
   registryAuth?: RegistryAuth;
+  /** The stack's credentials: with them, each service's Postgres role becomes a login with its password (after migrations). */
+  credentials?: InfraCredentials;
 }
 
 export interface BootstrapResult {
@@ -38,6 +41,12 @@ export async function bootstrapInfra(t: BootstrapTargets, o: { topicPrefix?: str
   }
   await waitForGroupCoordinator(kafka);
   const migrationsApplied = await migrate(t.databaseUrl);
+  if (t.credentials) await ensureServiceLogins(t.databaseUrl, servicePasswords(t.credentials));
   const subjects = await createSerde(t.schemaRegistryUrl, o.topicPrefix ?? '', t.registryAuth).registerAll();
   return { topicsCreated, aclBindings, migrationsApplied, schemasRegistered: subjects.size };
+}
+
+/** The Postgres passwords by service; a stack role libs/db has no role for is a compile error here (role: DbService). */
+function servicePasswords(credentials: InfraCredentials): Partial<Record<DbService, string>> {
+  return Object.fromEntries(POSTGRES_ROLES.map((role: DbService) => [role, credentials.postgres[role]]));
 }

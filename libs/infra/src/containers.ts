@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { createDatabase } from '@inplay/db';
+import { createDatabase, prepareRegistryStore } from '@inplay/db';
 import { ADMIN_PRINCIPAL, probeKafka } from '@inplay/kafka';
 import { CONTAINER_BROKERS, type ComponentInfo, type InfraOptions, type RunningInfra } from './stack';
 import { buildImages, ensureDockerEngine, imageRef, missingImages } from './images';
@@ -151,7 +151,9 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
     }, CLUSTER_READY_TIMEOUT_MS, 500).catch((err: Error) => { throw new GiveUp(`the Kafka cluster did not form: ${err.message}`); });
 
     const pgBase = `postgres://inplay:${PG_PASSWORD}@127.0.0.1:${pgPort}`;
-    const registryDb = await createDatabase(`${pgBase}/postgres`, 'schema_registry');
+    const credentials = stackCredentials(o.stateDir);
+    // The registry connects as its own role, owning only its schema in its own database.
+    const registryDb = await prepareRegistryStore(await createDatabase(`${pgBase}/postgres`, 'schema_registry'), credentials.postgres['schema-registry']);
     const registry = await new GenericContainer(imageRef('service'))
       .withNetwork(network).withNetworkAliases('schema-registry')
       .withCommand(['dist/schema-registry.mjs'])

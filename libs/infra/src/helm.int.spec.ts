@@ -226,6 +226,11 @@ describe('deploy/helm chart', () => {
     const container = job.spec.template.spec.containers[0]!;
     expect(container.args).toEqual(['dist/bootstrap.mjs']);
     expect(envOf(container)).toMatchObject({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', DATABASE_URL: 'secret:url', KAFKA_BROKERS: 'kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092' });
+    // Each service's URL, so the bootstrap makes each role a login with its password.
+    expect(envOf(container)).toMatchObject({
+      GATEWAY_DATABASE_URL: 'secret:gateway-url', SETTLEMENT_DATABASE_URL: 'secret:settlement-url', PRICING_DATABASE_URL: 'secret:pricing-url',
+      FEED_INGEST_DATABASE_URL: 'secret:feed-ingest-url', LEADERBOARD_DATABASE_URL: 'secret:leaderboard-url',
+    });
     const single = named<Workload>(render('--set', 'kafka.replicationFactor=1', '--set', 'kafka.minInsyncReplicas=1'), 'Job', 'demo-bootstrap');
     expect(envOf(single.spec.template.spec.containers[0]!)).toMatchObject({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '1' });
     // The demo's database Secret exists before the job that reads it.
@@ -252,9 +257,15 @@ describe('deploy/helm chart', () => {
   it('gives each service only the secrets it reads, from existing Secrets or the demo ones', () => {
     const secretsOf = (name: string): string[] => named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!.env
       .filter((e) => e.valueFrom).map((e) => `${e.name}=${e.valueFrom!.secretKeyRef.name}/${e.valueFrom!.secretKeyRef.key}${e.valueFrom!.secretKeyRef.optional ? '?' : ''}`);
-    expect(secretsOf('gateway')).toEqual(['DATABASE_URL=inplay-database/url', 'JWT_SECRET=inplay-app/jwt-secret', 'GATEWAY_ADMIN_TOKEN=inplay-app/admin-token?']);
-    expect(secretsOf('feed-ingest')).toEqual(['DATABASE_URL=inplay-database/url', 'FEED_WEBHOOK_SECRET=inplay-app/feed-webhook-secret']);
-    for (const name of ['pricing', 'settlement', 'leaderboard']) expect(secretsOf(name), name).toEqual(['DATABASE_URL=inplay-database/url']);
+    // Each service its own Postgres role's URL; the owner's (url) only for the bootstrap job.
+    expect(secretsOf('gateway')).toEqual(['DATABASE_URL=inplay-database/gateway-url', 'JWT_SECRET=inplay-app/jwt-secret', 'GATEWAY_ADMIN_TOKEN=inplay-app/admin-token?']);
+    expect(secretsOf('feed-ingest')).toEqual(['DATABASE_URL=inplay-database/feed-ingest-url', 'FEED_WEBHOOK_SECRET=inplay-app/feed-webhook-secret']);
+    for (const name of ['pricing', 'settlement', 'leaderboard']) expect(secretsOf(name), name).toEqual([`DATABASE_URL=inplay-database/${name}-url`]);
+    expect(Object.keys(named(demo, 'Secret', 'inplay-database')['stringData'] as object).sort())
+      .toEqual(['feed-ingest-url', 'gateway-url', 'leaderboard-url', 'pricing-url', 'settlement-url', 'url']);
+    const shared = render('--set', 'infrastructure.databaseSecret.perService=false');
+    expect(JSON.stringify(named(shared, 'Deployment', 'demo-settlement'))).toContain('"name":"inplay-database","key":"url"');
+    expect(JSON.stringify(named(shared, 'Job', 'demo-bootstrap'))).not.toContain('SETTLEMENT_DATABASE_URL');
     const policyOf = (name: string) => envOf(named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!)['FAIRNESS_POLICY'];
     expect(SERVICES.map(policyOf)).toEqual([undefined, 'event-time-void', undefined, undefined, 'event-time-void']);
     expect(named(demo, 'Secret', 'inplay-app')['stringData']).toEqual({
@@ -299,6 +310,8 @@ describe('deploy/helm chart', () => {
 
   it('refuses values that cannot work, saying which and why', () => {
     expect(renderFails('--set', 'infrastructure.databaseSecret.create=true')).toMatch(/infrastructure.databaseSecret.url is required when create is true/);
+    expect(renderFails('--set', 'infrastructure.databaseSecret.create=true', '--set', 'infrastructure.databaseSecret.url=postgres://o:p@db/inplay'))
+      .toMatch(/infrastructure.databaseSecret.serviceUrls.[a-z-]+ \(its own role's URL\) is required/);
     expect(renderFails('--set', 'appSecret.create=true')).toMatch(/appSecret.jwtSecret \(at least 64 bytes\) is required when create is true/);
     expect(renderFails('--set', 'infrastructure.registrySecret.create=true')).toMatch(/infrastructure.registrySecret.username is required when create is true/);
     expect(renderFails('--set', 'kafka.minInsyncReplicas=4')).toMatch(/kafka.minInsyncReplicas must be from 1 to kafka.replicationFactor \(3\), got 4/);

@@ -4,7 +4,7 @@
 // no existing registry is used here.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase } from '@inplay/db';
+import { createDatabase, prepareRegistryStore } from '@inplay/db';
 import { GiveUp, ManagedProcess, waitUntil } from './process';
 
 const REGISTRY_ENTRY = fileURLToPath(new URL('../../../apps/schema-registry/src/main.ts', import.meta.url));
@@ -41,12 +41,15 @@ export async function startLocalRegistry(o: {
   kafkaBrokers: string[];
   databaseUrl: string;
   adminDatabaseUrl?: string;
+  /** The registry role's Postgres password: with it the registry connects as its own role, owning only its schema. */
+  postgresPassword?: string;
   pidFile?: string;
   /** Who may write (register, delete, config): the stack's registry credentials. */
   writer: { username: string; password: string };
 }): Promise<LocalRegistry> {
   // Its own database where we own the server; a schema of its own otherwise (DATABASE_URL given).
-  const databaseUrl = o.adminDatabaseUrl ? await createDatabase(o.adminDatabaseUrl, REGISTRY_DATABASE) : o.databaseUrl;
+  const ownerUrl = o.adminDatabaseUrl ? await createDatabase(o.adminDatabaseUrl, REGISTRY_DATABASE) : o.databaseUrl;
+  const databaseUrl = o.postgresPassword ? await prepareRegistryStore(ownerUrl, o.postgresPassword) : ownerUrl;
   const url = `http://127.0.0.1:${o.port}`;
   const child = new ManagedProcess('schema-registry', process.execPath, ['--import', 'tsx', REGISTRY_ENTRY], join(o.stateDir, 'logs', 'schema-registry.log'), {
     env: {

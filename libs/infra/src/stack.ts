@@ -100,7 +100,8 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
       }),
       startLocalRegistry({
         cacheDir: o.cacheDir, stateDir: o.stateDir, port: ports.registry, kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
-        databaseUrl: pg.url, ...(pg.adminUrl ? { adminDatabaseUrl: pg.adminUrl } : {}), pidFile: join(runDir, 'registry.pid'),
+        databaseUrl: pg.url, ...(pg.adminUrl ? { adminDatabaseUrl: pg.adminUrl } : {}), postgresPassword: credentials.postgres['schema-registry'],
+        pidFile: join(runDir, 'registry.pid'),
         writer: credentials.registry,
       }),
     ]);

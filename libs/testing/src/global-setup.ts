@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { localDirs } from '@inplay/config';
-import { readStackState, isAlive, startInfra, freePort, freePortRange, CONTAINER_BROKERS, type Endpoints } from '@inplay/infra';
+import { readStackState, isAlive, startInfra, stackCredentials, freePort, freePortRange, CONTAINER_BROKERS, type Endpoints } from '@inplay/infra';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,7 +24,9 @@ export async function acquireInfra(): Promise<{ endpoints: Endpoints; release():
   const running = readStackState(stateDir);
   // A running `inplay up` is reused when it is of the kind asked for (containers only when INPLAY_INFRA=containers).
   if (running && isAlive(running.upPid) && (mode !== 'containers' || running.mode === 'containers')) {
-    return { endpoints: running, release: async () => undefined, source: `inplay up (pid ${running.upPid}, ${running.mode})` };
+    // Its credentials are in its state dir, not in stack.json.
+    const endpoints = running.mode === 'external' ? running : { ...running, credentials: stackCredentials(stateDir) };
+    return { endpoints, release: async () => undefined, source: `inplay up (pid ${running.upPid}, ${running.mode})` };
   }
   mkdirSync(join(stateDir, 'test'), { recursive: true });
   const testState = mkdtempSync(join(stateDir, 'test', 'run-'));

@@ -4,7 +4,7 @@
 import { afterAll, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { ADMIN_PRINCIPAL, createKafka, ensureServiceAcls, ensureTopics, createSerde, type Kafka, type KafkaSecurity, type Serde, type ServicePrincipal } from '@inplay/kafka';
-import { createDatabase, dropDatabase, migrate } from '@inplay/db';
+import { createDatabase, dropDatabase, migrate, serviceDatabaseUrl, type DbService } from '@inplay/db';
 import { kafkaEnv, kafkaSecurityFor, type Endpoints } from '@inplay/infra';
 
 export interface IsolatedEnv {
@@ -85,6 +85,20 @@ export async function grantServiceAcls(env: IsolatedEnv): Promise<void> {
 /** The environment of a service process logging in as `principal` (KAFKA_BROKERS, KAFKA_SASL_*); see grantServiceAcls. */
 export function serviceKafkaEnv(env: IsolatedEnv, principal: ServicePrincipal): Record<string, string> {
   return kafkaEnv(env.infra, principal);
+}
+
+/**
+ * This file's database as a service's own Postgres role (made a login with the stack's password by
+ * the suite's bootstrap): a service started with it can do only what its GRANTs allow, so a
+ * missing GRANT fails the spec instead of production.
+ */
+export function roleDatabaseUrl(env: Pick<IsolatedEnv, 'infra' | 'databaseUrl'>, service: DbService): string {
+  const password = env.infra.credentials?.postgres[service];
+  if (password === undefined) {
+    throw new Error(`no Postgres password for ${service}: the suite's infrastructure has no credentials (infrastructure given from outside?). `
+      + 'Specs that run a service as its own role need the local or container stack.');
+  }
+  return serviceDatabaseUrl(env.databaseUrl, service, password);
 }
 
 /** Waits for `check` to return a value (not undefined/false), polling; fails with `what` after `timeoutMs`. */

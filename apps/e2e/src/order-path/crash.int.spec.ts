@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from '@inplay/db';
 import { REPO_ROOT } from '@inplay/infra';
 import { checkLedgerInvariants } from '@inplay/settlement';
-import { concurrently, eventually, grantServiceAcls, serviceKafkaEnv, PLAYER_ID, type IsolatedEnv } from '@inplay/testing';
+import { concurrently, eventually, grantServiceAcls, serviceKafkaEnv, PLAYER_ID, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
 import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, type IntakeServer, type OrderPathEnv } from './intake.fixtures';
 
 const ORDERS = 3_000;
@@ -23,8 +23,8 @@ function spawnSettlement(): ChildProcess {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      // As deployed: the settlement principal, with only its ACLs (granted for this prefix in beforeAll).
-      ...process.env, DATABASE_URL: env.databaseUrl, ...serviceKafkaEnv(env, 'settlement'), SCHEMA_REGISTRY_URL: env.infra.schemaRegistryUrl,
+      // As deployed: the settlement principal (only its ACLs, granted for this prefix in beforeAll) and its own Postgres role.
+      ...process.env, DATABASE_URL: roleDatabaseUrl(env, 'settlement'), ...serviceKafkaEnv(env, 'settlement'), SCHEMA_REGISTRY_URL: env.infra.schemaRegistryUrl,
       TOPIC_PREFIX: env.prefix, SETTLEMENT_MAX_PRICE_AGE_MS: '3600000', LOG_LEVEL: 'error',
     },
   });

@@ -53,6 +53,26 @@ volumes:
     secretKeyRef: { name: {{ .Values.infrastructure.databaseSecret.name }}, key: {{ .Values.infrastructure.databaseSecret.key }} }
 {{- end -}}
 
+{{/* A service's DATABASE_URL: its own role's URL (key <service>-url) with perService, else the owner's. */}}
+{{- define "inplay.serviceDatabaseUrlEnv" -}}
+{{- $secret := .root.Values.infrastructure.databaseSecret -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef: { name: {{ $secret.name }}, key: {{ ternary (printf "%s-url" .name) $secret.key $secret.perService }} }
+{{- end -}}
+
+{{/* The bootstrap's <SERVICE>_DATABASE_URL per service: it makes each role a login with that URL's password. */}}
+{{- define "inplay.serviceDatabaseUrlsEnv" -}}
+{{- $secret := .Values.infrastructure.databaseSecret -}}
+{{- if $secret.perService }}
+{{- range $name, $svc := .Values.services }}
+- name: {{ $name | upper | replace "-" "_" }}_DATABASE_URL
+  valueFrom:
+    secretKeyRef: { name: {{ $secret.name }}, key: {{ $name }}-url }
+{{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* Values that cannot work together stop the install with the reason. */}}
 {{- define "inplay.validate" -}}
 {{- $rf := int .Values.kafka.replicationFactor -}}

@@ -65,7 +65,7 @@ export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options
   const feedPort = settings.INPLAY_FEED_PORT;
   return [
     { name: 'pricing', entry: 'apps/pricing/src/main.ts', env: { ...kafkaAs('pricing'), METRICS_PORT: String(metrics(2)), ...databaseEnv(infra, 'pricing') }, address: `metrics ${local(metrics(2))}/metrics`, healthUrl: `${local(metrics(2))}/health` },
-    { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { ...kafkaAs('settlement'), METRICS_PORT: String(metrics(3)), ...databaseEnv(infra, 'settlement') }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
+    { name: 'settlement', entry: 'apps/settlement/src/main.ts', env: { ...kafkaAs('settlement'), ORDER_SIGNING_KEY: secrets.ORDER_SIGNING_KEY, METRICS_PORT: String(metrics(3)), ...databaseEnv(infra, 'settlement') }, address: `metrics ${local(metrics(3))}/metrics`, healthUrl: `${local(metrics(3))}/health` },
     { name: 'leaderboard', entry: 'apps/leaderboard/src/main.ts', env: { ...kafkaAs('leaderboard'), METRICS_PORT: String(metrics(5)), ...databaseEnv(infra, 'leaderboard') }, address: `metrics ${local(metrics(5))}/metrics`, healthUrl: `${local(metrics(5))}/health` },
     ...Array.from({ length: options.gateways }, (_, i): ServiceSpec => ({
       name: `gateway-${i + 1}`,
@@ -73,7 +73,7 @@ export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options
       env: {
         ...kafkaAs('gateway'),
         GATEWAY_PORT: String(gatewayPort), GATEWAY_INTERNAL_PORT: String(gatewayInternalPort(i)), GATEWAY_SERVER_ID: `gw-${i + 1}`,
-        JWT_SECRET: secrets.JWT_SECRET, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true',
+        JWT_SECRET: secrets.JWT_SECRET, ORDER_SIGNING_KEY: secrets.ORDER_SIGNING_KEY, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, GATEWAY_DEV_LOGIN: 'true',
         ...databaseEnv(infra, 'gateway'),
       },
       address: local(gatewayPort),

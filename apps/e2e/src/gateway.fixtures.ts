@@ -2,7 +2,7 @@
 // listening on a free port, with the HTTP modules a spec needs.
 import { DEFAULT_LIMITS, startGateway, type GatewayLimits, type RouteModule, type RunningGateway } from '@inplay/gateway';
 import { createLogger } from '@inplay/telemetry';
-import { roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
+import { roleDatabaseUrl, type IsolatedEnv, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
@@ -10,7 +10,7 @@ export async function startTestGateway(env: IsolatedEnv, routeModules: RouteModu
   const gateway = await startGateway({
     config: {
       kafkaBrokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, schemaRegistryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'gateway'), topicPrefix: env.prefix,
-      logLevel: 'warn', jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0, internalHost: '127.0.0.1', internalPort: 0, serverId: `e2e-${env.prefix}`, allowedOrigins: ['*'],
+      logLevel: 'warn', jwtSecret: JWT_SECRET, orderSigningKey: TEST_ORDER_SIGNING_KEY, host: '127.0.0.1', port: 0, internalHost: '127.0.0.1', internalPort: 0, serverId: `e2e-${env.prefix}`, allowedOrigins: ['*'],
       limits: { ...DEFAULT_LIMITS, ...limits },
     },
     logger: createLogger('e2e-gateway', 'silent'),

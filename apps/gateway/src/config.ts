@@ -2,7 +2,7 @@
 // this instance is, which origins may open sockets, and every limit with its
 // number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
 import { hostname } from 'node:os';
-import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, kafkaSecurityOf, loadConfig, postgresUrl, registryAuthOf, z } from '@inplay/config';
+import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, kafkaSecurityOf, loadConfig, ORDER_SIGNING_KEY_HINT, orderSigningKey, postgresUrl, registryAuthOf, z } from '@inplay/config';
 import { MAX_TOKEN_TTL_MS, MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
 
 export const DEFAULT_LIMITS = {
@@ -76,6 +76,8 @@ export interface GatewayConfig {
   topicPrefix: string;
   logLevel: string;
   jwtSecret: string;
+  /** ORDER_SIGNING_KEY: every `orders` record is signed with it (settlement settles nothing else). */
+  orderSigningKey: string;
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
@@ -98,6 +100,7 @@ const limitShape = Object.fromEntries(
 const shape = {
   ...infraShape,
   DATABASE_URL: postgresUrl,
+  ORDER_SIGNING_KEY: orderSigningKey,
   JWT_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= MIN_SIGNING_KEY_BYTES, { message: `must be at least ${MIN_SIGNING_KEY_BYTES} bytes` }),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
@@ -110,6 +113,7 @@ const shape = {
 const hints = {
   ...infraHints,
   DATABASE_URL: 'The gateway reads the players table from it (GET /players)',
+  ORDER_SIGNING_KEY: ORDER_SIGNING_KEY_HINT,
   JWT_SECRET: 'The key tokens are signed with: the same value as every other service (`inplay up` generates one)',
   GATEWAY_ALLOWED_ORIGINS: 'Comma-separated origins like https://play.example.com, or * for any',
   GATEWAY_INTERNAL_PORT: `A free TCP port for /metrics, /health and /admin/* (default ${DEFAULT_GATEWAY_INTERNAL_PORT}), bound to METRICS_HOST; never the public GATEWAY_PORT`,
@@ -133,6 +137,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     topicPrefix: raw.TOPIC_PREFIX,
     logLevel: raw.LOG_LEVEL,
     jwtSecret: raw.JWT_SECRET,
+    orderSigningKey: raw.ORDER_SIGNING_KEY,
     host: raw.GATEWAY_HOST,
     port: raw.GATEWAY_PORT,
     internalHost: raw.METRICS_HOST,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, loadGatewayConfig } from './config';
 
-const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', JWT_SECRET: 'x'.repeat(32) };
+const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', JWT_SECRET: 'x'.repeat(32), ORDER_SIGNING_KEY: 'k'.repeat(32) };
 
 describe('gateway config', () => {
   it('has defaults for everything but the database and the JWT secret', () => {

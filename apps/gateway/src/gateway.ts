@@ -7,7 +7,7 @@ import uWS from 'uWebSockets.js';
 import type { us_listen_socket } from 'uWebSockets.js';
 import { signingKey } from '@inplay/auth';
 import { createPool } from '@inplay/db';
-import { batchingSender, createKafka, createProducer, createSerde, recordSender, type BatchingLimits } from '@inplay/kafka';
+import { batchingSender, createKafka, createProducer, createSerde, recordSender, type BatchingLimits, signatureHeaders } from '@inplay/kafka';
 import { DEFAULT_FAIRNESS_SETTINGS, type FairnessSettings } from '@inplay/domain';
 import { createLogger, type Logger } from '@inplay/telemetry';
 import type { GatewayConfig } from './config';
@@ -120,7 +120,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const deps: GatewayDeps = {
     config, logger, metrics, book, matches, kafka: adapters.kafka, serde: adapters.serde, pool: adapters.pool, producer: adapters.producer,
     // Orders from many HTTP requests share produce requests (see libs/kafka batching-sender).
-    records: recordSender(adapters.producer, adapters.serde, config.topicPrefix, { batching: batchingSender(adapters.producer, intakeBatching(config.limits)) }),
+    records: recordSender(adapters.producer, adapters.serde, config.topicPrefix, {
+      batching: batchingSender(adapters.producer, intakeBatching(config.limits)),
+      // Settlement settles only orders this signature vouches for (a record changed or written by anyone else is dead-lettered).
+      sign: { orders: (key, value) => signatureHeaders(config.orderSigningKey, key, value) },
+    }),
     signingKey: key, tokens, now, status,
     fairness: options.fairness ?? DEFAULT_FAIRNESS_SETTINGS, orders, results, leaderboards,
     onStop: (stopModule) => { moduleStops.push(stopModule); },

@@ -4,7 +4,7 @@ import { issueToken, signingKey } from '@inplay/auth';
 import type { LatestPrice, LeaderboardSnapshot, OrderResult, PriceTick } from '@inplay/contracts';
 import { createProducer, recordSender, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
 import { DEFAULT_LIMITS, type GatewayConfig, type GatewayLimits } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import type { RouteModule } from '../src/http/routes';
@@ -57,6 +57,7 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
         topicPrefix: env.prefix,
         logLevel: process.env['LOG_LEVEL'] ?? 'warn',
         jwtSecret: TEST_JWT_SECRET,
+        orderSigningKey: TEST_ORDER_SIGNING_KEY,
         host: '127.0.0.1',
         port: 0,
         internalHost: '127.0.0.1',

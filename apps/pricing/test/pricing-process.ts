@@ -8,8 +8,7 @@ export interface PricingProcess {
   kill(): Promise<void>;
 }
 
-export async function spawnPricing(o: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
+export async function spawnPricing(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
   const child = await startTsProcess({
     entry: 'apps/pricing/src/main.ts', name: 'pricing', ready: (line) => line.includes('"pricing started"'),
     env: {

@@ -9,9 +9,9 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, PriceTick } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
-import { createProducer, DEAD_LETTER_TOPIC, recordSender, topicName, type Producer, type RecordSender } from '@inplay/kafka';
+import { createProducer, DEAD_LETTER_TOPIC, recordSender, signatureHeaders, topicName, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger, startMetricsServer } from '@inplay/telemetry';
-import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv, TEST_ORDER_SIGNING_KEY, SIGN_TEST_ORDERS } from '@inplay/testing';
 import { createSettlementMetrics } from './metrics';
 import { startSettlement, type RunningSettlement } from './settlement';
 import { newUser, testPool } from '../test/settlement.fixtures';
@@ -47,12 +47,12 @@ beforeAll(async () => {
   await env.serde.registerAll();
   producer = createProducer(env.kafka);
   await producer.connect();
-  send = recordSender(producer, env.serde, env.prefix);
+  send = recordSender(producer, env.serde, env.prefix, { sign: SIGN_TEST_ORDERS });
   await send.send('price.ticks', [{ key: TICK.playerId, value: TICK }]);
   await newUser(pool, 'dl-fan', 10_000);
   const metrics = createSettlementMetrics('atomic-guard');
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('dead-letters-test', 'silent'), onFatal: (err) => { fatal.push(err); },
     onDeadLetter: metrics.observeDeadLetter,
   });
@@ -70,18 +70,19 @@ afterAll(async () => {
 
 describe('the dead-letter alert metric', () => {
   it('counts an order with a wrong magic byte and a tombstone on orders by reason, puts both on dead.letter with it, and settles the next order', async () => {
-    expect(await deadLettersOfOrders()).toEqual({ no_value: 0, bad_frame: 0, unknown_schema: 0, bad_payload: 0 });
+    expect(await deadLettersOfOrders()).toEqual({ no_value: 0, bad_frame: 0, unknown_schema: 0, bad_payload: 0, forged: 0 });
 
     const wrongMagic = await env.serde.encode('orders', order());
     wrongMagic[0] = 1;
-    await producer.send({ topic: topicName(env.prefix, 'orders'), acks: -1, messages: [{ key: 'dl-fan', value: wrongMagic }, { key: 'dl-fan', value: null }] });
+    // Signed as the gateway signs, so what it meets is the bad frame, not a missing signature.
+    await producer.send({ topic: topicName(env.prefix, 'orders'), acks: -1, messages: [{ key: 'dl-fan', value: wrongMagic, headers: signatureHeaders(TEST_ORDER_SIGNING_KEY, 'dl-fan', wrongMagic) }, { key: 'dl-fan', value: null }] });
     const next = order();
     await send.send('orders', [{ key: next.userId, value: next }]);
 
     await eventually('the order after the dead letters settled', async () =>
       (await pool.query('SELECT 1 FROM orders WHERE order_id = $1', [next.orderId])).rowCount === 1, 30_000);
     await eventually('both dead letters counted', async () => (await deadLettersOfOrders())['no_value'] === 1);
-    expect(await deadLettersOfOrders()).toEqual({ no_value: 1, bad_frame: 1, unknown_schema: 0, bad_payload: 0 });
+    expect(await deadLettersOfOrders()).toEqual({ no_value: 1, bad_frame: 1, unknown_schema: 0, bad_payload: 0, forged: 0 });
 
     const dead: Record<string, string>[] = [];
     const consumer = env.kafka.consumer({ groupId: `${env.prefix}dead-reader`, maxWaitTimeInMs: 100 });

@@ -9,7 +9,7 @@ import type { Pool } from '@inplay/db';
 import type { FairnessSettings } from '@inplay/domain';
 import { createProducer, recordSender, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv, TEST_ORDER_SIGNING_KEY, SIGN_TEST_ORDERS } from '@inplay/testing';
 import { checkLedgerInvariants } from './audit';
 import { startSettlement, type RunningSettlement } from './settlement';
 import { newUser, testPool } from '../test/settlement.fixtures';
@@ -34,7 +34,7 @@ const T0 = Math.ceil(Date.now() / 10_000) * 10_000;
 let clock = T0;
 
 const start = () => startSettlement({
-  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
+  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
   maxPriceAgeMs: 3_600_000, fairness: FAIRNESS, pendingPollMs: 20, pendingGraceMs: GRACE_MS, now: () => clock,
   logger: createLogger('fairness-test', 'silent'), onFatal: (err) => { throw err; },
 });
@@ -69,7 +69,7 @@ beforeAll(async () => {
   await env.serde.registerAll();
   producer = createProducer(env.kafka);
   await producer.connect();
-  send = recordSender(producer, env.serde, env.prefix);
+  send = recordSender(producer, env.serde, env.prefix, { sign: SIGN_TEST_ORDERS });
   await sendTicks([
     tick('p-lock', 'm-lock', 1, 1_000, T0, { lockedUntil: T0 + 60_000 }),
     tick('p-delay-event', 'm-delay', 1, 1_000, T0), tick('p-delay-quiet', 'm-delay', 1, 1_000, T0),

@@ -6,7 +6,7 @@
 import type { Order } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
 import type { OrderToSettle } from '@inplay/domain';
-import { decodeBatch, topicName, type Consumer, type Kafka, type OnDeadLetter, type Producer, type Serde } from '@inplay/kafka';
+import { decodeBatch, topicName, verifyRecordSignature, type Consumer, type Kafka, type OnDeadLetter, type Producer, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import { advanceNextOffset, lockNextOffset, storedOffsets } from './offsets';
 import { inTransactionWithRetry, MAX_ORDERS_PER_TRANSACTION, settleOrders, type SettleContext, type SettledBatch } from './settle-orders';
@@ -27,6 +27,8 @@ export interface OrdersConsumerOptions {
   onDeadLetter?: OnDeadLetter;
   prefix: string;
   groupId: string;
+  /** ORDER_SIGNING_KEY: only records the gateway signed are settled; the rest go to dead.letter as `forged`. */
+  orderSigningKey: string;
   settle: SettleContext;
   logger: Logger;
   /** Called after each committed transaction (wakes the outbox relay, records metrics). */
@@ -78,7 +80,10 @@ export async function startOrdersConsumer(options: OrdersConsumerOptions): Promi
     partitionsConsumedConcurrently: 3,
     eachBatch: async (payload) => {
       const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-      const records = await decodeBatch<Order>(payload, serde, options.deadLetters, prefix, { onDeadLetter: options.onDeadLetter });
+      const records = await decodeBatch<Order>(payload, serde, options.deadLetters, prefix, {
+        onDeadLetter: options.onDeadLetter,
+        authenticate: (message) => verifyRecordSignature(options.orderSigningKey, message),
+      });
       const ref = { groupId, topic, partition: batch.partition };
       const messages = batch.messages;
       for (let start = 0; start < messages.length; start += perTransaction) {

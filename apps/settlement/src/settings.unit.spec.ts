@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@inplay/config';
 import { loadSettlementSettings } from './settings';
 
-const env = { KAFKA_BROKERS: '127.0.0.1:19092', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081', DATABASE_URL: 'postgres://u:p@127.0.0.1:15432/inplay' };
+const env = { KAFKA_BROKERS: '127.0.0.1:19092', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081', DATABASE_URL: 'postgres://u:p@127.0.0.1:15432/inplay', ORDER_SIGNING_KEY: 'k'.repeat(32) };
 
 describe('settlement settings', () => {
+  it('refuses to start without an ORDER_SIGNING_KEY of at least 32 bytes', () => {
+    const { ORDER_SIGNING_KEY: _key, ...unsigned } = env;
+    expect(() => loadSettlementSettings(unsigned)).toThrow(/ORDER_SIGNING_KEY/);
+    expect(() => loadSettlementSettings({ ...env, ORDER_SIGNING_KEY: 'short' })).toThrow(/ORDER_SIGNING_KEY: must be at least 32 bytes/);
+  });
+
   it('defaults to event-time void everywhere, and keeps the trade lock selectable', () => {
     expect(loadSettlementSettings(env).fairness).toEqual({ default: { policy: 'event-time-void', voidHorizonMs: 45_000 }, byMatch: {} });
     expect(loadSettlementSettings({ ...env, FAIRNESS_POLICY: 'trade-lock' }).fairness).toEqual({ default: { policy: 'trade-lock' }, byMatch: {} });

@@ -19,6 +19,8 @@ export const PRICE_TABLE_READY_TIMEOUT_MS = 60_000;
 
 export interface SettlementOptions {
   brokers: string[];
+  /** The key the gateway signs `orders` records with (ORDER_SIGNING_KEY): a record without its signature is dead-lettered as forged, never settled. */
+  orderSigningKey: string;
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
   kafkaSecurity?: KafkaSecurity | undefined;
   registryUrl: string;
@@ -110,7 +112,7 @@ export async function startSettlement(options: SettlementOptions): Promise<Runni
   });
   const consumer = await startOrdersConsumer({
     kafka, pool, serde, deadLetters: producer, prefix, groupId: `${prefix}${SETTLEMENT_GROUP_ID}`, logger,
-    settle, onDeadLetter: options.onDeadLetter,
+    orderSigningKey: options.orderSigningKey, settle, onDeadLetter: options.onDeadLetter,
     onSettled: (batch, timing) => { relay.wake(); options.onSettled?.(batch, timing); },
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     ...(options.maxOrdersPerTransaction !== undefined ? { maxOrdersPerTransaction: options.maxOrdersPerTransaction } : {}),

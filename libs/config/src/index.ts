@@ -63,6 +63,15 @@ export const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Shortest ORDER_SIGNING_KEY accepted, in bytes (32 random bytes: the usual floor for an HMAC-SHA256 key). */
+export const MIN_ORDER_SIGNING_KEY_BYTES = 32;
+/**
+ * ORDER_SIGNING_KEY: the HMAC key the gateway signs each `orders` record with and settlement checks
+ * (libs/kafka record-signature.ts). The same value on both; `inplay up` generates one.
+ */
+export const orderSigningKey = z.string().refine((s) => Buffer.byteLength(s) >= MIN_ORDER_SIGNING_KEY_BYTES, { message: `must be at least ${MIN_ORDER_SIGNING_KEY_BYTES} bytes (e.g. \`openssl rand -base64 48\`)` });
+export const ORDER_SIGNING_KEY_HINT = 'The key the gateway signs orders with and settlement checks them by: the same value on both (`inplay up` generates one)';
+
 /** Default ports of the local development stack, one place for all. */
 export const DEFAULT_PORTS = {
   kafka: 19092,

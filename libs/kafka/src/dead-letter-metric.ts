@@ -20,7 +20,7 @@ export type OnDeadLetter = (reason: DeadLetterReason, sourceTopic: string) => vo
 export function deadLetterCounter(registry: Registry, sourceTopics: readonly TopicName[]): OnDeadLetter {
   const counter = (registry.getSingleMetric(DEAD_LETTERS_METRIC) as Counter<'source_topic' | 'reason'> | undefined) ?? new Counter({
     name: DEAD_LETTERS_METRIC,
-    help: 'Records sent to dead.letter because they can never decode (reason: no_value, bad_frame, unknown_schema, bad_payload); each one is a record the service skipped',
+    help: 'Records sent to dead.letter because they can never decode or are not authentic (reason: no_value, bad_frame, unknown_schema, bad_payload, forged); each one is a record the service skipped',
     labelNames: ['source_topic', 'reason'],
     registers: [registry],
   });

@@ -61,13 +61,15 @@ export function classifyDecodeError(err: unknown): DecodeFailure {
  * `no_value`: a tombstone on a topic of values; `bad_frame`: not the Confluent
  * framing (magic byte 0, schema id); `unknown_schema`: the registry answered
  * 404 for its schema id; `bad_payload`: framed, with a known schema, and the
- * Avro body does not fit it.
+ * Avro body does not fit it; `forged`: a signed topic's record without a valid
+ * signature (record-signature.ts).
  */
-export const DEAD_LETTER_REASONS = ['no_value', 'bad_frame', 'unknown_schema', 'bad_payload'] as const;
+export const DEAD_LETTER_REASONS = ['no_value', 'bad_frame', 'unknown_schema', 'bad_payload', 'forged'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 /** The reason of a record classifyDecodeError found undecodable (its value and the error its decode threw). */
 export function deadLetterReason(value: Buffer | null, err: unknown): DeadLetterReason {
+  if (err instanceof Error && err.name === 'ForgedRecordError') return 'forged';
   if (!value || value.length === 0) return 'no_value';
   if (wireSchemaId(value) === null) return 'bad_frame';
   if (err instanceof Error && err.name === 'ResponseError' && (err as { status?: unknown }).status === 404) return 'unknown_schema';

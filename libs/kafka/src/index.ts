@@ -7,3 +7,4 @@ export * from './service';
 export * from './batching-sender';
 export * from './decode-retry';
 export * from './dead-letter-metric';
+export * from './record-signature';

@@ -44,16 +44,20 @@ export interface RecordSender {
  * `batching`, sends that name no producer or transaction go through it (one
  * request for what many callers sent meanwhile) and resolve without metadata.
  */
-export function recordSender(producer: Producer, serde: Serde, prefix = '', options: { batching?: BatchingSender } = {}): RecordSender {
+export function recordSender(producer: Producer, serde: Serde, prefix = '', options: { batching?: BatchingSender; sign?: { [T in ValueTopic]?: (key: string, value: Buffer) => IHeaders } } = {}): RecordSender {
   const encode = async <T extends ValueTopic>(topic: T, records: OutgoingRecord<T>[]) => ({
     topic: topicName(prefix, topic as TopicName),
-    messages: await Promise.all(records.map(async (r) => ({
-      key: r.key,
-      value: await serde.encode(topic as TopicName, r.value as never),
-      ...(r.partition !== undefined ? { partition: r.partition } : {}),
-      ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
-      ...(r.headers ? { headers: r.headers } : {}),
-    }))),
+    messages: await Promise.all(records.map(async (r) => {
+      const value = await serde.encode(topic as TopicName, r.value as never);
+      const signature = options.sign?.[topic]?.(r.key, value);
+      return {
+        key: r.key,
+        value,
+        ...(r.partition !== undefined ? { partition: r.partition } : {}),
+        ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+        ...(r.headers || signature ? { headers: { ...r.headers, ...signature } } : {}),
+      };
+    })),
   });
   return {
     async send(topic, records, via) {
@@ -104,10 +108,10 @@ export async function decodeBatch<T>(
   serde: Serde,
   deadLetters: Producer,
   prefix = '',
-  options: Omit<DecodeRetryOptions, 'heartbeat'> & { onDeadLetter?: OnDeadLetter } = {},
+  options: Omit<DecodeRetryOptions, 'heartbeat'> & { onDeadLetter?: OnDeadLetter; authenticate?: (message: { key: Buffer | null; value: Buffer | null; headers?: IHeaders | undefined }) => void } = {},
 ): Promise<IncomingRecord<T>[]> {
   const { batch } = payload;
-  const { onDeadLetter, ...decodeOptions } = options;
+  const { onDeadLetter, authenticate, ...decodeOptions } = options;
   const retry: DecodeRetryOptions = { ...decodeOptions, ...(payload.heartbeat ? { heartbeat: payload.heartbeat } : {}) };
   // The topic as the service names it (labels stay few); a topic outside the prefix (a replay's input) keeps its full name.
   const sourceTopic = batch.topic.startsWith(prefix) ? batch.topic.slice(prefix.length) : batch.topic;
@@ -116,6 +120,8 @@ export async function decodeBatch<T>(
   for (const message of batch.messages) {
     try {
       if (!message.value) throw new Error('record has no value');
+      // A signed topic: a record without its writer's signature is never handed on (dead-lettered as `forged`).
+      authenticate?.(message);
       out.push({
         topic: batch.topic.slice(prefix.length),
         partition: batch.partition,

@@ -3,9 +3,15 @@
 // and a database of its own.
 import { afterAll, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { ADMIN_PRINCIPAL, createKafka, ensureServiceAcls, ensureTopics, createSerde, type Kafka, type KafkaSecurity, type Serde, type ServicePrincipal } from '@inplay/kafka';
+import { ADMIN_PRINCIPAL, createKafka, ensureServiceAcls, ensureTopics, createSerde, signatureHeaders, type Kafka, type KafkaSecurity, type Serde, type ServicePrincipal } from '@inplay/kafka';
 import { createDatabase, dropDatabase, migrate, serviceDatabaseUrl, type DbService } from '@inplay/db';
 import { kafkaEnv, kafkaSecurityFor, type Endpoints } from '@inplay/infra';
+
+/** ORDER_SIGNING_KEY of services a test starts in-process or as children: the gateway signs orders with it, settlement checks them by it. */
+export const TEST_ORDER_SIGNING_KEY = 'test-order-signing-key-of-at-least-32-bytes';
+
+/** The `sign` option of a recordSender that writes orders as the gateway does (signed with TEST_ORDER_SIGNING_KEY). */
+export const SIGN_TEST_ORDERS = { orders: (key: string, value: Buffer) => signatureHeaders(TEST_ORDER_SIGNING_KEY, key, value) };
 
 export interface IsolatedEnv {
   infra: Endpoints;

@@ -3,7 +3,7 @@
 // topic prefix and a database of this file's own.
 import { join } from 'node:path';
 import { ManagedProcess, REPO_ROOT as ROOT, freePort, waitUntil } from '@inplay/infra';
-import { grantServiceAcls, serviceKafkaEnv, type IsolatedEnv } from '@inplay/testing';
+import { grantServiceAcls, serviceKafkaEnv, TEST_ORDER_SIGNING_KEY, type IsolatedEnv } from '@inplay/testing';
 import type { ServicePrincipal } from '@inplay/kafka';
 
 export const JWT_SECRET = 'e2e-signing-key-that-is-at-least-32-bytes';
@@ -30,7 +30,7 @@ export async function startStack(env: IsolatedEnv, logDir: string, options: { ga
   await grantServiceAcls(env);
   const base = {
     ...process.env, SCHEMA_REGISTRY_URL: env.infra.schemaRegistryUrl,
-    DATABASE_URL: env.databaseUrl, TOPIC_PREFIX: env.prefix, LOG_LEVEL: 'warn', JWT_SECRET,
+    DATABASE_URL: env.databaseUrl, TOPIC_PREFIX: env.prefix, LOG_LEVEL: 'warn', JWT_SECRET, ORDER_SIGNING_KEY: TEST_ORDER_SIGNING_KEY,
   };
   const started: Service[] = [];
   const start = async (name: string, entry: string, extra: Record<string, string>, healthUrl: string): Promise<Service> => {

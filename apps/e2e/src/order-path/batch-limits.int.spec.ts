@@ -7,7 +7,7 @@ import type { OrderResult } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
 import { createLogger } from '@inplay/telemetry';
 import { startSettlement, type RunningSettlement } from '@inplay/settlement';
-import { eventually, PLAYER_ID, type IsolatedEnv } from '@inplay/testing';
+import { eventually, PLAYER_ID, type IsolatedEnv, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
 import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, userRecords, type IntakeServer, type OrderPathEnv } from './intake.fixtures';
 
 const ORDERS = 7;
@@ -43,7 +43,7 @@ describe('settlement batching limits', () => {
     const transactions: number[] = [];
     const relayed: number[] = [];
     settlement = await startSettlement({
-      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
       maxPriceAgeMs: 3_600_000, logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { throw err; },
       maxOrdersPerTransaction: PER_TRANSACTION, outboxBatchRows: OUTBOX_ROWS,
       onSettled: (batch) => transactions.push(batch.results.length),
@@ -69,11 +69,11 @@ describe('settlement batching limits', () => {
 
   it('refuses a limit that is not a positive integer before it connects to anything', async () => {
     await expect(startSettlement({
-      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
       logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { throw err; }, maxOrdersPerTransaction: 0,
     })).rejects.toThrow(/maxOrdersPerTransaction must be a positive integer, got 0/);
     await expect(startSettlement({
-      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+      brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
       logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { throw err; }, outboxBatchRows: 1.5,
     })).rejects.toThrow(/outboxBatchRows must be a positive integer, got 1.5/);
   }, 60_000);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from '@inplay/db';
 import { REPO_ROOT } from '@inplay/infra';
 import { checkLedgerInvariants } from '@inplay/settlement';
-import { concurrently, eventually, grantServiceAcls, serviceKafkaEnv, PLAYER_ID, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
+import { concurrently, eventually, grantServiceAcls, serviceKafkaEnv, PLAYER_ID, roleDatabaseUrl, TEST_ORDER_SIGNING_KEY, type IsolatedEnv } from '@inplay/testing';
 import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, type IntakeServer, type OrderPathEnv } from './intake.fixtures';
 
 const ORDERS = 3_000;
@@ -25,7 +25,7 @@ function spawnSettlement(): ChildProcess {
     env: {
       // As deployed: the settlement principal (only its ACLs, granted for this prefix in beforeAll) and its own Postgres role.
       ...process.env, DATABASE_URL: roleDatabaseUrl(env, 'settlement'), ...serviceKafkaEnv(env, 'settlement'), SCHEMA_REGISTRY_URL: env.infra.schemaRegistryUrl,
-      TOPIC_PREFIX: env.prefix, SETTLEMENT_MAX_PRICE_AGE_MS: '3600000', LOG_LEVEL: 'error',
+      TOPIC_PREFIX: env.prefix, ORDER_SIGNING_KEY: TEST_ORDER_SIGNING_KEY, SETTLEMENT_MAX_PRICE_AGE_MS: '3600000', LOG_LEVEL: 'error',
     },
   });
   children.push(child);

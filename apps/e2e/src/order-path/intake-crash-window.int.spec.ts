@@ -11,7 +11,7 @@ import { createOrderStore, orderRoutes, parseOrderBody } from '@inplay/gateway';
 import { topicName } from '@inplay/kafka';
 import { checkLedgerInvariants, SETTLEMENT_GROUP_ID, startSettlement, type RunningSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, isolate, PLAYER_ID, PRICE_CENTS, seedMarket, testPool, type IsolatedEnv } from '@inplay/testing';
+import { eventually, isolate, PLAYER_ID, PRICE_CENTS, seedMarket, testPool, type IsolatedEnv, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
 import { startTestGateway } from '../gateway.fixtures';
 import { newUser, postOrder } from './intake.fixtures';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   pool = testPool(env);
   await seedMarket(env, pool);
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { throw err; },
   });
 });

@@ -10,7 +10,7 @@ import type { Pool } from '@inplay/db';
 import { topicName } from '@inplay/kafka';
 import { checkLedgerInvariants, startSettlement, type RunningSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
-import { concurrently, eventually, PLAYER_ID, startTcpProxy, type IsolatedEnv, type TcpProxy } from '@inplay/testing';
+import { concurrently, eventually, PLAYER_ID, startTcpProxy, type IsolatedEnv, type TcpProxy, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
 import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, type OrderPathEnv } from './intake.fixtures';
 
 const ORDERS = 1_200;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   ({ env, pool } = path);
   postgres = await startTcpProxy(env.databaseUrl);
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: postgres.proxied(env.databaseUrl), topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: postgres.proxied(env.databaseUrl), topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, pendingPollMs: 50, logger: createLogger('settlement-test', 'silent'),
     onFatal: (err) => { fatal.push(err); },
     onDependencyRetry: (worker, dependency) => { retries.set(`${worker}/${dependency}`, (retries.get(`${worker}/${dependency}`) ?? 0) + 1); },

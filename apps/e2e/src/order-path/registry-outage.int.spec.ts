@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueSubject, type Order } from '@inplay/contracts';
 import { schemaOf } from '@inplay/contracts/schemas';
 import type { Pool } from '@inplay/db';
-import { createProducer, DEAD_LETTER_TOPIC, DECODE_RETRY, topicName } from '@inplay/kafka';
+import { createProducer, DEAD_LETTER_TOPIC, DECODE_RETRY, topicName, signatureHeaders } from '@inplay/kafka';
 import { checkLedgerInvariants, startSettlement, type RunningSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, PLAYER_ID, PRICE_CENTS, startTcpProxy, type IsolatedEnv, type TcpProxy } from '@inplay/testing';
+import { eventually, PLAYER_ID, PRICE_CENTS, startTcpProxy, type IsolatedEnv, type TcpProxy, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
 import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, type OrderPathEnv } from './intake.fixtures';
 
 let path: OrderPathEnv | undefined;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   ({ env, pool } = path);
   registry = await startTcpProxy(env.infra.schemaRegistryUrl);
   settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: registry.proxied(env.infra.schemaRegistryUrl), databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: registry.proxied(env.infra.schemaRegistryUrl), databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { fatal.push(err); },
   });
 });
@@ -73,7 +73,8 @@ describe('settlement while the schema registry is away', () => {
     };
     const producer = createProducer(env.kafka);
     await producer.connect();
-    await producer.send({ topic: topicName(env.prefix, 'orders'), acks: -1, messages: [{ key: late.userId, value: await env.serde.registry.encode(newSchemaId, late) }] });
+    const lateValue = await env.serde.registry.encode(newSchemaId, late);
+    await producer.send({ topic: topicName(env.prefix, 'orders'), acks: -1, messages: [{ key: late.userId, value: lateValue, headers: signatureHeaders(TEST_ORDER_SIGNING_KEY, late.userId, lateValue) }] });
     await producer.disconnect();
 
     // Past one whole decode budget of refusals: the batch failed and is being read again, not skipped.

@@ -5,7 +5,7 @@ import type { Order } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
 import { createLogger } from '@inplay/telemetry';
 import { checkLedgerInvariants, startSettlement, type RunningSettlement } from '@inplay/settlement';
-import { concurrently, eventually, PLAYER_ID, PRICE_CENTS, roleDatabaseUrl, type IsolatedEnv } from '@inplay/testing';
+import { concurrently, eventually, PLAYER_ID, PRICE_CENTS, roleDatabaseUrl, type IsolatedEnv, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
 import { newUser, postOrder, startIntake, startOrderPathEnv, stopOrderPathEnv, userRecords, type IntakeServer, type OrderPathEnv } from './intake.fixtures';
 
 let path: OrderPathEnv | undefined;
@@ -15,7 +15,7 @@ let settlement: RunningSettlement;
 let intake: IntakeServer;
 
 const start = () => startSettlement({
-  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
+  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: roleDatabaseUrl(env, 'settlement'), topicPrefix: env.prefix,
   maxPriceAgeMs: 3_600_000, logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { throw err; },
 });
 

@@ -13,10 +13,13 @@ import {
   scheduleReplay, scopeEventIdToMatch, type FairnessPolicyConfig, type FairnessPolicyName, type FairnessSettings, type FrontRun, type HonestOrderPlan,
 } from '@inplay/domain';
 import { DEMO_STATSBOMB_SOURCE, loadStatsBombMatch, registerMatch, type StatsBombMatchFiles, type StatsBombSource } from '@inplay/feed-ingest';
-import { createKafka, createProducer, createSerde, ensureTopics, recordSender, topicName, waitForGroupCoordinator, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, ensureTopics, recordSender, signatureHeaders, topicName, waitForGroupCoordinator, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { startPricing } from '@inplay/pricing';
 import { checkLedgerInvariants, createUser, startSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
+
+/** The experiment writes orders as the gateway would: signed, so its settlement settles them. */
+const EXPERIMENT_ORDER_SIGNING_KEY = 'experiment-order-signing-key-of-32-bytes+';
 
 export const FRONT_RUNNER_ID = 'front-runner';
 /** Starting cash of every simulated user (€1,000). */
@@ -58,11 +61,9 @@ export interface ExperimentOptions {
   /** Keeps each run's topics and database for inspection. */
   keep?: boolean;
   /** Rebuilds a run's projection from its topics and compares it with Postgres (the audit replay). */
-  audit?: (run: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; topicPrefix: string; fairness: FairnessSettings }) => Promise<{ equal: boolean; discrepancies: number }>;
+  audit?: (run: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; topicPrefix: string; fairness: FairnessSettings }) => Promise<{ equal: boolean; discrepancies: number }>;
   /** Ranks users by the anomaly report of a run; returns user ids, most suspicious first. */
-  rankUsers?: (run: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; topicPrefix: string }) => Promise<string[]>;
+  rankUsers?: (run: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; topicPrefix: string }) => Promise<string[]>;
   log?: (line: string) => void;
   progress?: (policy: string, simMinute: number, totalMinutes: number, orders: number, results: number) => void;
 }
@@ -206,7 +207,7 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     });
     cleanups.unshift(() => pricing.stop());
     const settlement = await startSettlement({
-      brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, logger, onFatal: fail, now: clock.now,
+      brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, orderSigningKey: EXPERIMENT_ORDER_SIGNING_KEY, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, logger, onFatal: fail, now: clock.now,
       fairness: { default: policy, byMatch: {} }, maxPriceAgeMs: 3_600_000, pendingPollMs: 20, pendingGraceMs: tuning.pendingGraceMs,
     });
     cleanups.unshift(() => settlement.stop());
@@ -222,7 +223,7 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     await consumer.run({ eachMessage: async ({ message }) => { if (message.value) book.onResult(await serde.decode<OrderResult>(message.value)); } });
     cleanups.unshift(() => consumer.disconnect());
 
-    await playMatch({ name, o, plan, clock, book, settlement, pool, sender: recordSender(producer, serde, prefix), failed });
+    await playMatch({ name, o, plan, clock, book, settlement, pool, sender: recordSender(producer, serde, prefix, { sign: { orders: (key, value) => signatureHeaders(EXPERIMENT_ORDER_SIGNING_KEY, key, value) } }), failed });
     const result = await summarize(pool, book, (playerId) => settlement.prices.get(playerId)?.priceCents ?? 0, plan.honestIds);
     const ledger = await checkLedgerInvariants(pool);
     const audit = o.audit ? await o.audit({ brokers: o.brokers, kafkaSecurity: o.kafkaSecurity, registryUrl: o.registryUrl, databaseUrl, topicPrefix: prefix, fairness: { default: policy, byMatch: {} } }) : null;

@@ -13,6 +13,8 @@ interface Args { brokers: string[]; registryUrl: string; databaseUrl: string; pr
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 
 /** Never used by the bench (no tokens), but the gateway requires one. */
+/** Never used by the bench (no orders), but the gateway requires one. */
+const BENCH_ORDER_SIGNING_KEY = 'bench-order-signing-key-of-at-least-32-bytes';
 const BENCH_JWT_SECRET = 'bench-only-secret-of-at-least-thirty-two-bytes';
 
 const config: GatewayConfig = {
@@ -24,6 +26,7 @@ const config: GatewayConfig = {
   topicPrefix: args.prefix,
   logLevel: 'warn',
   jwtSecret: BENCH_JWT_SECRET,
+  orderSigningKey: BENCH_ORDER_SIGNING_KEY,
   host: '127.0.0.1',
   port: args.port,
   /** Each bench gateway its own free internal port (they share the public one). */

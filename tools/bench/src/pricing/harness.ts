@@ -80,8 +80,7 @@ export interface PricingProcess {
 }
 
 /** The pricing process as deployed (its own process, its own core), on the bench prefix. */
-export async function spawnPricing(o: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
+export async function spawnPricing(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
   const child = await startTsProcess({
     entry: 'apps/pricing/src/main.ts', name: 'pricing', ready: (line) => line.includes('"pricing started"'),
     env: {

@@ -8,7 +8,7 @@ import { createRandom, rngStateFromSeed, seedFromText } from '@inplay/domain';
 import { createProducer, recordSender } from '@inplay/kafka';
 import { createUser, startSettlement, type RunningSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, type IsolatedEnv } from '@inplay/testing';
+import { eventually, type IsolatedEnv, TEST_ORDER_SIGNING_KEY, SIGN_TEST_ORDERS } from '@inplay/testing';
 
 export interface HistoryShape {
   users: number;
@@ -29,7 +29,7 @@ export async function recordHistory(env: IsolatedEnv, pool: Pool, shape: History
   for (let u = 0; u < shape.users; u++) await createUser(pool, { userId: `u${u}`, displayName: `User ${u}`, cashCents: 50_000 + u * 10 });
   const producer = createProducer(env.kafka);
   await producer.connect();
-  const sender = recordSender(producer, env.serde, env.prefix);
+  const sender = recordSender(producer, env.serde, env.prefix, { sign: SIGN_TEST_ORDERS });
   const now = Date.now();
   const ticks: PriceTick[] = [];
   for (let p = 0; p < shape.players; p++) {
@@ -44,7 +44,7 @@ export async function recordHistory(env: IsolatedEnv, pool: Pool, shape: History
   }
   for (let i = 0; i < ticks.length; i += 5_000) await sender.send('price.ticks', ticks.slice(i, i + 5_000).map((t) => ({ key: t.playerId, value: t })));
   const settlement = await startSettlement({
-    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
+    brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, orderSigningKey: TEST_ORDER_SIGNING_KEY, registryUrl: env.infra.schemaRegistryUrl, databaseUrl: env.databaseUrl, topicPrefix: env.prefix,
     maxPriceAgeMs: 3_600_000, logger: createLogger('settlement-test', 'silent'), onFatal: (err) => { throw err; },
   });
   const orders: Order[] = [];

@@ -32,8 +32,7 @@ export interface MarketPlayer { playerId: string; priceCents: number; tickSeq: n
 export interface BenchUser { userId: string; token: string }
 
 /** Fresh topics (unique prefix), registry subjects and a migrated database of the run's own. */
-export async function createBenchEnv(o: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; adminDatabaseUrl: string }): Promise<BenchEnv> {
+export async function createBenchEnv(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; adminDatabaseUrl: string }): Promise<BenchEnv> {
   const id = randomBytes(3).toString('hex');
   const prefix = `sbench${id}-`;
   const database = `sbench_${id}`;
@@ -99,14 +98,17 @@ async function spawnTs(entry: string, env: Record<string, string>, name: string,
   return { pid: child.pid, tail: child.tail, died: child.died, stop: () => child.stop() };
 }
 
-const infraEnv = (o: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string }, env: BenchEnv) => ({
+const infraEnv = (o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string }, env: BenchEnv) => ({
   KAFKA_BROKERS: o.brokers.join(','), ...kafkaSecurityEnv(o.kafkaSecurity), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: env.databaseUrl, TOPIC_PREFIX: env.prefix,
+  // The intake signs each order with it and settlement checks it, as in a deployment.
+  ORDER_SIGNING_KEY: BENCH_ORDER_SIGNING_KEY,
 });
 
+/** ORDER_SIGNING_KEY of the bench's intake and settlement processes. */
+export const BENCH_ORDER_SIGNING_KEY = 'bench-order-signing-key-of-at-least-32-bytes';
+
 /** The gateway's order intake in a process of its own; resolves with its URL. */
-export async function spawnIntake(o: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; jwtSecret: string; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { url: string }> {
+export async function spawnIntake(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; jwtSecret: string; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { url: string }> {
   let port = 0;
   const child = await spawnTs('tools/bench/src/settlement/intake.ts', { ...infraEnv(o, env), JWT_SECRET: o.jwtSecret, LOG_LEVEL: 'warn' }, 'bench intake', (line) => {
     const match = /^\{"listening":(\d+)\}$/.exec(line);
@@ -117,8 +119,7 @@ export async function spawnIntake(o: { brokers: string[];
 }
 
 /** Settlement as deployed (src/main.ts) with the given strategy; resolves once /health answers, with its metrics URL. */
-export async function spawnSettlement(o: { brokers: string[];
-  kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; strategy: StrategyName; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { metricsUrl: string }> {
+export async function spawnSettlement(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; strategy: StrategyName; profileDir?: string | undefined }, env: BenchEnv): Promise<Child & { metricsUrl: string }> {
   const metricsPort = await freePort();
   const child = await spawnTs('apps/settlement/src/main.ts', {
     ...infraEnv(o, env), SETTLEMENT_STRATEGY: o.strategy, SETTLEMENT_MAX_PRICE_AGE_MS: String(BENCH_MAX_PRICE_AGE_MS),

@@ -108,7 +108,7 @@ export class ChaosStack {
     await this.toxiproxy.createProxy(POSTGRES_PROXY, this.ports.pgProxy, this.ports.pg);
     // A cluster just formed may still answer "does not host this topic-partition" while leaders are elected.
     await waitUntil('topics, migrations and schemas', async () => {
-      await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, kafkaSecurity: this.endpoints.kafkaSecurity, databaseUrl: this.directDatabaseUrl, schemaRegistryUrl: this.endpoints.schemaRegistryUrl, registryAuth: this.registryWriter });
+      await bootstrapInfra({ kafkaBrokers: this.endpoints.kafkaBrokers, kafkaSecurity: this.endpoints.kafkaSecurity, databaseUrl: this.directDatabaseUrl, schemaRegistryUrl: this.endpoints.schemaRegistryUrl, registryAuth: this.registryWriter, credentials: this.endpoints.credentials });
       return true;
     }, BOOTSTRAP_TIMEOUT_MS, 1_000);
     const settings = loadSettings({

@@ -15,9 +15,10 @@ export async function benchPricingCommand(options: { json?: string; durationS?: 
   const rates = intListOption('rates', options.rates, { min: 1, max: 1_000_000 }, 'offered events/s');
   const durationS = numberOption('duration-s', options.durationS, { min: 0, max: 600, minExclusive: true }) ?? 10;
   const json = jsonPath(options.json, 'pricing');
-  const e = runningEndpoints(loadSettings());
+  const settings = loadSettings();
+  const e = runningEndpoints(settings);
   await benchPricing({
-    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, databaseUrl: e.adminDatabaseUrl ?? e.databaseUrl,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryAuth: e.credentials?.registry ?? settings.registryAuth, registryUrl: e.schemaRegistryUrl, databaseUrl: e.adminDatabaseUrl ?? e.databaseUrl,
     durationMs: durationS * 1000, json, ...(rates ? { eventsPerSec: rates } : {}), log: (line) => console.log(line),
     ...(deliveries ? { deliveries } : {}),
   });
@@ -32,10 +33,11 @@ export async function benchSettlementCommand(options: { json?: string; users?: s
   const users = intOption('users', options.users, { min: 1, max: 10_000 });
   const durationS = intOption('duration-s', options.durationS, { min: 1, max: 600 });
   const json = jsonPath(options.json, 'settlement');
-  const e = runningEndpoints(loadSettings());
+  const settings = loadSettings();
+  const e = runningEndpoints(settings);
   if (!e.adminDatabaseUrl) throw new Error('bench settlement creates databases of its own: it needs the embedded Postgres of `inplay up` (or an admin DATABASE_URL)');
   await benchSettlement({
-    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryAuth: e.credentials?.registry ?? settings.registryAuth, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
     ...(users !== undefined ? { users } : {}),
     ...(durationS !== undefined ? { durationMs: durationS * 1000 } : {}),
     ...(strategies ? { strategies } : {}),
@@ -52,9 +54,10 @@ export async function benchFanoutCommand(options: { connections?: string; json?:
   const ticksPerSec = intOption('ticks-per-sec', options.ticksPerSec, { min: 1, max: 100_000 });
   const durationS = intOption('duration-s', options.durationS, { min: 1, max: 600 });
   const json = jsonPath(options.json, 'fanout');
-  const e = runningEndpoints(loadSettings());
+  const settings = loadSettings();
+  const e = runningEndpoints(settings);
   await benchFanout({
-    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, json, connections,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryAuth: e.credentials?.registry ?? settings.registryAuth, registryUrl: e.schemaRegistryUrl, databaseUrl: e.databaseUrl, json, connections,
     ...(players !== undefined ? { players } : {}),
     ...(ticksPerSec !== undefined ? { ticksPerSec } : {}),
     ...(durationS !== undefined ? { durationMs: durationS * 1000 } : {}),
@@ -67,10 +70,11 @@ export async function benchReplayCommand(options: { json?: string; orders?: stri
   const { benchReplay } = await import('@inplay/bench');
   const orders = intOption('orders', options.orders, { min: 1, max: 1_000_000 });
   const json = jsonPath(options.json, 'replay');
-  const e = runningEndpoints(loadSettings());
+  const settings = loadSettings();
+  const e = runningEndpoints(settings);
   if (!e.adminDatabaseUrl) throw new Error('bench replay creates databases of its own: it needs the embedded Postgres of `inplay up`');
   await benchReplay({
-    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
+    brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryAuth: e.credentials?.registry ?? settings.registryAuth, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, json,
     ...(orders !== undefined ? { orders } : {}),
   });
   console.log(`wrote ${json}`);

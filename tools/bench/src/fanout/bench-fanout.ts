@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { TOPICS } from '@inplay/contracts';
-import { createKafka, createSerde, topicName, waitForGroupCoordinator, type Kafka, kafkaSecurityEnv, type KafkaSecurity } from '@inplay/kafka';
+import { createKafka, createSerde, topicName, waitForGroupCoordinator, type Kafka, kafkaSecurityEnv, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { latencyChartSvg } from './chart';
 import { freePort, machineCpu, spawnChild, type Child } from './children';
 import { connectionRange, connectionSteps, dueMessagesPerSec, gatewayProcessesFor, loadProcessesFor, sourceAddress, tickOf } from './fanout-plan';
@@ -44,6 +44,8 @@ export interface BenchFanoutOptions {
   profileDir?: string;
   brokers: string[];
   kafkaSecurity?: KafkaSecurity | undefined;
+  /** The registry writer (the bench registers its prefix's schemas). */
+  registryAuth?: RegistryAuth | undefined;
   registryUrl: string;
   databaseUrl: string;
   log?: (line: string) => void;
@@ -76,7 +78,7 @@ export async function benchFanout(options: BenchFanoutOptions): Promise<FanoutRe
   const kafka = createKafka({ brokers: o.brokers, ...o.kafkaSecurity, clientId: `${prefix}bench` });
   await waitForGroupCoordinator(kafka);
   await createLogAppendTimeTopics(kafka, prefix);
-  await createSerde(o.registryUrl, prefix).registerAll();
+  await createSerde(o.registryUrl, prefix, o.registryAuth).registerAll();
   const producer = spawnChild<ProducerIn, ProducerOut>(PRODUCER_ENTRY, 'tick producer', { args: [o.brokers.join(','), o.registryUrl, prefix, String(o.players)], env: kafkaSecurityEnv(o.kafkaSecurity) });
   const relay = { loads: [] as Load[], window: { startMs: Infinity, endMs: -Infinity }, producedInWindow: 0 };
   producer.on('appended', (batch: AppendedBatch) => {

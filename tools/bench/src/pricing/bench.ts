@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import type { MatchEvent } from '@inplay/contracts';
 import { createPool } from '@inplay/db';
 import { DEFAULT_SYNTHETIC_RATES_PER_HOUR, generateSyntheticMatches, type MatchEventDraft, type Roster } from '@inplay/domain';
-import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type RecordSender, type KafkaSecurity } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type RecordSender, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { formatTable, latencyChartSvg, percentiles, type BenchPricingReport, type ModeReport, type RatePhase, type ThroughputPhase } from './report';
 import { EVENT_HEADER, createBenchDatabase, createLogAppendTimeTopics, dropBenchTopicsAndDatabase, observe, spawnPricing, waitUntil, type Observer } from './harness';
 import { registerMatch } from '@inplay/feed-ingest';
@@ -23,6 +23,8 @@ export type { BenchPricingReport };
 export interface BenchPricingOptions {
   brokers: string[];
   kafkaSecurity?: KafkaSecurity | undefined;
+  /** The registry writer (the bench registers its prefix's schemas). */
+  registryAuth?: RegistryAuth | undefined;
   registryUrl: string;
   databaseUrl: string;
   /** Offered rates of the latency phases, each held for durationMs. */
@@ -91,7 +93,7 @@ async function benchOneDelivery(o: BenchPricingOptions, delivery: PricingDeliver
 
     const pricing = await spawnPricing({ ...o, databaseUrl, prefix, env: { ...o.pricingEnv, PRICING_DELIVERY: delivery } });
     cleanups.unshift(() => pricing.stop());
-    const serde = createSerde(o.registryUrl, prefix);
+    const serde = createSerde(o.registryUrl, prefix, o.registryAuth);
     const observer = await observe(kafka, serde, prefix);
     cleanups.unshift(() => observer.stop());
     const producer = createProducer(kafka);

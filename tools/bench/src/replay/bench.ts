@@ -5,7 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createKafka, createSerde, ensureTopics, type KafkaSecurity } from '@inplay/kafka';
+import { createKafka, createSerde, ensureTopics, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { createDatabase, createPool, dropDatabase, migrate } from '@inplay/db';
 import type { IsolatedEnv } from '@inplay/testing';
 import { runReplayAudit } from '@inplay/audit';
@@ -14,6 +14,8 @@ import { recordHistory } from './history';
 export interface BenchReplayOptions {
   brokers: string[];
   kafkaSecurity?: KafkaSecurity | undefined;
+  /** The registry writer (the bench registers its prefix's schemas). */
+  registryAuth?: RegistryAuth | undefined;
   registryUrl: string;
   adminDatabaseUrl: string;
   json: string;
@@ -33,7 +35,7 @@ export async function benchReplay(o: BenchReplayOptions): Promise<{ eventsPerSec
   await ensureTopics(admin, prefix);
   const databaseUrl = await createDatabase(o.adminDatabaseUrl, `bench_replay_${id}`);
   await migrate(databaseUrl);
-  const serde = createSerde(o.registryUrl, prefix);
+  const serde = createSerde(o.registryUrl, prefix, o.registryAuth);
   await serde.registerAll();
   const env = { infra: { kafkaBrokers: o.brokers, ...(o.kafkaSecurity ? { kafkaSecurity: o.kafkaSecurity } : {}), schemaRegistryUrl: o.registryUrl, databaseUrl, adminDatabaseUrl: o.adminDatabaseUrl }, prefix, kafka, kafkaSecurity: o.kafkaSecurity ?? {}, serde, databaseUrl, cleanup: async () => undefined } as IsolatedEnv;
   const pool = createPool(databaseUrl, { max: 4 });

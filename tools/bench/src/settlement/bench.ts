@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { createProducer, type KafkaSecurity } from '@inplay/kafka';
+import { createProducer, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { auditPhase, contendedSettlement, type ContentionPhase, type PhaseViolations } from './phases';
 import { latencyChartSvg } from './chart';
 import { createBenchEnv, machineBusyMs, processCpuMs, scrapeMetrics, seedMarket, spawnIntake, spawnSettlement, type BenchEnv, type Child } from './harness';
@@ -20,6 +20,8 @@ import { settlementStrategy, STRATEGY_NAMES, type StrategyName } from '@inplay/s
 export interface BenchSettlementOptions {
   brokers: string[];
   kafkaSecurity?: KafkaSecurity | undefined;
+  /** The registry writer (the bench registers its prefix's schemas). */
+  registryAuth?: RegistryAuth | undefined;
   registryUrl: string;
   /** A database the bench may create and drop databases from (e.g. .../postgres). */
   adminDatabaseUrl: string;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { PriceTick } from '@inplay/contracts';
 import { createDatabase, createPool, dropDatabase, migrate, type Pool } from '@inplay/db';
-import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type Kafka, type Serde, type KafkaSecurity, kafkaSecurityEnv } from '@inplay/kafka';
+import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type Kafka, type Serde, type KafkaSecurity, kafkaSecurityEnv, type RegistryAuth } from '@inplay/kafka';
 import { freePort, startTsProcess } from '@inplay/infra';
 import { createLogAppendTimeTopics } from '../shared/topics';
 import { createUser, issueDevToken, type StrategyName } from '@inplay/settlement';
@@ -32,7 +32,7 @@ export interface MarketPlayer { playerId: string; priceCents: number; tickSeq: n
 export interface BenchUser { userId: string; token: string }
 
 /** Fresh topics (unique prefix), registry subjects and a migrated database of the run's own. */
-export async function createBenchEnv(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; adminDatabaseUrl: string }): Promise<BenchEnv> {
+export async function createBenchEnv(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryAuth?: RegistryAuth | undefined; registryUrl: string; adminDatabaseUrl: string }): Promise<BenchEnv> {
   const id = randomBytes(3).toString('hex');
   const prefix = `sbench${id}-`;
   const database = `sbench_${id}`;
@@ -40,7 +40,7 @@ export async function createBenchEnv(o: { brokers: string[]; kafkaSecurity?: Kaf
   await waitForGroupCoordinator(kafka);
   // Broker-stamped record times: the per-stage breakdown sets them beside each other.
   await createLogAppendTimeTopics(kafka, prefix);
-  const serde = createSerde(o.registryUrl, prefix);
+  const serde = createSerde(o.registryUrl, prefix, o.registryAuth);
   await serde.registerAll();
   const databaseUrl = await createDatabase(o.adminDatabaseUrl, database);
   await migrate(databaseUrl);

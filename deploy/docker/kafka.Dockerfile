@@ -4,7 +4,9 @@
 # Configuration is environment: every KAFKA_<NAME> becomes the property
 # <name> with "_" read as "." (KAFKA_NODE_ID -> node.id), as in the Apache
 # image; KAFKA_CLUSTER_ID (the same on every node) formats the storage on
-# first start; KAFKA_HEAP_OPTS sets the heap.
+# first start; KAFKA_HEAP_OPTS sets the heap. SASL/SCRAM-SHA-512 with ACLs
+# (KAFKA_SCRAM_USERS or KAFKA_SCRAM_USERS_DIR, admin the super user) and TLS
+# from PEM files (KAFKA_TLS_DIR): see kafka-entrypoint.sh.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends openjdk-17-jre-headless \

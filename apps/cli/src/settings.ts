@@ -1,6 +1,6 @@
 // The CLI's own settings, validated once at start-up.
 import type { KafkaSecurity } from '@inplay/kafka';
-import { z, kafkaSecurityOf, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, postgresUrl, registryAuthOf, DEFAULT_PORTS } from '@inplay/config';
+import { bool, z, kafkaSecurityOf, loadConfig, port, positiveInt, infraShape, infraHints, localDirs, brokerList, httpUrl, postgresUrl, registryAuthOf, DEFAULT_PORTS } from '@inplay/config';
 
 export const cliShape = {
   ...infraShape,
@@ -15,6 +15,7 @@ export const cliShape = {
   INPLAY_POSTGRES_PORT: port.default(DEFAULT_PORTS.postgres),
   INPLAY_REGISTRY_PORT: port.default(DEFAULT_PORTS.registry),
   INPLAY_KAFKA_HEAP_MB: positiveInt.max(8192).default(512),
+  INPLAY_KAFKA_TLS: bool.default(false),
   INPLAY_GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   INPLAY_FEED_PORT: port.default(DEFAULT_PORTS.feedWebhook),
   INPLAY_METRICS_BASE_PORT: port.max(65_000).default(DEFAULT_PORTS.metricsBase),
@@ -30,6 +31,7 @@ export const cliHints = {
   INPLAY_GATEWAY_PORT: 'A free TCP port for the gateway(s): the web page, HTTP API and WebSocket',
   INPLAY_FEED_PORT: 'A free TCP port for feed-ingest\'s webhook',
   INPLAY_METRICS_BASE_PORT: 'The first of the services\' metrics ports (base+1 feed-ingest, +2 pricing, +3 settlement, +5 leaderboard, +6 the first gateway\'s internal port for /metrics and /admin, +7 the second\'s, ...)',
+  INPLAY_KAFKA_TLS: 'true: the local broker listens with TLS (SASL_SSL) under a development CA made in the state dir (tls/ca.crt); services get KAFKA_TLS_CA_FILE',
   INPLAY_KAFKA_HEAP_MB: 'Heap of the local broker in MiB (it shares 2 cores and memory with everything else)',
 };
 

@@ -13,3 +13,4 @@ export * from './images';
 export * from './bundle';
 export * from './toxiproxy';
 export * from './credentials';
+export * from './tls';

@@ -14,6 +14,7 @@ import { startLocalRegistry, probeRegistry } from './registry-local';
 import { progress as makeProgress } from './progress';
 import { assertPortFree } from './ports';
 import { kafkaSecurityFor, stackCredentials, type InfraCredentials } from './credentials';
+import { devBrokerTls } from './tls';
 import { ADMIN_PRINCIPAL } from '@inplay/kafka';
 
 export type InfraMode = 'local' | 'external' | 'containers';
@@ -55,6 +56,8 @@ export interface InfraOptions {
   external?: Partial<Endpoints> & { registryAuth?: { username: string; password: string } };
   kafkaVersion?: string;
   kafkaHeapMb?: number;
+  /** TLS on the local broker's client listener (SASL_SSL) with a development CA made in the state dir; SASL over plaintext when false. */
+  kafkaTls?: boolean;
   quiet?: boolean;
   /** Topic/subject prefix to bootstrap (tests use their own). */
   topicPrefix?: string;
@@ -77,6 +80,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
   const runDir = join(o.stateDir, 'run');
   mkdirSync(runDir, { recursive: true });
   const credentials = stackCredentials(o.stateDir);
+  const tls = o.kafkaTls ? devBrokerTls(join(o.stateDir, 'tls')) : undefined;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -97,6 +101,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
       startLocalKafka({
         home, version, dataDir: join(o.stateDir, 'kafka'), port: ports.kafka, controllerPort: ports.kafkaController,
         pidFile: join(runDir, 'kafka.pid'), ...(o.kafkaHeapMb ? { heapMb: o.kafkaHeapMb } : {}), users: credentials.kafka,
+        ...(tls ? { tls } : {}),
       }),
       startLocalRegistry({
         cacheDir: o.cacheDir, stateDir: o.stateDir, port: ports.registry, kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
@@ -119,7 +124,7 @@ async function startLocal(o: InfraOptions): Promise<RunningInfra> {
       ...(pg.adminUrl ? { adminDatabaseUrl: pg.adminUrl } : {}),
       schemaRegistryUrl: registry.url,
       credentials,
-      kafkaSecurity: kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL),
+      kafkaSecurity: { ...kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL), ...(tls ? { tls: { caPem: tls.caPem, caFile: tls.caFile } } : {}) },
       components: [
         { name: 'kafka', address: kafka.brokers.join(','), version, ...(kafka.pid ? { pid: kafka.pid } : {}) },
         { name: 'postgres', address: pg.address, version: pg.version },

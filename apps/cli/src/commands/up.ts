@@ -97,6 +97,7 @@ function startInfraFor(settings: CliSettings, mode: InfraMode): Promise<RunningI
     },
     external: externalEndpoints(settings),
     kafkaHeapMb: settings.INPLAY_KAFKA_HEAP_MB,
+    kafkaTls: settings.INPLAY_KAFKA_TLS,
   });
 }
 

@@ -23,6 +23,10 @@ import { chaosChartSvg } from './chart';
 import { SCENARIOS, recoveryMs, windowStats, type ChaosTimings, type ScenarioName, type WindowStats } from './plan';
 
 /** Starting cash of each load user (cents). */
+/** How long the replay audit may take to find the projection equal after the load stops (late-event voids catching up), and its pause between tries. */
+export const AUDIT_SETTLE_TIMEOUT_MS = 20_000;
+const AUDIT_RETRY_PAUSE_MS = 1_000;
+
 export const CHAOS_USER_CASH_CENTS = 1_000_000;
 /** The load's tokens outlive a whole chaos run (every scenario, about 20 minutes), well past libs/auth's 15-minute default. */
 export const CHAOS_TOKEN_TTL_MS = 6 * 60 * 60 * 1000;
@@ -207,10 +211,18 @@ async function runScenario(stack: ChaosStack, name: ScenarioName, o: ChaosOption
   let lost = -1;
   let duplicated = -1;
   try {
-    const audit = await runReplayAudit({
+    // The match goes on while we check: a late event can reach the topics a moment before live settlement
+    // has voided the fills it touches, and the rebuild (which folds the topics) already has. The projection
+    // is eventually equal: audit again until it is, or until AUDIT_SETTLE_TIMEOUT_MS says it is not.
+    const auditOnce = () => runReplayAudit({
       brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, adminDatabaseUrl: e.adminDatabaseUrl, liveDatabaseUrl: stack.directDatabaseUrl,
       ...(fairness.ok ? { fairness: fairness.settings } : {}), dropRebuiltDatabase: true, progressOut: null, verdictOut: null,
     });
+    let audit = await auditOnce();
+    for (const settleBy = Date.now() + AUDIT_SETTLE_TIMEOUT_MS; !audit.equal && Date.now() < settleBy;) {
+      await sleep(AUDIT_RETRY_PAUSE_MS);
+      audit = await auditOnce();
+    }
     ({ checks, lost, duplicated } = await runChecks({
       pool: direct, brokers: e.kafkaBrokers, kafkaSecurity: e.kafkaSecurity, registryUrl: e.schemaRegistryUrl, outcomes: load.outcomes, extraOrderIds: ownOrders, watchers: watchers.result,
       deadLetters: (await deadLetterCount(stack)) - deadLettersBefore,

@@ -77,6 +77,8 @@ const MATRIX: Row[] = [
   { route: 'public GET /index.html', request: get('/index.html'), expect: [200, 200, 200, 200, 200, 200, 200] },
   { route: 'public GET /assets/*', request: get('/assets/app.js'), expect: [200, 200, 200, 200, 200, 200, 200] },
   { route: 'public ANY /*', case: 'operator routes are not on the public port', request: get('/admin/anomalies'), expect: [404, 404, 404, 404, 404, 404, 404] },
+  // Orders execute or wait for their policy's moment; none can be cancelled, so A cannot cancel B's (nor anyone anyone's).
+  { route: 'public ANY /*', case: "cancelling B's order", request: async (who) => ({ path: `/orders/${orderOfB}`, method: 'DELETE', headers: await authorization(who) }), expect: [404, 404, 404, 404, 404, 404, 404] },
   { route: 'internal GET /health', request: get('/health'), expect: [200, 200, 200, 200, 200, 200, 200] },
   // The internal port is reachable from the monitoring network only (NetworkPolicy); /metrics has no secret in it.
   { route: 'internal GET /metrics', request: get('/metrics'), expect: [200, 200, 200, 200, 200, 200, 200] },

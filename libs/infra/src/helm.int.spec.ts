@@ -3,6 +3,7 @@
 // schemas (strict: an unknown field fails), and the properties that make it safe
 // to run hold in what it renders: non-root read-only containers with limits,
 // probes on ports that exist, only public ports public, default-deny ingress,
+// a Kafka principal per service (admin only for the bootstrap job) over TLS,
 // disruption budgets, the gateway's autoscaler, topic replication from values,
 // and the PrometheusRule paging on dead letters (checked against its CRD, as
 // kubernetes-validate has no schema for it).
@@ -93,7 +94,7 @@ describe('deploy/helm chart', () => {
   });
 
   it(`renders only manifests valid for Kubernetes ${KUBERNETES_VERSION} (strict: no unknown field), with and without the autoscaler and demo secrets`, () => {
-    const variants = [demo, render('--set', 'services.gateway.autoscaling.enabled=false'), render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'infrastructure.registrySecret.create=false', '--set', 'appSecret.create=false')];
+    const variants = [demo, render('--set', 'services.gateway.autoscaling.enabled=false'), render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'infrastructure.registrySecret.create=false', '--set', 'appSecret.create=false', '--set', 'kafka.sasl.create=false')];
     for (const [i, manifests] of variants.entries()) {
       const { status, output } = validate(manifests, `rendered-${i}.yaml`);
       expect(output).not.toMatch(/ERROR|WARN/);
@@ -102,7 +103,7 @@ describe('deploy/helm chart', () => {
     }
     expect(demo.map((m) => m.kind).sort()).toEqual([
       ...Array(5).fill('Deployment'), 'HorizontalPodAutoscaler', 'Job', ...Array(5).fill('NetworkPolicy'), ...Array(3).fill('PodDisruptionBudget'),
-      'Secret', 'Secret', 'Secret', ...Array(7).fill('Service'),
+      'Secret', 'Secret', 'Secret', 'Secret', ...Array(7).fill('Service'),
     ]);
   });
 
@@ -257,10 +258,13 @@ describe('deploy/helm chart', () => {
   it('gives each service only the secrets it reads, from existing Secrets or the demo ones', () => {
     const secretsOf = (name: string): string[] => named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!.env
       .filter((e) => e.valueFrom).map((e) => `${e.name}=${e.valueFrom!.secretKeyRef.name}/${e.valueFrom!.secretKeyRef.key}${e.valueFrom!.secretKeyRef.optional ? '?' : ''}`);
-    // Each service its own Postgres role's URL; the owner's (url) only for the bootstrap job.
-    expect(secretsOf('gateway')).toEqual(['DATABASE_URL=inplay-database/gateway-url', 'JWT_SECRET=inplay-app/jwt-secret', 'GATEWAY_ADMIN_TOKEN=inplay-app/admin-token?']);
-    expect(secretsOf('feed-ingest')).toEqual(['DATABASE_URL=inplay-database/feed-ingest-url', 'FEED_WEBHOOK_SECRET=inplay-app/feed-webhook-secret']);
-    for (const name of ['pricing', 'settlement', 'leaderboard']) expect(secretsOf(name), name).toEqual([`DATABASE_URL=inplay-database/${name}-url`]);
+    // Each service its own Kafka principal's password and its own Postgres role's URL; the owner's (url) only for the bootstrap job.
+    const own = (name: string): string[] => [`KAFKA_SASL_PASSWORD=inplay-kafka-users/${name}`, `DATABASE_URL=inplay-database/${name}-url`];
+    // The order signing key: the gateway signs orders with it, settlement checks them by it; nobody else has it.
+    expect(secretsOf('gateway')).toEqual([...own('gateway'), 'JWT_SECRET=inplay-app/jwt-secret', 'ORDER_SIGNING_KEY=inplay-app/order-signing-key', 'GATEWAY_ADMIN_TOKEN=inplay-app/admin-token?']);
+    expect(secretsOf('settlement')).toEqual([...own('settlement'), 'ORDER_SIGNING_KEY=inplay-app/order-signing-key']);
+    expect(secretsOf('feed-ingest')).toEqual([...own('feed-ingest'), 'FEED_WEBHOOK_SECRET=inplay-app/feed-webhook-secret']);
+    for (const name of ['pricing', 'leaderboard']) expect(secretsOf(name), name).toEqual(own(name));
     expect(Object.keys(named(demo, 'Secret', 'inplay-database')['stringData'] as object).sort())
       .toEqual(['feed-ingest-url', 'gateway-url', 'leaderboard-url', 'pricing-url', 'settlement-url', 'url']);
     const shared = render('--set', 'infrastructure.databaseSecret.perService=false');
@@ -269,11 +273,58 @@ describe('deploy/helm chart', () => {
     const policyOf = (name: string) => envOf(named<Workload>(demo, 'Deployment', `demo-${name}`).spec.template.spec.containers[0]!)['FAIRNESS_POLICY'];
     expect(SERVICES.map(policyOf)).toEqual([undefined, 'event-time-void', undefined, undefined, 'event-time-void']);
     expect(named(demo, 'Secret', 'inplay-app')['stringData']).toEqual({
-      'jwt-secret': 'demo-jwt-secret-of-at-least-sixty-four-bytes-because-this-is-production', 'feed-webhook-secret': 'demo-webhook-secret-0123456789', 'admin-token': 'demo-admin-token-of-at-least-thirty-two-bytes',
+      'jwt-secret': 'demo-jwt-secret-of-at-least-sixty-four-bytes-because-this-is-production', 'feed-webhook-secret': 'demo-webhook-secret-0123456789',
+      'order-signing-key': 'demo-order-signing-key-of-at-least-32-bytes', 'admin-token': 'demo-admin-token-of-at-least-thirty-two-bytes',
     });
-    const external = render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'infrastructure.registrySecret.create=false', '--set', 'appSecret.create=false', '--set', 'appSecret.name=prod-app');
+    const external = render('--set', 'infrastructure.databaseSecret.create=false', '--set', 'infrastructure.registrySecret.create=false', '--set', 'appSecret.create=false', '--set', 'kafka.sasl.create=false', '--set', 'appSecret.name=prod-app');
     expect(byKind(external, 'Secret')).toEqual([]);
     expect(JSON.stringify(named(external, 'Deployment', 'demo-gateway'))).toContain('"name":"prod-app","key":"jwt-secret"');
+  });
+
+  it('logs each service in to Kafka as its own principal, the bootstrap job as admin, over TLS with only the brokers\' CA mounted', () => {
+    type SecretVolume = { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] } };
+    const kafkaOf = (w: Workload) => {
+      const container = w.spec.template.spec.containers[0]!;
+      const env = envOf(container);
+      const password = container.env.find((e) => e.name === 'KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef;
+      const volume = (w.spec.template.spec.volumes as SecretVolume[]).find((v) => v.name === 'kafka-tls');
+      return { username: env['KAFKA_SASL_USERNAME'], password, caFile: env['KAFKA_TLS_CA_FILE'], mount: container.volumeMounts.find((m) => m.name === 'kafka-tls'), volume };
+    };
+    const principals = SERVICES.map((name) => {
+      const k = kafkaOf(named<Workload>(demo, 'Deployment', `demo-${name}`));
+      expect(k.username, name).toBe(name);
+      expect(k.password, name).toEqual({ name: 'inplay-kafka-users', key: name });
+      return k.username;
+    });
+    expect(new Set(principals).size, 'no two services share a principal').toBe(SERVICES.length);
+    expect(principals).not.toContain('admin');
+    const job = kafkaOf(named<Workload>(demo, 'Job', 'demo-bootstrap'));
+    expect(job.username).toBe('admin');
+    expect(job.password).toEqual({ name: 'inplay-kafka-users', key: 'admin' });
+    // TLS is on by default: every workload trusts the CA, and only ca.crt of the Secret reaches a pod (never the brokers' key).
+    for (const w of workloads(demo)) {
+      const k = kafkaOf(w);
+      expect(k.caFile, w.metadata.name).toBe('/etc/inplay/kafka-tls/ca.crt');
+      expect(k.mount, w.metadata.name).toEqual({ name: 'kafka-tls', mountPath: '/etc/inplay/kafka-tls', readOnly: true });
+      expect(k.volume, w.metadata.name).toEqual({ name: 'kafka-tls', secret: { secretName: 'inplay-kafka-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    }
+    const certManager = render('--set', 'kafka.tls.secretName=kafka-broker-cert', '--set', 'kafka.tls.caKey=ca.pem');
+    expect(kafkaOf(named<Workload>(certManager, 'Deployment', 'demo-settlement')).volume?.secret).toEqual({ secretName: 'kafka-broker-cert', items: [{ key: 'ca.pem', path: 'ca.crt' }] });
+    // The demo's users Secret: a password per principal, made before the job that reads it.
+    const users = named(demo, 'Secret', 'inplay-kafka-users');
+    expect(Object.keys(users['stringData'] as object).sort()).toEqual(['admin', ...SERVICES].sort());
+    expect(Number(users.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(Number(named(demo, 'Job', 'demo-bootstrap').metadata.annotations?.['helm.sh/hook-weight']));
+
+    const plain = render('--set', 'kafka.tls.enabled=false');
+    expect(validate(plain, 'plain.yaml').status).toBe(0);
+    for (const w of workloads(plain)) {
+      const k = kafkaOf(w);
+      expect([k.caFile, k.mount, k.volume], w.metadata.name).toEqual([undefined, undefined, undefined]);
+      expect(k.username, w.metadata.name).toBeDefined();
+    }
+    const anonymous = render('--set', 'kafka.sasl.enabled=false', '--set', 'kafka.tls.enabled=false');
+    expect(byKind(anonymous, 'Secret').map((m) => m.metadata.name)).not.toContain('inplay-kafka-users');
+    for (const w of workloads(anonymous)) expect(JSON.stringify(w), w.metadata.name).not.toMatch(/KAFKA_SASL_|KAFKA_TLS_/);
   });
 
   it('pages on any dead letter with a PrometheusRule the operator accepts, rendered only where its API is served and alerts are on', () => {
@@ -318,6 +369,12 @@ describe('deploy/helm chart', () => {
     expect(renderFails('--set', 'services.gateway.autoscaling.minReplicas=20')).toMatch(/services.gateway.autoscaling.minReplicas \(20\) must not exceed maxReplicas \(12\)/);
     expect(renderFails('--set', 'resources.limits.cpu=null')).toMatch(/resources need requests and limits for both cpu and memory/);
     expect(renderFails('--set', 'metricsPort=8080')).toMatch(/metricsPort must differ from services.gateway.port/);
+    expect(renderFails('-f', DEMO_VALUES, '--set', 'appSecret.orderSigningKey=')).toMatch(/appSecret.orderSigningKey \(at least 32 bytes, the gateway's and settlement's\) is required when create is true/);
+    expect(renderFails('-f', DEMO_VALUES, '--set', 'appSecret.orderSigningKey=short')).toMatch(/appSecret.orderSigningKey must be at least 32 bytes/);
+    expect(renderFails('--set', 'kafka.tls.secretName=')).toMatch(/kafka.tls.secretName and kafka.tls.caKey are required with kafka.tls.enabled/);
+    expect(renderFails('--set', 'kafka.sasl.secretName=')).toMatch(/kafka.sasl.secretName is required with kafka.sasl.enabled/);
+    expect(renderFails('-f', DEMO_VALUES, '--set', 'kafka.sasl.passwords.pricing=')).toMatch(/kafka.sasl.passwords.pricing \(its Kafka principal's password\) is required/);
+    expect(renderFails('-f', DEMO_VALUES, '--set', 'services.admin.entry=dist/gateway.mjs')).toMatch(/services.admin: admin is the Kafka super user/);
     expect(renderFails('-f', DEMO_VALUES, '--set', 'appSecret.jwtSecret=only-forty-bytes-long-which-is-too-short')).toMatch(/appSecret.jwtSecret must be at least 64 bytes in production/);
   });
 

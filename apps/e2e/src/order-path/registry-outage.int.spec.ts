@@ -45,10 +45,16 @@ const recordsOn = async (topic: string): Promise<number> => {
     await admin.disconnect();
   }
 };
+/** The registry writer's basic credentials (an operator rolling out the new schema), when the stack has them. */
+const registryWriterHeader = (): Record<string, string> => {
+  const writer = env.infra.credentials?.registry;
+  return writer ? { authorization: `Basic ${Buffer.from(`${writer.username}:${writer.password}`).toString('base64')}` } : {};
+};
 /** Registers a schema version over the registry's REST API, as a producer with a newer schema would; returns its id. */
 async function registerSchema(subject: string, schema: unknown): Promise<number> {
   const res = await fetch(`${env.infra.schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-    method: 'POST', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify({ schema: JSON.stringify(schema) }),
+    method: 'POST', body: JSON.stringify({ schema: JSON.stringify(schema) }),
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...registryWriterHeader() },
   });
   if (!res.ok) throw new Error(`registering ${subject}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: number }).id;

@@ -1,6 +1,7 @@
 // The container cluster for real (Docker, the images of deploy/docker): three
-// brokers in KRaft, topics with 3 replicas and 2 in sync; the service image's
-// bootstrap and services run against it and answer /health; killing the
+// brokers in KRaft with SASL/SCRAM and ACLs, topics with 3 replicas and 2 in
+// sync; the service image's bootstrap (as admin) and services (each as its
+// own principal) run against it and answer /health; killing the
 // broker that leads the partition in the middle of an acks=all stream loses
 // nothing and duplicates nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { localDirs } from '@inplay/config';
-import { createKafka, createProducer, probeKafka } from '@inplay/kafka';
+import { ADMIN_PRINCIPAL, createKafka, createProducer, probeKafka, type KafkaPrincipal } from '@inplay/kafka';
 import { waitUntil } from './process';
 import { freePort, freePortRange } from './ports';
 import { GenericContainer, Wait } from 'testcontainers';
@@ -43,11 +44,12 @@ afterAll(async () => {
 });
 
 describe('the container cluster', () => {
-  it('runs three brokers, each reachable on its own address', async () => {
+  it('runs three brokers, each reachable on its own address with the admin login and refusing a client without one', async () => {
     const c = cluster!;
     expect(c.brokers).toHaveLength(CONTAINER_BROKERS);
     for (const b of c.brokers) {
-      const admin = createKafka({ brokers: [b.address], clientId: 'containers-spec' }).admin();
+      await expect(probeKafka([b.address], 3_000)).rejects.toThrow(/cannot reach Kafka/);
+      const admin = createKafka({ brokers: [b.address], clientId: 'containers-spec', ...c.kafkaSecurity }).admin();
       await admin.connect();
       expect((await admin.describeCluster()).brokers.map((x) => x.nodeId).sort()).toEqual([1, 2, 3]);
       await admin.disconnect();
@@ -62,8 +64,11 @@ describe('the container cluster', () => {
       SCHEMA_REGISTRY_URL: 'http://schema-registry:8081',
       TOPIC_PREFIX: 'image-spec.',
     };
+    const login = (principal: KafkaPrincipal) => ({ KAFKA_SASL_USERNAME: principal, KAFKA_SASL_PASSWORD: c.credentials!.kafka[principal] });
+    // The bootstrap as admin (it writes the topics and every service's ACLs) and as the registry's writer.
+    const writer = { SCHEMA_REGISTRY_USER: c.credentials!.registry.username, SCHEMA_REGISTRY_PASSWORD: c.credentials!.registry.password };
     const bootstrap = await new GenericContainer(imageRef('service'))
-      .withNetwork(c.network).withCommand(['dist/bootstrap.mjs']).withEnvironment(inside)
+      .withNetwork(c.network).withCommand(['dist/bootstrap.mjs']).withEnvironment({ ...inside, ...login(ADMIN_PRINCIPAL), ...writer })
       .withWaitStrategy(Wait.forOneShotStartup()).withStartupTimeout(120_000)
       .start();
     const state = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .State}}', bootstrap.getId()], { encoding: 'utf8' })) as { ExitCode: number };
@@ -72,7 +77,7 @@ describe('the container cluster', () => {
     expect(logs).toContain('bootstrap done');
     await bootstrap.stop();
 
-    const admin = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec' }).admin();
+    const admin = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec', ...c.kafkaSecurity }).admin();
     await admin.connect();
     const orders = (await admin.fetchTopicMetadata({ topics: ['image-spec.orders'] })).topics[0]!;
     expect(orders.partitions.every((p) => p.replicas.length === 3)).toBe(true);
@@ -83,7 +88,7 @@ describe('the container cluster', () => {
     // Started from the image, its HEALTHCHECK is what the wait strategy waits for; then /health from the host.
     const settlement = await new GenericContainer(imageRef('service'))
       .withNetwork(c.network).withCommand(['dist/settlement.mjs'])
-      .withEnvironment({ ...inside, METRICS_PORT: '9400' })
+      .withEnvironment({ ...inside, ...login('settlement'), METRICS_PORT: '9400', ORDER_SIGNING_KEY: 'containers-spec-order-signing-key-32-bytes' })
       .withExposedPorts(9400)
       .withWaitStrategy(Wait.forHealthCheck()).withStartupTimeout(120_000)
       .start();
@@ -101,7 +106,7 @@ describe('the container cluster', () => {
   // records missing). createProducer sends those partitions again.
   it('sendBatch across partitions led by every broker loses and duplicates nothing when a broker is killed mid-request and started again', async () => {
     const c = cluster!;
-    const kafka = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec' });
+    const kafka = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec', ...c.kafkaSecurity });
     const admin = kafka.admin();
     await admin.connect();
     const topics = ['kill-batch-a', 'kill-batch-b'];
@@ -145,12 +150,12 @@ describe('the container cluster', () => {
     expect(acked.filter((k) => !seenSet.has(k)), 'acknowledged but not in the topic').toEqual([]);
     expect(seen.length, 'records written twice').toBe(seenSet.size);
     // The next test needs the whole cluster again.
-    await waitUntil('broker 2 back in the cluster', async () => (await probeKafka(c.kafkaBrokers, 3_000)).brokers === CONTAINER_BROKERS, 60_000);
+    await waitUntil('broker 2 back in the cluster', async () => (await probeKafka(c.kafkaBrokers, 3_000, c.kafkaSecurity)).brokers === CONTAINER_BROKERS, 60_000);
   }, 240_000);
 
   it('loses and duplicates nothing when the partition leader is killed in the middle of an acks=all stream', async () => {
     const c = cluster!;
-    const kafka = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec' });
+    const kafka = createKafka({ brokers: c.kafkaBrokers, clientId: 'containers-spec', ...c.kafkaSecurity });
     const admin = kafka.admin();
     await admin.connect();
     const topic = 'broker-loss';

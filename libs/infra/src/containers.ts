@@ -1,7 +1,8 @@
 // The infrastructure in containers (testcontainers), from the images of
 // deploy/docker (built here when missing, `inplay images build`): a 3-broker
 // KRaft cluster (every broker also a controller; topics get 3 replicas, 2 in
-// sync), Postgres, and the schema registry from the service image. Brokers
+// sync; SASL/SCRAM with ACLs, every principal of the stack's credentials a
+// user), Postgres, and the schema registry from the service image. Brokers
 // and registry talk over a network of their own; the host reaches each broker
 // on a fixed loopback port (its advertised listener). Every container carries
 // the label org.inplay.state-dir, so `inplay down` can remove what a crashed
@@ -14,7 +15,7 @@ import { ADMIN_PRINCIPAL, probeKafka } from '@inplay/kafka';
 import { CONTAINER_BROKERS, type ComponentInfo, type InfraOptions, type RunningInfra } from './stack';
 import { buildImages, ensureDockerEngine, imageRef, missingImages } from './images';
 import { KAFKA_VERSION } from './kafka-local';
-import { kafkaSecurityFor, stackCredentials } from './credentials';
+import { kafkaSecurityFor, stackCredentials, type InfraCredentials } from './credentials';
 import { assertPortFree } from './ports';
 import { progress as makeProgress } from './progress';
 import { GiveUp, waitUntil } from './process';
@@ -47,7 +48,17 @@ export function brokerHostPorts(kafkaPort: number): number[] {
   return Array.from({ length: CONTAINER_BROKERS }, (_, i) => kafkaPort + i);
 }
 
-function brokerEnv(id: number, hostPort: number, clusterId: string, heapMb: number): Record<string, string> {
+/** The image's KAFKA_SCRAM_USERS: every principal's SCRAM user, made when the broker's storage is formatted. */
+export function scramUsersEnv(credentials: InfraCredentials): string {
+  return Object.entries(credentials.kafka).map(([name, password]) => `${name}=${password}`).join(',');
+}
+
+/**
+ * A broker of the cluster, secured as the local one (kafka-local.ts): SASL/SCRAM on INTERNAL (the
+ * other containers, and inter-broker as admin) and EXTERNAL (the host), SASL/PLAIN with admin only
+ * on CONTROLLER; the StandardAuthorizer with admin the super user (the image derives these from the users).
+ */
+function brokerEnv(id: number, hostPort: number, clusterId: string, heapMb: number, credentials: InfraCredentials): Record<string, string> {
   const voters = Array.from({ length: CONTAINER_BROKERS }, (_, i) => `${i + 1}@kafka-${i + 1}:${KAFKA_CONTROLLER_PORT}`).join(',');
   return {
     KAFKA_CLUSTER_ID: clusterId,
@@ -56,7 +67,8 @@ function brokerEnv(id: number, hostPort: number, clusterId: string, heapMb: numb
     KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
     KAFKA_LISTENERS: `INTERNAL://0.0.0.0:${KAFKA_INTERNAL_PORT},EXTERNAL://0.0.0.0:${KAFKA_EXTERNAL_PORT},CONTROLLER://0.0.0.0:${KAFKA_CONTROLLER_PORT}`,
     KAFKA_ADVERTISED_LISTENERS: `INTERNAL://kafka-${id}:${KAFKA_INTERNAL_PORT},EXTERNAL://127.0.0.1:${hostPort}`,
-    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'INTERNAL:SASL_PLAINTEXT,EXTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    KAFKA_SCRAM_USERS: scramUsersEnv(credentials),
     KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
     KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
     KAFKA_DEFAULT_REPLICATION_FACTOR: String(CONTAINER_BROKERS),
@@ -121,7 +133,7 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
     const brokerStarts = hostPorts.map((hostPort, i) => new GenericContainer(imageRef('kafka'))
       .withName(`inplay-kafka-${i + 1}-${clusterId.slice(0, 6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`)
       .withNetwork(network).withNetworkAliases(`kafka-${i + 1}`)
-      .withEnvironment(brokerEnv(i + 1, hostPort, clusterId, heapMb))
+      .withEnvironment(brokerEnv(i + 1, hostPort, clusterId, heapMb, credentials))
       .withExposedPorts({ container: KAFKA_EXTERNAL_PORT, host: hostPort })
       .withLabels(labels)
       // A broker's listener opens before the quorum forms: the cluster check below waits for all three.
@@ -144,14 +156,14 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
       id: i + 1, address: `127.0.0.1:${hostPort}`, container: (results[i] as PromiseFulfilledResult<StartedTestContainer>).value,
     }));
     const kafkaBrokers = brokers.map((b) => b.address);
+    const kafkaSecurity = kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL);
     await waitUntil(`${CONTAINER_BROKERS} brokers in the cluster`, async () => {
-      const { brokers: seen } = await probeKafka(kafkaBrokers, 3_000);
+      const { brokers: seen } = await probeKafka(kafkaBrokers, 3_000, kafkaSecurity);
       if (seen < CONTAINER_BROKERS) throw new Error(`${seen} of ${CONTAINER_BROKERS} brokers registered`);
       return true;
     }, CLUSTER_READY_TIMEOUT_MS, 500).catch((err: Error) => { throw new GiveUp(`the Kafka cluster did not form: ${err.message}`); });
 
     const pgBase = `postgres://inplay:${PG_PASSWORD}@127.0.0.1:${pgPort}`;
-    const credentials = stackCredentials(o.stateDir);
     // The registry connects as its own role, owning only its schema in its own database.
     const registryDb = await prepareRegistryStore(await createDatabase(`${pgBase}/postgres`, 'schema_registry'), credentials.postgres['schema-registry']);
     const registry = await new GenericContainer(imageRef('service'))
@@ -175,7 +187,7 @@ export async function startContainers(o: InfraOptions): Promise<RunningContainer
     ];
     return {
       mode: 'containers', kafkaBrokers, databaseUrl, adminDatabaseUrl: `${pgBase}/postgres`, schemaRegistryUrl: `http://127.0.0.1:${registryPort}`,
-      credentials, kafkaSecurity: kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL), components, brokers, network, stop: stopAll,
+      credentials, kafkaSecurity, components, brokers, network, stop: stopAll,
     };
   } catch (err) {
     await stopAll();

@@ -1,5 +1,6 @@
 // docker-compose.kafka.yml for real: the 3-broker cluster, Postgres, the
 // registry and the bootstrap come up from the images of deploy/docker, the
+// brokers take SASL/SCRAM logins only (bootstrap as admin writes the ACLs), the
 // topics get 3 replicas and 2 in sync, and the services profile's gateway
 // answers /health and serves the page. Host ports are chosen free (the file's
 // variables), the project name is unique, and `down -v` removes everything.
@@ -9,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { localDirs } from '@inplay/config';
 import { createPool } from '@inplay/db';
-import { createKafka } from '@inplay/kafka';
+import { createKafka, probeKafka } from '@inplay/kafka';
 import { TOPICS } from '@inplay/contracts';
 import { buildImages, ensureDebianPackages, ensureDockerEngine } from './images';
 import { waitUntil } from './process';
@@ -19,6 +20,8 @@ import { REPO_ROOT } from './ts-process';
 const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.kafka.yml');
 const PROJECT = `inplay-spec-${randomBytes(3).toString('hex')}`;
 const UP_TIMEOUT_MS = 240_000;
+/** The compose file's default admin login (KAFKA_ADMIN_PASSWORD unset): the brokers take SASL/SCRAM only. */
+const ADMIN_LOGIN = { sasl: { username: 'admin', password: 'compose-demo-kafka-admin' } };
 let env: Record<string, string>;
 let brokers: string[];
 
@@ -64,7 +67,7 @@ afterAll(() => {
 describe('docker-compose.kafka.yml', () => {
   it('runs three brokers, and the bootstrap gives every topic 3 replicas with min.insync.replicas 2', async () => {
     expect(containerState('bootstrap')).toMatchObject({ status: 'exited', exitCode: 0 });
-    const admin = createKafka({ brokers, clientId: 'compose-spec' }).admin();
+    const admin = createKafka({ brokers, clientId: 'compose-spec', ...ADMIN_LOGIN }).admin();
     await admin.connect();
     try {
       expect((await admin.describeCluster()).brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
@@ -75,6 +78,19 @@ describe('docker-compose.kafka.yml', () => {
       for (const r of configs.resources) expect(r.configEntries[0]?.configValue, r.resourceName).toBe('2');
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('refuses a client without a login, and lets a service principal only do what its ACLs say', async () => {
+    await expect(probeKafka(brokers, 3_000)).rejects.toThrow(/cannot reach Kafka/);
+    await expect(probeKafka(brokers, 3_000, { sasl: { username: 'admin', password: 'not-the-password' } })).rejects.toThrow(/authentication failed/i);
+    // The gateway writes orders; trades are settlement's.
+    const gateway = createKafka({ brokers, clientId: 'compose-spec', sasl: { username: 'gateway', password: 'compose-demo-kafka-gateway' }, retries: 0 }).producer();
+    await gateway.connect();
+    try {
+      await expect(gateway.send({ topic: 'trades', messages: [{ key: 'k', value: 'forged' }] })).rejects.toThrow(/authoriz/i);
+    } finally {
+      await gateway.disconnect();
     }
   });
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '@inplay/telemetry';
 import { deadLetterCounter } from './dead-letter-metric';
+import { DEAD_LETTER_REASONS } from './decode-retry';
 
 const series = async (registry: ReturnType<typeof createMetrics>) =>
   (await registry.metrics()).split('\n').filter((line) => line.startsWith('inplay_dead_letters_total{')).sort();
@@ -12,7 +13,8 @@ describe('deadLetterCounter', () => {
   it('starts every reason of every consumed topic at zero and counts a dead letter under its service, topic and reason', async () => {
     const registry = createMetrics('settlement');
     const onDeadLetter = deadLetterCounter(registry, ['orders', 'price.ticks']);
-    expect(await series(registry)).toHaveLength(8);
+    expect(await series(registry)).toHaveLength(2 * DEAD_LETTER_REASONS.length);
+    expect(await series(registry)).toContain('inplay_dead_letters_total{source_topic="orders",reason="forged",service="settlement"} 0');
     expect(await series(registry)).toContain('inplay_dead_letters_total{source_topic="orders",reason="bad_frame",service="settlement"} 0');
     onDeadLetter('bad_frame', 'orders');
     onDeadLetter('bad_frame', 'orders');
@@ -28,7 +30,7 @@ describe('deadLetterCounter', () => {
     const processor = deadLetterCounter(registry, ['pricing.commands']);
     sequencer('bad_payload', 'trades');
     processor('bad_payload', 'pricing.commands');
-    expect(await series(registry)).toHaveLength(12);
+    expect(await series(registry)).toHaveLength(3 * DEAD_LETTER_REASONS.length);
     expect((await series(registry)).filter((line) => line.endsWith(' 1'))).toHaveLength(2);
   });
 });

@@ -107,6 +107,12 @@ export function roleDatabaseUrl(env: Pick<IsolatedEnv, 'infra' | 'databaseUrl'>,
   return serviceDatabaseUrl(env.databaseUrl, service, password);
 }
 
+/** The registry writer's HTTP basic Authorization header (what an operator registering a schema by hand sends), when the stack has one. */
+export function registryWriterHeaders(infra: Endpoints): Record<string, string> {
+  const writer = infra.credentials?.registry;
+  return writer ? { authorization: `Basic ${Buffer.from(`${writer.username}:${writer.password}`).toString('base64')}` } : {};
+}
+
 /** Waits for `check` to return a value (not undefined/false), polling; fails with `what` after `timeoutMs`. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -10,7 +10,7 @@ import type { Pool } from '@inplay/db';
 import { createProducer, DEAD_LETTER_TOPIC, DECODE_RETRY, topicName, signatureHeaders } from '@inplay/kafka';
 import { checkLedgerInvariants, startSettlement, type RunningSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, PLAYER_ID, PRICE_CENTS, startTcpProxy, type IsolatedEnv, type TcpProxy, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
+import { eventually, PLAYER_ID, PRICE_CENTS, startTcpProxy, type IsolatedEnv, type TcpProxy, TEST_ORDER_SIGNING_KEY, registryWriterHeaders } from '@inplay/testing';
 import { newUser, postOrder, startOrderPathEnv, stopOrderPathEnv, type OrderPathEnv } from './intake.fixtures';
 
 let path: OrderPathEnv | undefined;
@@ -45,16 +45,11 @@ const recordsOn = async (topic: string): Promise<number> => {
     await admin.disconnect();
   }
 };
-/** The registry writer's basic credentials (an operator rolling out the new schema), when the stack has them. */
-const registryWriterHeader = (): Record<string, string> => {
-  const writer = env.infra.credentials?.registry;
-  return writer ? { authorization: `Basic ${Buffer.from(`${writer.username}:${writer.password}`).toString('base64')}` } : {};
-};
 /** Registers a schema version over the registry's REST API, as a producer with a newer schema would; returns its id. */
 async function registerSchema(subject: string, schema: unknown): Promise<number> {
   const res = await fetch(`${env.infra.schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
     method: 'POST', body: JSON.stringify({ schema: JSON.stringify(schema) }),
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...registryWriterHeader() },
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...registryWriterHeaders(env.infra) },
   });
   if (!res.ok) throw new Error(`registering ${subject}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: number }).id;

@@ -8,7 +8,7 @@ import { valueSubject, type OrderResult } from '@inplay/contracts';
 import { schemaOf } from '@inplay/contracts/schemas';
 import { createProducer, createSerde, DECODE_RETRY, topicName } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
-import { eventually, startTcpProxy, type TcpProxy } from '@inplay/testing';
+import { eventually, startTcpProxy, type TcpProxy, registryWriterHeaders } from '@inplay/testing';
 import { gatewayHarness, type GatewayHarness } from '../../test/harness';
 import { createGatewayMetrics } from '../metrics';
 import { startKafkaFeed, type KafkaFeed } from './kafka-feed';
@@ -44,7 +44,8 @@ afterAll(async () => {
 /** Registers a schema version over the registry's REST API, as a producer with a newer schema would; returns its id. */
 async function registerSchema(subject: string, schema: unknown): Promise<number> {
   const res = await fetch(`${harness.env.infra.schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-    method: 'POST', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify({ schema: JSON.stringify(schema) }),
+    // As an operator rolling out the newer schema: registry writes need the writer's credentials.
+    method: 'POST', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...registryWriterHeaders(harness.env.infra) }, body: JSON.stringify({ schema: JSON.stringify(schema) }),
   });
   if (!res.ok) throw new Error(`registering ${subject}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: number }).id;

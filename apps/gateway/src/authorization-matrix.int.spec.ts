@@ -59,6 +59,8 @@ const MATRIX: Row[] = [
   { route: 'public GET /prices', request: get('/prices'), expect: [200, 200, 200, 200, 200, 200, 200] },
   { route: 'public GET /matches', request: get('/matches'), expect: [200, 200, 200, 200, 200, 200, 200] },
   { route: 'public GET /players', request: get('/players'), expect: [200, 200, 200, 200, 200, 200, 200] },
+  // The HTTP contract (docs/api/openapi.yaml), for client generators: public like the page.
+  { route: 'public GET /openapi.yaml', request: get('/openapi.yaml'), expect: [200, 200, 200, 200, 200, 200, 200] },
   // Public, with the caller's own entry when a token is sent: a bad token is refused rather than ignored.
   { route: 'public GET /leaderboard', request: get('/leaderboard'), expect: [200, 200, 200, 401, 401, 401, 401] },
   {
@@ -227,7 +229,8 @@ describe.each(['an auth message', 'the bearer subprotocol'] as const)('the autho
     expect(open).toEqual(['anonymous', 'userA', 'userB']);
     for (const who of open) {
       const client = sockets.get(who)!;
-      client.sendJson({ op: 'subscribe', players: ['user/bob'] });
+      // Not a valid player id (docs/api/asyncapi.yaml says so too): sent unchecked.
+      client.sendText(JSON.stringify({ op: 'subscribe', players: ['user/bob'] }));
       expect(await client.waitForMessage(`${who}: BAD_MESSAGE`, (m) => m['type'] === 'error' && m['op'] === 'subscribe')).toMatchObject({ name: 'BAD_MESSAGE' });
     }
   });

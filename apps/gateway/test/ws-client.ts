@@ -1,9 +1,13 @@
 // A minimal RFC 6455 client for tests (Node 20 has no WebSocket global and we
 // add no packages): text/binary frames, masking, ping/pong, close, and the one
 // thing browser clients cannot do — stop reading, to play a slow consumer.
+// Every message it sends with sendJson and every frame it receives is checked
+// against docs/api/asyncapi.yaml: a test that saw an undocumented message fails.
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { afterEach } from 'vitest';
+import { wsContract } from '@inplay/testing/asyncapi-contract';
 
 const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 const WAIT_TIMEOUT_MS = 15_000;
@@ -23,6 +27,15 @@ export class UpgradeRefused extends Error {
 
 export interface CloseInfo { code: number; reason: string }
 
+/** Contract violations of every client of this test file not yet reported by a test. */
+const unreported: string[] = [];
+
+// Reported by the test in which they happened (or the next one, for a frame arriving after it ended).
+afterEach(() => {
+  const violations = unreported.splice(0);
+  if (violations.length > 0) throw new Error(`WebSocket messages docs/api/asyncapi.yaml does not describe:\n${violations.slice(0, 10).join('\n')}${violations.length > 10 ? `\n…and ${violations.length - 10} more` : ''}`);
+});
+
 export class TestWsClient {
   /** Every text frame, parsed as JSON (unparseable text is kept as a string). */
   readonly messages: Record<string, unknown>[] = [];
@@ -30,6 +43,8 @@ export class TestWsClient {
   closeFrame: CloseInfo | null = null;
   /** True once the TCP connection is gone. */
   ended = false;
+  /** What this client received that the AsyncAPI document does not describe. */
+  readonly contractViolations: string[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private fragments: Buffer[] = [];
   private fragmentOpcode = 0;
@@ -75,10 +90,14 @@ export class TestWsClient {
     });
   }
 
+  /** Sends a documented client message: one that does not match docs/api/asyncapi.yaml throws (send a deliberately wrong one with sendText). */
   sendJson(message: unknown): void {
+    const problems = wsContract().check('client', message);
+    if (problems.length > 0) throw new Error(`not a documented client message (a deliberately wrong one goes through sendText):\n${problems.join('\n')}`);
     this.sendText(JSON.stringify(message));
   }
 
+  /** Sends any text, unchecked: for the specs of bad input. */
   sendText(text: string): void {
     this.sendFrame(OPCODE.text, Buffer.from(text));
   }
@@ -116,6 +135,7 @@ export class TestWsClient {
   async waitFor<T>(what: string, find: () => T | undefined | false, timeoutMs = WAIT_TIMEOUT_MS): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (this.contractViolations.length > 0) throw new Error(`while waiting for ${what}, received what docs/api/asyncapi.yaml does not describe:\n${this.contractViolations.join('\n')}`);
       const found = find();
       if (found !== undefined && found !== false) return found;
       if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-3))}`);
@@ -159,6 +179,7 @@ export class TestWsClient {
     if (opcode === OPCODE.pong) return;
     if (opcode === OPCODE.close) {
       this.closeFrame = { code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005, reason: payload.subarray(2).toString() };
+      this.violates(wsContract().checkCloseCode(this.closeFrame.code));
       return;
     }
     if (opcode !== OPCODE.continuation) this.fragmentOpcode = opcode;
@@ -166,13 +187,24 @@ export class TestWsClient {
     if (!fin) return;
     const whole = Buffer.concat(this.fragments);
     this.fragments = [];
-    if (this.fragmentOpcode !== OPCODE.text) return;
-    const text = whole.toString();
-    try {
-      this.messages.push(JSON.parse(text) as Record<string, unknown>);
-    } catch {
-      this.messages.push({ type: '<unparseable>', text });
+    if (this.fragmentOpcode !== OPCODE.text) {
+      this.violates([`a binary frame of ${whole.length} bytes: protocol v1 is JSON text frames only`]);
+      return;
     }
+    const text = whole.toString();
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      message = { type: '<unparseable>', text };
+    }
+    this.messages.push(message);
+    this.violates(wsContract().check('server', message));
+  }
+
+  private violates(problems: string[]): void {
+    this.contractViolations.push(...problems);
+    unreported.push(...problems);
   }
 }
 

@@ -3,6 +3,7 @@
 // the current state and the recent events of each match are kept for
 // GET /matches, so a page that loads mid-match starts with the score.
 import type { MatchEvent } from '@inplay/contracts';
+import { matchEventFields, matchEventMessage, type MatchEventMessage } from '../protocol/server-messages';
 
 export const MATCH_TOPIC = 'match';
 export const RECENT_MATCH_EVENTS = 50;
@@ -18,22 +19,6 @@ export interface MatchState {
   recent: MatchEventMessage[];
 }
 
-export interface MatchEventMessage {
-  type: 'match.event';
-  matchId: string;
-  eventId: string;
-  eventType: string;
-  playerId: string | null;
-  relatedPlayerId: string | null;
-  teamId: string | null;
-  period: number;
-  matchClockMs: number;
-  occurredAt: number;
-  ingestedAt: number;
-  homeScore: number;
-  awayScore: number;
-}
-
 export class MatchBoard {
   private readonly matches = new Map<string, MatchState>();
   private readonly seen = new Set<string>();
@@ -45,11 +30,7 @@ export class MatchBoard {
     if (this.seen.has(event.eventId)) return;
     this.seen.add(event.eventId);
     if (this.seen.size > RECENT_MATCH_EVENTS * MAX_MATCHES_KEPT) this.seen.delete(this.seen.values().next().value as string);
-    const message: MatchEventMessage = {
-      type: 'match.event', matchId: event.matchId, eventId: event.eventId, eventType: event.type, playerId: event.playerId,
-      relatedPlayerId: event.relatedPlayerId, teamId: event.teamId, period: event.period, matchClockMs: event.matchClockMs,
-      occurredAt: event.occurredAt, ingestedAt: event.ingestedAt, homeScore: event.homeScore, awayScore: event.awayScore,
-    };
+    const message = matchEventFields(event);
     let state = this.matches.get(event.matchId);
     if (!state) {
       state = { matchId: event.matchId, homeScore: 0, awayScore: 0, period: 0, matchClockMs: 0, finished: false, recent: [] };
@@ -63,7 +44,7 @@ export class MatchBoard {
     state.finished ||= event.type === 'FULL_TIME';
     state.recent.push(message);
     if (state.recent.length > RECENT_MATCH_EVENTS) state.recent.shift();
-    if (live) this.publish(MATCH_TOPIC, JSON.stringify(message));
+    if (live) this.publish(MATCH_TOPIC, matchEventMessage(message));
   }
 
   /** Matches most recent first. */

@@ -3,7 +3,8 @@
 import type { ErrorName } from './codes';
 
 export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-const OPS = ['auth', 'subscribe', 'unsubscribe', 'resume', 'ping'] as const;
+/** Every op the gateway accepts (docs/api/asyncapi.yaml documents each). */
+export const OPS = ['auth', 'subscribe', 'unsubscribe', 'resume', 'ping'] as const;
 /** Longest token an `auth` message may carry (ours are about 300 characters). */
 export const MAX_AUTH_TOKEN_CHARS = 2_048;
 export type Op = (typeof OPS)[number];

@@ -1,6 +1,6 @@
 // What the gateway sends (protocol v1), as JSON text built once per message:
 // a tick is serialised once and published to every subscriber of its player.
-import type { LeaderboardEntry, OrderResult, PriceTick } from '@inplay/contracts';
+import type { LeaderboardEntry, MatchEvent, OrderResult, PriceTick } from '@inplay/contracts';
 import { ERROR, PROTOCOL_VERSION, type ErrorName } from './codes';
 
 export interface HelloLimits {
@@ -102,4 +102,33 @@ export function leaderboardMessage(position: BoardPosition, topJson: string): st
 
 export function boardTopJson(entries: readonly LeaderboardEntry[], count: number): string {
   return JSON.stringify(entries.slice(0, count));
+}
+
+/** A match event as every socket gets it (public): what happened, and the score after it. */
+export interface MatchEventMessage {
+  type: 'match.event';
+  matchId: string;
+  eventId: string;
+  eventType: string;
+  playerId: string | null;
+  relatedPlayerId: string | null;
+  teamId: string | null;
+  period: number;
+  matchClockMs: number;
+  occurredAt: number;
+  ingestedAt: number;
+  homeScore: number;
+  awayScore: number;
+}
+
+export function matchEventFields(event: MatchEvent): MatchEventMessage {
+  return {
+    type: 'match.event', matchId: event.matchId, eventId: event.eventId, eventType: event.type, playerId: event.playerId,
+    relatedPlayerId: event.relatedPlayerId, teamId: event.teamId, period: event.period, matchClockMs: event.matchClockMs,
+    occurredAt: event.occurredAt, ingestedAt: event.ingestedAt, homeScore: event.homeScore, awayScore: event.awayScore,
+  };
+}
+
+export function matchEventMessage(fields: MatchEventMessage): string {
+  return JSON.stringify(fields);
 }

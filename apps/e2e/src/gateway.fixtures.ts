@@ -1,8 +1,10 @@
 // A real gateway in the test process, on this file's topics and database,
-// listening on a free port, with the HTTP modules a spec needs.
+// listening on a free port, with the HTTP modules a spec needs. Every HTTP
+// answer a spec gets from it is checked against docs/api/openapi.yaml.
 import { DEFAULT_LIMITS, startGateway, type GatewayLimits, type RouteModule, type RunningGateway } from '@inplay/gateway';
 import { createLogger } from '@inplay/telemetry';
 import { roleDatabaseUrl, type IsolatedEnv, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
+import { checkAgainstContract } from '@inplay/testing/openapi';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
@@ -16,5 +18,6 @@ export async function startTestGateway(env: IsolatedEnv, routeModules: RouteModu
     logger: createLogger('e2e-gateway', 'silent'),
     routeModules,
   });
-  return { ...gateway, url: `http://127.0.0.1:${gateway.port}` };
+  const uncheck = checkAgainstContract({ [`http://127.0.0.1:${gateway.port}`]: 'gateway-public', [`http://127.0.0.1:${gateway.internalPort}`]: 'gateway-internal' });
+  return { ...gateway, url: `http://127.0.0.1:${gateway.port}`, stop: () => gateway.stop().finally(uncheck) };
 }

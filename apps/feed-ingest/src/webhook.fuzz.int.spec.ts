@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Roster } from '@inplay/domain';
 import { errorCodeOf, rawHttp } from '@inplay/testing';
 import { asTargetText, hostileBody, hostileString, httpHeaderValue, mutatedJson, TRICKY_STRINGS } from '@inplay/testing/fuzz';
+import { checkAgainstContract } from '@inplay/testing/openapi';
 import { feedTestEnv, type FeedTestEnv } from '../test/feed.fixtures';
 import { registerMatch } from './match-registry';
 import { signWebhook } from './signature';
@@ -32,6 +33,8 @@ beforeAll(async () => {
   t = await feedTestEnv();
   await registerMatch(t.adapters.pool, roster, { provider: 'live', kickOffAt: Date.now() });
   server = await startWebhookServer({ adapters: t.adapters, secret: SECRET, port: 0, host: '127.0.0.1' });
+  // Every answer this file gets must be one docs/api/openapi.yaml describes.
+  checkAgainstContract({ [server.url]: 'feed-ingest' });
 });
 afterAll(async () => {
   await server?.close();

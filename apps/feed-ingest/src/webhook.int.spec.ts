@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Roster } from '@inplay/domain';
+import { checkAgainstContract } from '@inplay/testing/openapi';
 import { feedTestEnv, type FeedTestEnv } from '../test/feed.fixtures';
 import { registerMatch } from './match-registry';
 import { MAX_SIGNATURE_AGE_MS, signWebhook } from './signature';
@@ -23,6 +24,8 @@ beforeAll(async () => {
   t = await feedTestEnv();
   await registerMatch(t.adapters.pool, roster, { provider: 'live', kickOffAt: Date.now() });
   server = await startWebhookServer({ adapters: t.adapters, secret: SECRET, port: 0, host: '127.0.0.1' });
+  // Every answer this file gets must be one docs/api/openapi.yaml describes.
+  checkAgainstContract({ [server.url]: 'feed-ingest' });
 });
 afterAll(async () => {
   await server?.close();

@@ -116,16 +116,34 @@ function pathOf(target: string): string | undefined {
   return URL.canParse(target, 'http://localhost') ? new URL(target, 'http://localhost').pathname : undefined;
 }
 
+type Handler = (req: IncomingMessage, ctx: RouteContext) => Promise<Reply>;
+
+const health: Handler = async (_req, ctx) => {
+  const failed = ctx.health?.().failed ?? null;
+  return failed === null ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'failed', reason: failed } };
+};
+
+/** Every route, by path and method: dispatch reads it, and WEBHOOK_ROUTES lists it for the contract test (docs/api/openapi.yaml). */
+const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
+  '/health': { GET: health, HEAD: health },
+  [FEED_EVENTS_PATH]: { POST: (req, ctx) => receiveEvent(req, ctx) },
+};
+
+/** "POST /feed/events", "GET /health", ...: every route the webhook server answers. */
+export const WEBHOOK_ROUTES: readonly string[] = Object.entries(ROUTES).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+
 async function route(req: IncomingMessage, ctx: RouteContext): Promise<Reply> {
   const path = pathOf(req.url ?? '/');
   if (path === undefined) return refuse(400, 'BAD_REQUEST_TARGET', `the request target ${JSON.stringify(req.url)} is not a URL path`);
-  if (path === '/health') {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'METHOD_NOT_ALLOWED', 'use GET', { allow: 'GET' });
-    const failed = ctx.health?.().failed ?? null;
-    return failed === null ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'failed', reason: failed } };
-  }
-  if (path !== FEED_EVENTS_PATH) return refuse(404, 'NOT_FOUND', `no route ${path}; events go to POST ${FEED_EVENTS_PATH}`);
-  if (req.method !== 'POST') return refuse(405, 'METHOD_NOT_ALLOWED', `use POST ${FEED_EVENTS_PATH}`, { allow: 'POST' });
+  const methods = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+  if (!methods) return refuse(404, 'NOT_FOUND', `no route ${path}; events go to POST ${FEED_EVENTS_PATH}`);
+  const handler = Object.hasOwn(methods, req.method ?? '') ? methods[req.method ?? ''] : undefined;
+  const allowed = Object.keys(methods).join(', ');
+  if (!handler) return refuse(405, 'METHOD_NOT_ALLOWED', `use ${allowed} ${path}`, { allow: allowed });
+  return handler(req, ctx);
+}
+
+async function receiveEvent(req: IncomingMessage, ctx: RouteContext): Promise<Reply> {
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', `content-type must be application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}`);
 

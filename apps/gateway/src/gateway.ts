@@ -1,7 +1,7 @@
 // startGateway: wires the adapters (Kafka feed, Postgres pool, uWS app) to the
 // in-memory price book and the fan-out, registers the HTTP route modules and
 // the WebSocket endpoint, then listens on two ports: the public one (page, API,
-// WebSocket, /health) and the internal one (/metrics, /health, /admin/*).
+// WebSocket, /health, /openapi.yaml) and the internal one (/metrics, /health, /admin/*).
 // stop() drains and releases everything.
 import uWS from 'uWebSockets.js';
 import type { us_listen_socket } from 'uWebSockets.js';
@@ -21,6 +21,7 @@ import { startKafkaFeed, type FeedHandlers, type KafkaFeed } from './feed/kafka-
 import { SocketServer } from './ws/socket-server';
 import { registerHealthRoutes, registerInternalRoutes } from './http/health';
 import { registerPriceRoutes } from './http/prices';
+import { registerOpenApiRoute } from './http/openapi';
 import { errorAnswer, writeAnswer } from './http/respond';
 import type { GatewayDeps, GatewayStatus, RouteModule } from './http/routes';
 import { createLeaderboardBoards } from './leaderboard/boards';
@@ -129,7 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     fairness: options.fairness ?? DEFAULT_FAIRNESS_SETTINGS, orders, results, leaderboards,
     onStop: (stopModule) => { moduleStops.push(stopModule); },
   };
-  for (const register of [registerHealthRoutes, registerPriceRoutes, ...(options.routeModules ?? [])]) register(app, deps);
+  for (const register of [registerHealthRoutes, registerPriceRoutes, registerOpenApiRoute, ...(options.routeModules ?? [])]) register(app, deps);
   const internal = recordingRoutes(uWS.App(), routes.internal);
   for (const register of [registerInternalRoutes, ...(options.internalRouteModules ?? [])]) register(internal, deps);
   for (const each of [app, internal]) each.any('/*', (res, req) => writeAnswer(res, errorAnswer(404, 'NOT_FOUND', `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}`)));

@@ -39,7 +39,7 @@ beforeAll(async () => {
   await pool.query("INSERT INTO players (player_id, match_id, name, team_id, team_name, position, initial_price_cents) VALUES ('p1', 'm1', 'P', 'h', 'Home', 'MID', 100)");
   gw = await h.start({
     // No rate limit in the way of the parsers; no claim sweep re-sending accepted orders while refusals are counted.
-    routeModules: [orderRoutes({ rateLimit: { ordersPerSecond: 1_000_000, burstOrders: 1_000_000 }, tradeLock: () => null }), portfolioRoutes, leaderboardRoutes],
+    routeModules: [orderRoutes({ rateLimit: { ordersPerSecond: 1_000_000, burstOrders: 1_000_000 }, tradeLock: () => null }), portfolioRoutes(), leaderboardRoutes()],
     internalRouteModules: [adminRoutes(ADMIN_TOKEN)],
     limits: { unsentClaimGraceMs: 3_600_000, maxMessagesPerSecond: 100_000, messageBurst: 100_000, protocolErrorsBeforeClose: 1_000_000, maxFrameBytes: 1_024 },
   });

@@ -1,10 +1,13 @@
 // Integration-test harness: gateways on an isolated topic prefix and database,
-// a typed producer for the topics the gateway reads, and tokens.
+// a typed producer for the topics the gateway reads, and tokens. Every HTTP
+// answer a test gets from a gateway started here is checked against
+// docs/api/openapi.yaml (libs/testing openapi-contract.ts).
 import { issueToken, signingKey } from '@inplay/auth';
 import type { LatestPrice, LeaderboardSnapshot, OrderResult, PriceTick } from '@inplay/contracts';
 import { createProducer, recordSender, type Producer, type RecordSender } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
 import { eventually, isolate, roleDatabaseUrl, type IsolatedEnv, TEST_ORDER_SIGNING_KEY } from '@inplay/testing';
+import { checkAgainstContract } from '@inplay/testing/openapi';
 import { DEFAULT_LIMITS, type GatewayConfig, type GatewayLimits } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import type { RouteModule } from '../src/http/routes';
@@ -42,6 +45,7 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
   const records = recordSender(producer, env.serde, env.prefix);
   const started: RunningGateway[] = [];
   const clients: TestWsClient[] = [];
+  const unchecks: (() => void)[] = [];
   let count = 0;
 
   return {
@@ -72,6 +76,7 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
         ...(startOptions.internalRouteModules ? { internalRouteModules: startOptions.internalRouteModules } : {}),
       });
       started.push(gateway);
+      unchecks.push(checkAgainstContract({ [`http://127.0.0.1:${gateway.port}`]: 'gateway-public', [`http://127.0.0.1:${gateway.internalPort}`]: 'gateway-internal' }));
       const wsUrl = (query = '') => `ws://127.0.0.1:${gateway.port}/ws${query ? `?${query}` : ''}`;
       return {
         ...gateway,
@@ -106,6 +111,7 @@ export async function gatewayHarness(options: { database?: boolean } = {}): Prom
     async close() {
       for (const client of clients) client.destroy();
       for (const gateway of started) await gateway.stop();
+      for (const uncheck of unchecks) uncheck();
       await producer.disconnect();
       await env.cleanup();
     },

@@ -21,11 +21,21 @@ export interface RawResponse {
 /** Longest a fuzzed request may take to be answered. */
 export const RAW_HTTP_TIMEOUT_MS = 15_000;
 
+export type RawHttpObserver = (baseUrl: string, request: RawRequest, response: RawResponse) => Promise<void>;
+/** Checks run on every answer (openapi-contract.ts adds one): an observer that throws makes rawHttp reject. */
+export const rawHttpObservers = new Set<RawHttpObserver>();
+
 /**
  * Sends one request on a fresh connection; resolves with the response, or null
  * when the server closed the connection without answering (its HTTP parser refused the bytes).
  */
-export function rawHttp(baseUrl: string, request: RawRequest, timeoutMs = RAW_HTTP_TIMEOUT_MS): Promise<RawResponse | null> {
+export async function rawHttp(baseUrl: string, request: RawRequest, timeoutMs = RAW_HTTP_TIMEOUT_MS): Promise<RawResponse | null> {
+  const response = await exchange(baseUrl, request, timeoutMs);
+  if (response) for (const observe of rawHttpObservers) await observe(baseUrl, request, response);
+  return response;
+}
+
+function exchange(baseUrl: string, request: RawRequest, timeoutMs: number): Promise<RawResponse | null> {
   const { hostname, port } = new URL(baseUrl);
   const body = request.body ?? Buffer.alloc(0);
   const head = Buffer.concat([

@@ -5,6 +5,7 @@ import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpResponse } from 'uWebSockets.js';
 import type { RouteModule } from './routes';
+import { errorAnswer, writeAnswer } from './respond';
 
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 export const MAX_STATIC_BYTES = 20 * 1024 * 1024;
@@ -44,7 +45,8 @@ export function staticRoutes(files = loadStaticFiles()): RouteModule {
     }
     const serve = (url: string) => (res: HttpResponse): void => {
       const file = files.get(url);
-      if (!file) { res.writeStatus('404 Not Found').end('not found'); return; }
+      // The API's error body, as every other refusal of the gateway (docs/api/openapi.yaml).
+      if (!file) { writeAnswer(res, errorAnswer(404, 'NOT_FOUND', `no file ${url}`)); return; }
       res.cork(() => {
         res.writeHeader('content-type', file.type);
         res.writeHeader('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');

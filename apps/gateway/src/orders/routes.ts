@@ -50,10 +50,13 @@ export function registerOrderRoutes(app: uWS.TemplatedApp, deps: OrderRoutesDeps
   return app;
 }
 
+/** Retry-After of a 503 UNAVAILABLE (Postgres or the broker failed the request): a client retries, not hammers. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
 function guarded(reply: Reply, logger: Logger, work: () => Promise<void>): void {
   work().catch((err: Error) => {
     logger.error({ err }, 'order intake failed');
-    reply.error(503, 'UNAVAILABLE', 'the order could not be taken right now: retry with the same Idempotency-Key');
+    reply.error(503, 'UNAVAILABLE', 'the order could not be taken right now: retry with the same Idempotency-Key', { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
   });
 }
 

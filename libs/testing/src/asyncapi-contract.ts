@@ -26,6 +26,8 @@ export interface WsContract {
   readonly errorCodes: readonly DocumentedErrorCode[];
   /** What is wrong with one message going in `direction`: [] when it matches its documented payload. */
   check(direction: WsDirection, message: unknown): string[];
+  /** check() for a frame as a browser reports it: JSON text, or bytes (never documented: protocol v1 is text only). */
+  checkFrame(direction: WsDirection, payload: string | Buffer): string[];
   /** [] when a close frame's code is documented (or a transport code, TRANSPORT_CLOSE_CODES). */
   checkCloseCode(code: number): string[];
 }
@@ -71,6 +73,16 @@ export function loadWsContract(yamlText: string): WsContract {
       if (!validate) return [`no documented ${direction} message with ${key} ${JSON.stringify(value)}: ${preview(message)}`];
       if (validate(message)) return [];
       return (validate.errors ?? []).map((e) => `${direction} ${value}${e.instancePath} ${e.message ?? 'invalid'}${'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}: ${preview(message)}`);
+    },
+    checkFrame(direction, payload) {
+      if (typeof payload !== 'string') return [`a binary ${direction} frame of ${payload.length} bytes: protocol v1 is JSON text frames only`];
+      let message: unknown;
+      try {
+        message = JSON.parse(payload);
+      } catch {
+        return [`a ${direction} text frame that is not JSON: ${payload.slice(0, 300)}`];
+      }
+      return this.check(direction, message);
     },
     checkCloseCode(code) {
       if (TRANSPORT_CLOSE_CODES.includes(code) || closeCodes.some((c) => c.code === code)) return [];

@@ -52,6 +52,13 @@ describe('the WebSocket contract of docs/api/asyncapi.yaml', () => {
     expect(contract.check('server', { ...error, code: 199, name: 'NEW_ERROR' })).not.toEqual([]);
   });
 
+  it('checks frames as a browser reports them: JSON text against the payloads, bytes and non-JSON refused', () => {
+    expect(contract.checkFrame('server', JSON.stringify(tick))).toEqual([]);
+    expect(contract.checkFrame('client', '{"op":"ping","extra":true}')).not.toEqual([]);
+    expect(contract.checkFrame('server', 'nope')[0]).toMatch(/not JSON/);
+    expect(contract.checkFrame('server', Buffer.from([1, 2]))[0]).toMatch(/binary server frame of 2 bytes/);
+  });
+
   it('knows the close codes it documents and the transport ones, and no others', () => {
     expect(contract.checkCloseCode(4102)).toEqual([]);
     expect(contract.checkCloseCode(1006)).toEqual([]);

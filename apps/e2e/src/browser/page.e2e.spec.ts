@@ -2,12 +2,13 @@
 // against the whole product: log in, watch prices move during a replay, buy,
 // see the fill, the portfolio and the leaderboard, be told in words why an
 // unaffordable order is refused; then survive the loss of its gateway.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolate, eventually, type IsolatedEnv } from '@inplay/testing';
+import { wsContract } from '@inplay/testing/asyncapi-contract';
 import { createUser } from '@inplay/settlement';
 import { buildWeb, startStack, type Stack } from './stack';
 
@@ -23,6 +24,8 @@ let browser: Browser;
 let page: Page;
 
 interface PageFacts { serverId: string; gapsDetected: number; gapsOpen: number; gapSnapshots: number; ticksApplied: number; reconnects: number; authentications: number; tokenRefreshes: number; seqs: Record<string, number> }
+/** The page's WebSocket frames, each checked against docs/api/asyncapi.yaml: what it does not describe fails the test that saw it. */
+const frames = { checked: 0, violations: [] as string[] };
 const facts = (): Promise<PageFacts> => page.evaluate(() => (globalThis as unknown as { __inplay: { get(): PageFacts } }).__inplay.get());
 
 beforeAll(async () => {
@@ -35,7 +38,20 @@ beforeAll(async () => {
   stack = await startStack(env, LOGS, { gateways: 2, replaySpeed: 30, feed: 'later' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('websocket', (socket) => {
+    const check = (direction: 'client' | 'server', payload: string | Buffer) => {
+      frames.checked += 1;
+      frames.violations.push(...wsContract().checkFrame(direction, payload));
+    };
+    socket.on('framesent', ({ payload }) => check('client', payload));
+    socket.on('framereceived', ({ payload }) => check('server', payload));
+  });
 }, 240_000);
+
+afterEach(() => {
+  const violations = frames.violations.splice(0);
+  if (violations.length > 0) throw new Error(`the page's WebSocket frames docs/api/asyncapi.yaml does not describe:\n${violations.slice(0, 10).join('\n')}`);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -127,4 +143,8 @@ describe('the fan page', () => {
     expect(repaired.gapSnapshots).toBe(0);
     await page.screenshot({ path: join(ARTEFACTS, 'after-failover.png') });
   }, 120_000);
+
+  it("checked the page's WebSocket frames against docs/api/asyncapi.yaml (hundreds of them, every one documented)", () => {
+    expect(frames.checked).toBeGreaterThan(100);
+  });
 });

@@ -169,11 +169,14 @@ function installFetchCheck(): void {
 async function checkRawAnswer(baseUrl: string, request: RawRequest, response: RawResponse): Promise<void> {
   const listener = listeners.get(new URL(baseUrl).origin);
   if (!listener) return;
-  await assertDocumented({ listener, method: request.method, path: pathOfTarget(request.target), status: response.status, headers: response.headers, body: response.body });
+  await assertDocumented({ listener, method: request.method, path: pathOfTarget(request.target, listener), status: response.status, headers: response.headers, body: response.body });
 }
 
-/** The path a server sees in a request target: origin form up to '?', the path of an absolute form; undefined for anything else. */
-function pathOfTarget(target: string): string | undefined {
-  if (target.startsWith('/')) return target.split('?')[0];
-  return URL.canParse(target) ? new URL(target).pathname : undefined;
+/**
+ * The path a listener routes a raw request target by: uWS (the gateway) takes an origin-form target up to '?'
+ * as is and refuses anything else; feed-ingest resolves the target as a URL (so "//host/health" is /health).
+ */
+function pathOfTarget(target: string, listener: Listener): string | undefined {
+  if (listener === 'feed-ingest') return URL.canParse(target, 'http://localhost') ? new URL(target, 'http://localhost').pathname : undefined;
+  return target.startsWith('/') ? target.split('?')[0] : undefined;
 }

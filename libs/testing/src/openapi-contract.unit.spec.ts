@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { openApiContract, type ObservedResponse } from './openapi-contract';
+import { checkAgainstContract, openApiContract, type ObservedResponse } from './openapi-contract';
+import { rawHttp } from './raw-http';
 
 const json = (body: unknown) => JSON.stringify(body);
 const answer = (over: Partial<ObservedResponse>): ObservedResponse => ({
@@ -37,5 +40,29 @@ describe('the OpenAPI contract check', () => {
     expect(contract.problems(answer({ listener: 'gateway-internal', path: '/portfolio', status: 200, body: '{}' })).join()).toMatch(/status 200 is not documented/);
     expect(contract.problems(answer({ listener: 'feed-ingest', method: 'GET', path: '/feed/events', status: 405, headers: { 'content-type': 'application/json', allow: 'POST' }, body: error('METHOD_NOT_ALLOWED') }))).toEqual([]);
     expect(contract.problems(answer({ listener: 'feed-ingest', path: undefined, status: 400, body: error('BAD_REQUEST_TARGET') }))).toEqual([]);
+  });
+});
+
+describe('checkAgainstContract', () => {
+  it('makes fetch and rawHttp throw on an answer the document does not describe, and only for the registered origins', async () => {
+    // A fake gateway: GET /prices as documented, GET /players with a status no route of the document has.
+    const server = createServer((req, res) => {
+      const ok = req.url === '/prices';
+      res.writeHead(ok ? 200 : 418, { 'content-type': 'application/json' });
+      res.end(ok ? json({ serverId: 'gw', prices: [] }) : json({ error: { code: 'TEAPOT', message: 'm' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await fetch(`${url}/players`)).status).toBe(418);
+      const uncheck = checkAgainstContract({ [url]: 'gateway-public' });
+      expect((await fetch(`${url}/prices`)).status).toBe(200);
+      await expect(fetch(`${url}/players`)).rejects.toThrow(/status 418 is not documented/);
+      await expect(rawHttp(url, { method: 'GET', target: '/players' })).rejects.toThrow(/status 418 is not documented/);
+      uncheck();
+      expect((await fetch(`${url}/players`)).status).toBe(418);
+    } finally {
+      server.close();
+    }
   });
 });

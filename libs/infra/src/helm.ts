@@ -3,9 +3,9 @@
 // module proxy (the only way to get it here), kubernetes-validate (with the
 // Kubernetes JSON schemas) from PyPI in a virtualenv, and the Chaos Mesh and
 // PrometheusRule CRDs from their Go modules.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { ensurePythonTool, runTool as run } from './tools';
 
 export const HELM_MODULE = 'helm.sh/helm/v3/cmd/helm';
 export const HELM_VERSION = 'v3.22.0';
@@ -16,24 +16,6 @@ export const CHAOS_MESH_VERSION = 'v0.9.1-0.20260902003049-47411975a8cb';
 /** The chart's alerts are PrometheusRules: checked against the CRD this release of the operator ships. */
 export const PROMETHEUS_OPERATOR_MODULE = 'github.com/prometheus-operator/prometheus-operator';
 export const PROMETHEUS_OPERATOR_VERSION = 'v0.85.0';
-/** The tail of a failing tool's output kept for its error message. */
-const ERROR_TAIL_CHARS = 4_000;
-
-interface Run { stdout: string }
-
-/** Runs a tool; rejects with its exit code and the tail of its stderr, or with `missing` when it cannot be started. */
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; missing: string }): Promise<Run> {
-  return new Promise<Run>((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, ...(options.cwd ? { cwd: options.cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-ERROR_TAIL_CHARS); });
-    child.once('error', (e) => reject(new Error(`${options.missing}: ${e.message}`)));
-    child.once('exit', (code) => (code === 0 ? resolve({ stdout }) : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${stderr}${stdout.slice(-ERROR_TAIL_CHARS)}`))));
-  });
-}
-
 export async function ensureHelm(cacheDir: string): Promise<string> {
   const bin = join(cacheDir, 'bin');
   const helm = join(bin, 'helm');
@@ -43,22 +25,8 @@ export async function ensureHelm(cacheDir: string): Promise<string> {
 }
 
 /** The kubernetes-validate executable, in a virtualenv of its own under the cache. */
-export async function ensureKubernetesValidate(cacheDir: string): Promise<string> {
-  const venv = join(cacheDir, `kubernetes-validate-${KUBERNETES_VALIDATE_VERSION}-venv`);
-  const executable = join(venv, 'bin', 'kubernetes-validate');
-  if (existsSync(executable)) return executable;
-  mkdirSync(cacheDir, { recursive: true });
-  try {
-    await run('python3', ['-m', 'venv', venv], { missing: 'python3 is needed for kubernetes-validate (apt-get install python3 python3-venv)' }).catch((err: Error) => {
-      throw new Error(`python3 -m venv failed; on Debian or Ubuntu: apt-get install python3-venv\n${err.message}`);
-    });
-    await run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}`], { missing: `no pip in ${venv}` });
-  } catch (err) {
-    // Half an install would pass the existsSync check next time only if pip got that far: start clean.
-    rmSync(venv, { recursive: true, force: true });
-    throw err;
-  }
-  return executable;
+export function ensureKubernetesValidate(cacheDir: string): Promise<string> {
+  return ensurePythonTool(cacheDir, { pypiPackage: 'kubernetes-validate', version: KUBERNETES_VALIDATE_VERSION, executable: 'kubernetes-validate' });
 }
 
 /** The path of Chaos Mesh's manifests/crd.yaml, from its Go module. */

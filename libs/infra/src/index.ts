@@ -7,6 +7,7 @@ export * from './kafka-local';
 export * from './postgres-local';
 export * from './registry-local';
 export * from './helm';
+export * from './tools';
 export * from './ts-process';
 export * from './web-client';
 export * from './images';

@@ -30,6 +30,11 @@ export interface CloseInfo { code: number; reason: string }
 /** Contract violations of every client of this test file not yet reported by a test. */
 const unreported: string[] = [];
 
+/** Takes the violations not yet reported: for a spec that provokes them on purpose and asserts them itself. */
+export function claimContractViolations(): string[] {
+  return unreported.splice(0);
+}
+
 // Reported by the test in which they happened (or the next one, for a frame arriving after it ended).
 afterEach(() => {
   const violations = unreported.splice(0);

@@ -3,11 +3,13 @@
 // thing browser clients cannot do — stop reading, to play a slow consumer.
 // Every message it sends with sendJson and every frame it receives is checked
 // against docs/api/asyncapi.yaml: a test that saw an undocumented message fails.
+// A refused upgrade is an HTTP answer of GET /ws, checked against docs/api/openapi.yaml.
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { afterEach } from 'vitest';
 import { wsContract } from '@inplay/testing/asyncapi-contract';
+import { assertDocumented } from '@inplay/testing/openapi';
 
 const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 const WAIT_TIMEOUT_MS = 15_000;
@@ -20,7 +22,7 @@ export interface ConnectOptions {
 }
 
 export class UpgradeRefused extends Error {
-  constructor(public readonly status: number, public readonly body: string) {
+  constructor(public readonly status: number, public readonly body: string, public readonly headers: Record<string, string> = {}) {
     super(`upgrade refused with HTTP ${status}: ${body}`);
   }
 }
@@ -87,7 +89,11 @@ export class TestWsClient {
       req.on('response', (res) => {
         let body = '';
         res.on('data', (c: Buffer) => { body += c.toString(); });
-        res.on('end', () => reject(new UpgradeRefused(res.statusCode ?? 0, body)));
+        const headers = Object.fromEntries(Object.entries(res.headers).map(([name, value]) => [name, String(value)]));
+        res.on('end', () => {
+          const refused = new UpgradeRefused(res.statusCode ?? 0, body, headers);
+          assertDocumented({ listener: 'gateway-public', method: 'GET', path: '/ws', status: refused.status, headers, body }).then(() => reject(refused), reject);
+        });
       });
       req.on('timeout', () => req.destroy(new Error(`upgrade to ${url} timed out`)));
       req.on('error', reject);

@@ -145,7 +145,8 @@ export function checkAgainstContract(origins: Record<string, Listener>): () => v
   return () => { for (const origin of Object.keys(origins)) listeners.delete(new URL(origin).origin); };
 }
 
-async function assertDocumented(response: ObservedResponse): Promise<void> {
+/** Throws when docs/api/openapi.yaml does not describe the answer (for answers read by other means than fetch and rawHttp: a refused WebSocket upgrade). */
+export async function assertDocumented(response: ObservedResponse): Promise<void> {
   const problems = (await openApiContract()).problems(response);
   if (problems.length > 0) throw new Error(`the answer breaks docs/api/openapi.yaml:\n  ${problems.join('\n  ')}`);
 }

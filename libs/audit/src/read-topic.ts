@@ -47,7 +47,8 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
   const end = await topicEnds(options.kafka, topic);
   const pending = new Set([...end.ends].filter(([p, high]) => high > (options.from?.get(p) ?? 0n)).map(([p]) => p));
   if (pending.size === 0) return end;
-  const consumer = options.kafka.consumer({ groupId: `audit-${randomUUID()}`, maxWaitTimeInMs: 50, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 });
+  // Under the topic prefix, where the ACLs grant a service its groups (libs/kafka acls.ts: the gateway's 'audit-').
+  const consumer = options.kafka.consumer({ groupId: `${options.prefix}audit-${randomUUID()}`, maxWaitTimeInMs: 50, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -56,6 +57,8 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
     });
     await new Promise<void>((resolve, reject) => {
       let stall = setTimeout(() => reject(new Error(`no progress reading ${topic} for ${READ_STALL_TIMEOUT_MS} ms`)), READ_STALL_TIMEOUT_MS);
+      // A consumer that crashes (a group it may not use, say) fails the read now, not after the stall timeout.
+      consumer.on(consumer.events.CRASH, ({ payload }) => { clearTimeout(stall); reject(payload.error); });
       consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,

@@ -35,7 +35,8 @@ export interface ServiceAccess {
  * Every principal may DESCRIBE every topic (metadata and offsets, never records).
  */
 export const SERVICE_ACCESS: Record<ServicePrincipal, ServiceAccess> = {
-  gateway: { write: ['orders'], read: ['price.latest', 'leaderboard', 'price.ticks', 'order.results', 'match.events'], groups: ['gateway.'], transactionalIds: [] },
+  // 'audit-': GET /admin/anomalies reads match.events and price.ticks with a private group (libs/audit readTopic).
+  gateway: { write: ['orders'], read: ['price.latest', 'leaderboard', 'price.ticks', 'order.results', 'match.events'], groups: ['gateway.', 'audit-'], transactionalIds: [] },
   settlement: { write: ['order.results', 'trades', 'dead.letter'], read: ['orders', 'price.ticks'], groups: ['settlement'], transactionalIds: [] },
   pricing: {
     write: ['price.ticks', 'price.latest', 'pricing.commands', 'pricing.snapshots', 'dead.letter'],

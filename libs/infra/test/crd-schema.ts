@@ -45,7 +45,7 @@ function crdSchemas(crdFile: string, apiVersion: string, kinds: string[]): Map<s
 
 /** What is wrong with a resource of one of `kinds`, by its CRD in `crdFile` served as `apiVersion`: [] when nothing. */
 export function crdValidator(crdFile: string, apiVersion: string, kinds: string[]): (resource: unknown) => string[] {
-  const ajv = new Ajv({ allErrors: true, nullable: true });
+  const ajv = new Ajv({ allErrors: true, strict: false });
   // OpenAPI's integer formats, which JSON Schema does not define.
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
@@ -55,6 +55,6 @@ export function crdValidator(crdFile: string, apiVersion: string, kinds: string[
     const validate = validators.get(kind ?? '');
     if (!validate) return [`no schema for kind ${kind}`];
     if (version !== apiVersion) return [`apiVersion ${version}, expected ${apiVersion}`];
-    return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${e.dataPath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
   };
 }

@@ -43,6 +43,11 @@ function crdSchemas(crdFile: string, apiVersion: string, kinds: string[]): Map<s
   return schemas;
 }
 
+/** Ajv 8's JSON pointer (/spec/groups/0/rules/0) the way kubectl says it (.spec.groups[0].rules[0]). */
+function dottedPath(pointer: string): string {
+  return pointer.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`)).join('');
+}
+
 /** What is wrong with a resource of one of `kinds`, by its CRD in `crdFile` served as `apiVersion`: [] when nothing. */
 export function crdValidator(crdFile: string, apiVersion: string, kinds: string[]): (resource: unknown) => string[] {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -55,6 +60,6 @@ export function crdValidator(crdFile: string, apiVersion: string, kinds: string[
     const validate = validators.get(kind ?? '');
     if (!validate) return [`no schema for kind ${kind}`];
     if (version !== apiVersion) return [`apiVersion ${version}, expected ${apiVersion}`];
-    return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${dottedPath(e.instancePath)} ${(e.message ?? '').replace(/^must /, 'should ')}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
   };
 }

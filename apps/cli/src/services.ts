@@ -1,14 +1,13 @@
 // The services `inplay up` starts after the infrastructure, each as its own
 // Node process. Services register here as they are built.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serviceDatabaseUrl } from '@inplay/db';
-import { ManagedProcess, kafkaSecurityFor, waitUntil, type PostgresRole, type RunningInfra, type ServiceState } from '@inplay/infra';
+import { kafkaSecurityFor, launchService, spawnService, type ManagedProcess, type PostgresRole, type RunningInfra, type ServiceState } from '@inplay/infra';
 import { kafkaSecurityEnv, type ServicePrincipal } from '@inplay/kafka';
 import type { CliSettings } from './settings';
 import { devSecrets } from './secrets';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export { REPO_ROOT, launchService, spawnService, SERVICE_HEALTH_TIMEOUT_MS } from '@inplay/infra';
 
 export interface RunningService {
   info: ServiceState;
@@ -99,14 +98,6 @@ export function serviceSpecs(infra: RunningInfra, settings: CliSettings, options
   ];
 }
 
-/** How long a service may take to answer /health after it starts. */
-export const SERVICE_HEALTH_TIMEOUT_MS = 60_000;
-
-/** A service's process (its entry through tsx), its output appended to `logFile`. */
-export function spawnService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logFile: string): ManagedProcess {
-  return new ManagedProcess(spec.name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, spec.entry)], logFile, { env: { ...env, ...spec.env }, cwd: REPO_ROOT });
-}
-
 /**
  * `env` without the registry writer's credentials: a service only looks its schemas up (the bootstrap registered
  * them), so an operator's SCHEMA_REGISTRY_USER/PASSWORD in the shell does not reach it.
@@ -116,18 +107,6 @@ export function withoutRegistryWriter(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   return rest;
 }
 
-/** Spawns a service and waits for its /health when it has one; stops it again when it never answers. */
-export async function launchService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logFile: string, timeoutMs = SERVICE_HEALTH_TIMEOUT_MS): Promise<ManagedProcess> {
-  const child = spawnService(spec, env, logFile);
-  if (spec.healthUrl) {
-    const url = spec.healthUrl;
-    await waitUntil(spec.name, async () => {
-      if (!child.running) throw new Error(`${spec.name} exited:\n${child.lastLines()}`);
-      return (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
-    }, timeoutMs).catch(async (err: unknown) => { await child.stop(); throw err; });
-  }
-  return child;
-}
 
 export async function startServices(infra: RunningInfra, settings: CliSettings, options: ServiceOptions): Promise<RunningService[]> {
   const started: RunningService[] = [];

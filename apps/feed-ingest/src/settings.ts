@@ -1,5 +1,6 @@
 // feed-ingest's configuration: read once from the environment, validated with
 // zod at start-up so a bad value stops the service naming the setting.
+import type { KafkaSecurity } from '@inplay/kafka';
 import { DEFAULT_PORTS, bool, infraHints, infraShape, kafkaSecurityOf, loadConfig, port, postgresUrl, registryAuthOf, z } from '@inplay/config';
 import { DEFAULT_FEED_LAG_JITTER_MS, DEFAULT_FEED_LAG_MS, REPLAY_LIMITS } from '@inplay/domain';
 
@@ -34,7 +35,7 @@ const settingsHints = {
 export interface InfraSettings {
   kafkaBrokers: string[];
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
-  kafkaSecurity?: { sasl?: { username: string; password: string } | undefined; tls?: { caPem: string } | undefined } | undefined;
+  kafkaSecurity?: KafkaSecurity | undefined;
   schemaRegistryUrl: string;
   /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
   registryAuth?: { username: string; password: string };

@@ -1,6 +1,7 @@
 // The gateway's one validated config object: where the infrastructure is, who
 // this instance is, which origins may open sockets, and every limit with its
 // number. Each limit can be set as GATEWAY_<NAME_IN_SNAKE_CASE>.
+import type { KafkaSecurity } from '@inplay/kafka';
 import { hostname } from 'node:os';
 import { ConfigError, DEFAULT_PORTS, infraHints, infraShape, kafkaSecurityOf, loadConfig, ORDER_SIGNING_KEY_HINT, orderSigningKey, postgresUrl, registryAuthOf, z } from '@inplay/config';
 import { MAX_TOKEN_TTL_MS, MIN_SIGNING_KEY_BYTES } from '@inplay/auth';
@@ -68,7 +69,7 @@ export const DEFAULT_ALLOWED_ORIGINS = [`http://localhost:${DEFAULT_PORTS.gatewa
 export interface GatewayConfig {
   kafkaBrokers: string[];
   /** The service's Kafka principal and TLS (KAFKA_SASL_*, KAFKA_TLS_CA_FILE); empty for a broker without authentication. */
-  kafkaSecurity?: { sasl?: { username: string; password: string } | undefined; tls?: { caPem: string } | undefined } | undefined;
+  kafkaSecurity?: KafkaSecurity | undefined;
   schemaRegistryUrl: string;
   /** The registry writer's credentials (SCHEMA_REGISTRY_USER/PASSWORD); without them (production) schemas are only looked up. */
   registryAuth?: { username: string; password: string };

@@ -15,3 +15,4 @@ export * from './bundle';
 export * from './toxiproxy';
 export * from './credentials';
 export * from './tls';
+export * from './service-process';

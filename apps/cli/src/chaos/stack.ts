@@ -49,6 +49,7 @@ interface RunningChaosService {
 
 export class ChaosStack {
   private kafka?: LocalKafka;
+  private localCredentials?: InfraCredentials;
   private pg?: LocalPostgres;
   private registry?: LocalRegistry;
   private containers?: RunningContainers;
@@ -66,7 +67,8 @@ export class ChaosStack {
   /** What clients use: Kafka and Postgres through their proxies. */
   get endpoints(): { kafkaBrokers: string[]; databaseUrl: string; adminDatabaseUrl: string; schemaRegistryUrl: string; credentials: InfraCredentials; kafkaSecurity: KafkaSecurity } {
     const direct = this.directDatabaseUrl;
-    const credentials = this.containers?.credentials ?? stackCredentials(this.o.stateDir);
+    // Read (or made) once per stack: the getter is asked on every service start and check.
+    const credentials = this.containers?.credentials ?? (this.localCredentials ??= stackCredentials(this.o.stateDir));
     return {
       credentials,
       kafkaSecurity: kafkaSecurityFor({ credentials }, ADMIN_PRINCIPAL),

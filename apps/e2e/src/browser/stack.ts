@@ -2,9 +2,12 @@
 // `inplay up` runs them) on free ports, on the suite's infrastructure with a
 // topic prefix and a database of this file's own.
 import { join } from 'node:path';
-import { ManagedProcess, REPO_ROOT as ROOT, freePort, waitUntil } from '@inplay/infra';
+import { ManagedProcess, REPO_ROOT as ROOT, freePort, launchService } from '@inplay/infra';
 import { grantServiceAcls, serviceKafkaEnv, TEST_ORDER_SIGNING_KEY, type IsolatedEnv } from '@inplay/testing';
 import type { ServicePrincipal } from '@inplay/kafka';
+
+/** How long a service may take to answer /health (tsx compiles it on two busy cores). */
+const SERVICE_START_TIMEOUT_MS = 90_000;
 
 export const JWT_SECRET = 'e2e-signing-key-that-is-at-least-32-bytes';
 
@@ -35,13 +38,9 @@ export async function startStack(env: IsolatedEnv, logDir: string, options: { ga
   const started: Service[] = [];
   const start = async (name: string, entry: string, extra: Record<string, string>, healthUrl: string): Promise<Service> => {
     const principal = name.replace(/-\d+$/, '') as ServicePrincipal;
-    const process_ = new ManagedProcess(name, process.execPath, ['--import', 'tsx', join(ROOT, entry)], join(logDir, `${name}.log`), { env: { ...base, ...serviceKafkaEnv(env, principal), ...extra }, cwd: ROOT });
+    const process_ = await launchService({ name, entry, healthUrl, env: { ...serviceKafkaEnv(env, principal), ...extra } }, base, join(logDir, `${name}.log`), SERVICE_START_TIMEOUT_MS);
     const service = { name, process: process_, ...(extra['GATEWAY_SERVER_ID'] ? { serverId: extra['GATEWAY_SERVER_ID'] } : {}) };
     started.push(service);
-    await waitUntil(name, async () => {
-      if (!process_.running) throw new Error(`${name} exited:\n${process_.lastLines()}`);
-      return (await fetch(healthUrl, { signal: AbortSignal.timeout(1_000) })).ok;
-    }, 90_000);
     return service;
   };
   const metrics = async (): Promise<{ port: string; health: string }> => {

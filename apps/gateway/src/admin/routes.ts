@@ -34,6 +34,22 @@ export function adminAuthorized(authorization: string, adminToken: string): bool
   return match !== null && timingSafeEqual(digest(match[1]!), digest(adminToken));
 }
 
+/**
+ * The gate of every admin route: 503 ADMIN_DISABLED when no admin token is configured, 401
+ * ADMIN_TOKEN_INVALID without it; answers and returns false then, true when the caller is the operator.
+ */
+export function admitAdmin(res: uWS.HttpResponse, req: uWS.HttpRequest, adminToken: string | undefined): adminToken is string {
+  if (adminToken === undefined) {
+    writeAnswer(res, errorAnswer(503, 'ADMIN_DISABLED', 'admin routes are off: set GATEWAY_ADMIN_TOKEN (at least 32 bytes) to enable them'));
+    return false;
+  }
+  if (!adminAuthorized(req.getHeader('authorization'), adminToken)) {
+    writeAnswer(res, errorAnswer(401, 'ADMIN_TOKEN_INVALID', 'send Authorization: Bearer <GATEWAY_ADMIN_TOKEN>', { 'www-authenticate': 'Bearer realm="admin"' }));
+    return false;
+  }
+  return true;
+}
+
 export type ParsedQuery = { ok: true; query: AnomalyQuery } | { ok: false; message: string };
 
 export function parseAnomalyQuery(raw: string): ParsedQuery {
@@ -67,14 +83,7 @@ export function registerAdminRoutes(app: uWS.TemplatedApp, deps: AdminRoutesDeps
   // The same query asked twice while the first is being computed shares that computation (it reads whole topics).
   const inFlight = new Map<string, Promise<AnomalyReport>>();
   app.get('/admin/anomalies', (res, req) => {
-    if (deps.adminToken === undefined) {
-      writeAnswer(res, errorAnswer(503, 'ADMIN_DISABLED', 'admin routes are off: set GATEWAY_ADMIN_TOKEN (at least 32 bytes) to enable them'));
-      return;
-    }
-    if (!adminAuthorized(req.getHeader('authorization'), deps.adminToken)) {
-      writeAnswer(res, errorAnswer(401, 'ADMIN_TOKEN_INVALID', 'send Authorization: Bearer <GATEWAY_ADMIN_TOKEN>', { 'www-authenticate': 'Bearer realm="admin"' }));
-      return;
-    }
+    if (!admitAdmin(res, req, deps.adminToken)) return;
     const parsed = parseAnomalyQuery(req.getQuery() ?? '');
     if (!parsed.ok) {
       writeAnswer(res, errorAnswer(400, 'BAD_QUERY', parsed.message));

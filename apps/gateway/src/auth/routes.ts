@@ -5,8 +5,8 @@
 import type uWS from 'uWebSockets.js';
 import { MAX_TOKEN_ID_CHARS, MAX_TOKEN_TTL_MS } from '@inplay/auth';
 import type { Logger } from '@inplay/telemetry';
-import { adminAuthorized } from '../admin/routes';
-import { errorAnswer, serveAsync, writeAnswer, type HttpAnswer } from '../http/respond';
+import { admitAdmin } from '../admin/routes';
+import { errorAnswer, serveAsync, type HttpAnswer } from '../http/respond';
 import { readBody } from '../orders/http';
 import { httpRefusal, type TokenGuard } from './token-guard';
 
@@ -57,14 +57,7 @@ export function registerAuthRoutes(app: uWS.TemplatedApp, deps: AuthRoutesDeps):
 /** POST /admin/tokens/revoke {"jti"} or {"userId"} (every token of the user issued before now). adminToken undefined: 503 ADMIN_DISABLED. */
 export function registerTokenAdminRoutes(app: uWS.TemplatedApp, deps: { tokens: TokenGuard; logger: Logger; adminToken: string | undefined; now: () => number }): void {
   app.post('/admin/tokens/revoke', (res, req) => {
-    if (deps.adminToken === undefined) {
-      writeAnswer(res, errorAnswer(503, 'ADMIN_DISABLED', 'admin routes are off: set GATEWAY_ADMIN_TOKEN (at least 32 bytes) to enable them'));
-      return;
-    }
-    if (!adminAuthorized(req.getHeader('authorization'), deps.adminToken)) {
-      writeAnswer(res, errorAnswer(401, 'ADMIN_TOKEN_INVALID', 'send Authorization: Bearer <GATEWAY_ADMIN_TOKEN>', { 'www-authenticate': 'Bearer realm="admin"' }));
-      return;
-    }
+    if (!admitAdmin(res, req, deps.adminToken)) return;
     const body = readBody(res, MAX_AUTH_BODY_BYTES);
     serveAsync(res, async (): Promise<HttpAnswer> => {
       const raw = await body;

@@ -105,21 +105,9 @@ export function boardTopJson(entries: readonly LeaderboardEntry[], count: number
 }
 
 /** A match event as every socket gets it (public): what happened, and the score after it. */
-export interface MatchEventMessage {
-  type: 'match.event';
-  matchId: string;
-  eventId: string;
-  eventType: string;
-  playerId: string | null;
-  relatedPlayerId: string | null;
-  teamId: string | null;
-  period: number;
-  matchClockMs: number;
-  occurredAt: number;
-  ingestedAt: number;
-  homeScore: number;
-  awayScore: number;
-}
+/** A match event as sockets get it: the record's fields (types from schemas/, never copied) without the provider's details. */
+export type MatchEventMessage = { type: 'match.event'; eventType: MatchEvent['type'] } & Pick<MatchEvent,
+  'matchId' | 'eventId' | 'playerId' | 'relatedPlayerId' | 'teamId' | 'period' | 'matchClockMs' | 'occurredAt' | 'ingestedAt' | 'homeScore' | 'awayScore'>;
 
 export function matchEventFields(event: MatchEvent): MatchEventMessage {
   return {

@@ -17,16 +17,36 @@ export function currentToken(): string | null {
 }
 
 export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+  return answerOf<T>(fetch(path, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  }));
+}
+
+/** Public GETs the page's head started before this script ran (index.html), by path; each is used once. */
+declare global {
+  interface Window { inplayEarly?: Partial<Record<string, Promise<Response>>> }
+}
+
+/**
+ * GET `path` (a public route): the answer index.html asked for while the script downloaded when there is
+ * one (once: a later call asks again), else a fresh call.
+ */
+export async function earlyAnswer<T>(path: string): Promise<ApiResult<T>> {
+  const early = window.inplayEarly?.[path];
+  if (!early) return call<T>('GET', path);
+  delete window.inplayEarly![path];
+  return answerOf<T>(early);
+}
+
+async function answerOf<T>(response: Promise<Response>): Promise<ApiResult<T>> {
   try {
-    const res = await fetch(path, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+    const res = await response;
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (res.ok) return { ok: true, value: json as T };

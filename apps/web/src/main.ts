@@ -2,11 +2,11 @@
 // follow the portfolio and the leaderboard. Talks only to the gateway that
 // served it (same origin): HTTP for orders and projections, one WebSocket for
 // everything live.
-import { call, currentToken, newIdempotencyKey, setToken } from './api';
+import { call, currentToken, earlyAnswer, newIdempotencyKey, setToken } from './api';
 import { LiveSocket, STALE_AFTER_MS, type ServerMessage } from './socket';
 import { PriceBook } from './prices';
 import { REFRESH_RETRY_MS, refreshDelayMs, tokenExpiresAt } from './session';
-import { renderPlayers, renderMatch, renderTickerItem, renderPortfolio, renderLeaderboard, renderOrderFeedback, type MarketPlayer, type MatchView, type Portfolio, type Board, type OrderView } from './ui/render';
+import { renderPlayers, renderMatch, renderTickerItem, renderPortfolio, renderLeaderboard, renderOrderFeedback, renderMyOrders, type MyOrder, type MarketPlayer, type MatchView, type Portfolio, type Board, type OrderView } from './ui/render';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -14,6 +14,9 @@ const book = new PriceBook();
 const players = new Map<string, MarketPlayer>();
 const orders = new Map<string, OrderView>();
 const match: MatchView = { home: '', away: '', homeScore: 0, awayScore: 0, clock: '', period: 0, matchId: null };
+/** The user's orders as GET /orders lists them (newest first), and the cursor of the older ones not loaded yet. */
+let myOrders: MyOrder[] = [];
+let olderOrders: string | null = null;
 let selected: string | null = null;
 let me: string | null = null;
 
@@ -116,17 +119,69 @@ function onOrderResult(m: ServerMessage): void {
   orders.set(orderId, view);
   renderOrderFeedback($('order-feedback'), [...orders.values()], players);
   void refreshPortfolio();
+  scheduleMyOrders();
 }
 
+/** Orders per page of "My orders". */
+const MY_ORDERS_PAGE = 20;
+/** Results that arrive together (a batch settled at once) refresh "My orders" once. */
+const MY_ORDERS_REFRESH_MS = 150;
+let myOrdersTimer: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleMyOrders(): void {
+  if (myOrdersTimer) return;
+  myOrdersTimer = setTimeout(() => { myOrdersTimer = undefined; void refreshMyOrders(); }, MY_ORDERS_REFRESH_MS);
+}
+
+function showMyOrders(): void {
+  renderMyOrders($('my-orders'), $('my-orders-empty'), $('my-orders-more') as HTMLButtonElement, myOrders, players, olderOrders !== null);
+}
+
+/** The newest page, merged over what is held: newer results replace older views of the same order; older pages already loaded stay. */
+async function refreshMyOrders(): Promise<void> {
+  const res = await call<{ orders: MyOrder[]; nextCursor: string | null }>('GET', `/orders?limit=${MY_ORDERS_PAGE}`);
+  if (!res.ok) return;
+  const fresh = new Set(res.value.orders.map((o) => o.orderId));
+  const oldest = res.value.orders[res.value.orders.length - 1];
+  const kept = oldest ? myOrders.filter((o) => !fresh.has(o.orderId) && (o.placedAt < oldest.placedAt || (o.placedAt === oldest.placedAt && o.orderId < oldest.orderId))) : [];
+  if (kept.length === 0) olderOrders = res.value.nextCursor;
+  myOrders = [...res.value.orders, ...kept];
+  showMyOrders();
+}
+
+async function loadOlderOrders(): Promise<void> {
+  if (!olderOrders) return;
+  const res = await call<{ orders: MyOrder[]; nextCursor: string | null }>('GET', `/orders?limit=${MY_ORDERS_PAGE}&before=${encodeURIComponent(olderOrders)}`);
+  if (!res.ok) return;
+  const held = new Set(myOrders.map((o) => o.orderId));
+  myOrders = [...myOrders, ...res.value.orders.filter((o) => !held.has(o.orderId))];
+  olderOrders = res.value.nextCursor;
+  showMyOrders();
+}
+
+/**
+ * The players table is redrawn at most this often while ticks stream in (many a second during a match): a fan reads
+ * a few updates a second, and each redraw is main-thread work that would otherwise delay their clicks (TBT, INP).
+ */
+const PLAYERS_RENDER_INTERVAL_MS = 250;
 let playersFrame = 0;
-function schedulePlayers(): void {
+let playersTimer: ReturnType<typeof setTimeout> | undefined;
+let playersRenderedAt = 0;
+/** Redraws the players table soon: at the next frame when `now` (the fan's own action), else within PLAYERS_RENDER_INTERVAL_MS of the last redraw. */
+function schedulePlayers(now = false): void {
   if (playersFrame) return;
-  playersFrame = requestAnimationFrame(() => {
-    playersFrame = 0;
-    renderPlayers($('players').querySelector('tbody') as HTMLElement, [...players.values()], book, {
-      search: ($('search') as HTMLInputElement).value, team: ($('team-filter') as HTMLSelectElement).value, position: ($('position-filter') as HTMLSelectElement).value,
-    }, selected, Date.now(), match.fairnessPolicy === undefined || match.fairnessPolicy === 'trade-lock');
-  });
+  if (playersTimer && !now) return;
+  clearTimeout(playersTimer);
+  const wait = now ? 0 : Math.max(0, playersRenderedAt + PLAYERS_RENDER_INTERVAL_MS - Date.now());
+  playersTimer = setTimeout(() => { playersTimer = undefined; playersFrame = requestAnimationFrame(drawPlayers); }, wait);
+}
+
+function drawPlayers(): void {
+  playersFrame = 0;
+  playersRenderedAt = Date.now();
+  renderPlayers($('players').querySelector('tbody') as HTMLElement, [...players.values()], book, {
+    search: ($('search') as HTMLInputElement).value, team: ($('team-filter') as HTMLSelectElement).value, position: ($('position-filter') as HTMLSelectElement).value,
+  }, selected, Date.now(), match.fairnessPolicy === undefined || match.fairnessPolicy === 'trade-lock');
 }
 
 async function refreshPortfolio(): Promise<void> {
@@ -149,6 +204,7 @@ async function placeOrder(side: 'BUY' | 'SELL', idempotencyKey: string): Promise
   orders.delete(view.orderId);
   if (res.ok) {
     orders.set(res.value.orderId, { ...view, orderId: res.value.orderId, ...(orders.get(res.value.orderId) ?? {}) });
+    scheduleMyOrders();
   } else {
     orders.set(view.orderId, { ...view, status: 'rejected', reason: res.error.code, message: res.error.message, ...(res.error.retryAfterMs ? { retryAfterMs: res.error.retryAfterMs } : {}) });
   }
@@ -159,15 +215,18 @@ function selectPlayer(playerId: string): void {
   selected = playerId;
   const p = players.get(playerId);
   $('order-player').textContent = p ? `${p.name} (${p.teamName})` : playerId;
-  schedulePlayers();
+  schedulePlayers(true);
 }
 
 async function enterMarket(): Promise<void> {
-  $('login').hidden = true;
-  $('market').hidden = false;
+  document.documentElement.dataset['session'] = 'in';
   $('who').textContent = me ? `Logged in as ${me}` : '';
-  await loadPlayers();
-  const live = await call<{ matches: (MatchView & { recent: ServerMessage[] })[] }>('GET', '/matches');
+  // Everything at once (one round trip, not one after another): the socket subscribes whichever players are known
+  // when it opens, and loadPlayers those that arrive later. What names players (the match's recent events, the
+  // portfolio, my orders) is drawn once the players are in.
+  socket.start();
+  void refreshLeaderboard();
+  const [, live] = await Promise.all([loadPlayers(), earlyAnswer<{ matches: (MatchView & { recent: ServerMessage[] })[] }>('/matches')]);
   // The most recent match that has not ended; else the last one, which shows its final score.
   const all = live.ok ? live.value.matches : [];
   const current = all.find((m) => !m.finished) ?? all[0];
@@ -176,15 +235,14 @@ async function enterMarket(): Promise<void> {
     for (const event of current.recent) onMatchEvent(event);
   }
   renderMatch($('match'), match);
-  socket.start();
   schedulePlayers();
   void refreshPortfolio();
-  void refreshLeaderboard();
+  void refreshMyOrders();
 }
 
 /** Loads the players table; true when it holds players of `matchId` (any players when not given). */
 async function loadPlayers(matchId?: string): Promise<boolean> {
-  const res = await call<{ players: (MarketPlayer & { matchId?: string })[] }>('GET', '/players');
+  const res = await earlyAnswer<{ players: (MarketPlayer & { matchId?: string })[] }>('/players');
   if (!res.ok) return false;
   const fresh = res.value.players.filter((p) => !players.has(p.playerId));
   for (const p of res.value.players) {
@@ -233,6 +291,7 @@ function wire(): void {
     scheduleRefresh();
     // A socket already open (anonymous after a refused token) becomes this user's; a new one sends auth on open.
     socket.send({ op: 'auth', token: res.value.token });
+    if (me !== res.value.userId) { myOrders = []; olderOrders = null; orders.clear(); }
     me = res.value.userId;
     sessionStorage.setItem('inplay.user', me);
     await enterMarket();
@@ -257,7 +316,8 @@ function wire(): void {
     const row = (e.target as HTMLElement).closest('tr[data-player]') as HTMLElement | null;
     if (row && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); selectPlayer(row.dataset['player'] as string); renew(); }
   });
-  for (const id of ['search', 'team-filter', 'position-filter']) $(id).addEventListener('input', schedulePlayers);
+  $('my-orders-more').addEventListener('click', () => void loadOlderOrders());
+  for (const id of ['search', 'team-filter', 'position-filter']) $(id).addEventListener('input', () => schedulePlayers(true));
   // Lock countdowns and "behind" detection tick once a second.
   setInterval(() => {
     schedulePlayers();
@@ -302,10 +362,10 @@ function loggedOut(reason: string): void {
   sessionStorage.removeItem('inplay.user');
   $('who').textContent = '';
   $('login-error').textContent = reason;
-  $('login').hidden = false;
+  document.documentElement.dataset['session'] = 'out';
 }
 
 wire();
 me = sessionStorage.getItem('inplay.user');
 if (currentToken() && me) { scheduleRefresh(); void enterMarket(); }
-else $('login').hidden = false;
+else document.documentElement.dataset['session'] = 'out';

@@ -14,6 +14,14 @@ export interface ServerMessage {
   [key: string]: unknown;
 }
 
+/**
+ * The messages of one frame, in order: a `batch` (several live ticks in one frame, docs/protocol.md
+ * "Batches") is handled exactly as its messages one after the other; any other frame is one message.
+ */
+export function unbatch(frame: ServerMessage): ServerMessage[] {
+  return frame.type === 'batch' && Array.isArray(frame['messages']) ? (frame['messages'] as ServerMessage[]) : [frame];
+}
+
 export interface LiveSocketOptions {
   url: () => string;
   /** Called after every (re)connect: what to send to get back in step. */
@@ -60,7 +68,7 @@ export class LiveSocket {
     ws.onmessage = (event) => {
       this.lastMessageAt = Date.now();
       try {
-        this.options.onMessage(JSON.parse(String(event.data)) as ServerMessage);
+        for (const message of unbatch(JSON.parse(String(event.data)) as ServerMessage)) this.options.onMessage(message);
       } catch {
         // A frame we cannot read is the gateway's bug, not a reason to drop the connection.
       }

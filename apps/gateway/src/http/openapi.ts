@@ -5,5 +5,5 @@ import { writeAnswer } from './respond';
 import { OPENAPI_YAML } from './openapi-document';
 
 export const registerOpenApiRoute: RouteModule = (app) => {
-  app.get('/openapi.yaml', (res) => writeAnswer(res, { status: 200, body: OPENAPI_YAML, contentType: 'application/yaml' }));
+  app.get('/openapi.yaml', (res, req) => writeAnswer(res, { status: 200, body: OPENAPI_YAML, contentType: 'application/yaml' }, req.getHeader('accept-encoding')));
 };

@@ -24,14 +24,15 @@ export const registerPriceRoutes: RouteModule = (app, deps) => {
   const { book, config, logger, now } = deps;
   const players = cachedPlayers(deps.pool, config.limits.playersCacheMs, config.limits.maxPlayersPerResponse, now);
 
-  app.get('/prices', (res) => {
+  app.get('/prices', (res, req) => {
     const prices = [...book.states()].map((s) => ({ player: s.player, price: s.priceCents, seq: s.seq, lockedUntil: s.lockedUntil, updatedAt: s.updatedAt }));
-    writeAnswer(res, { status: 200, body: { serverId: config.serverId, prices } });
+    writeAnswer(res, { status: 200, body: { serverId: config.serverId, prices } }, req.getHeader('accept-encoding'));
   });
 
   // Live state of each match this gateway has seen, with team names from the matches table.
-  app.get('/matches', (res) => {
+  app.get('/matches', (res, req) => {
     const live = deps.matches.all();
+    const acceptEncoding = req.getHeader('accept-encoding');
     serveAsync(res, async () => {
       const { rows } = await deps.pool.query<{ match_id: string; home_team: string; away_team: string; kick_off_at: Date }>(
         'SELECT match_id, home_team, away_team, kick_off_at FROM matches WHERE match_id = ANY($1)', [live.map((m) => m.matchId)]);
@@ -42,7 +43,7 @@ export const registerPriceRoutes: RouteModule = (app, deps) => {
         // The page shows lock countdowns only where the trade lock is the policy (other policies never refuse for a lock).
         fairnessPolicy: policyForMatch(deps.fairness, m.matchId).policy,
       })) } };
-    }, (err) => logger.error({ err }, 'GET /matches failed'));
+    }, (err) => logger.error({ err }, 'GET /matches failed'), acceptEncoding);
   });
 
   app.get('/players', (res, req) => {
@@ -51,6 +52,7 @@ export const registerPriceRoutes: RouteModule = (app, deps) => {
       writeAnswer(res, errorAnswer(400, 'BAD_MATCH_ID', 'matchId is 1-64 of A-Z a-z 0-9 _ . : -'));
       return;
     }
+    const acceptEncoding = req.getHeader('accept-encoding');
     serveAsync(res, async () => {
       const { rows, truncated } = await players();
       const body = rows
@@ -66,7 +68,7 @@ export const registerPriceRoutes: RouteModule = (app, deps) => {
           };
         });
       return { status: 200, body: { players: body, truncated } };
-    }, (err) => logger.error({ err }, 'GET /players failed'));
+    }, (err) => logger.error({ err }, 'GET /players failed'), acceptEncoding);
   });
 };
 

@@ -1,11 +1,7 @@
 // Small uWS HTTP helpers for order intake: read a bounded body, answer once
-// (corked, never after the client went away).
+// (corked, never after the client went away, compressed as the client accepts).
 import type uWS from 'uWebSockets.js';
-
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
-};
+import { writeAnswer } from '../http/respond';
 
 export interface Reply {
   readonly aborted: boolean;
@@ -13,8 +9,11 @@ export interface Reply {
   error(status: number, code: string, message: string, headers?: Record<string, string>): void;
 }
 
-/** Call first in a handler, before any async work: registers onAborted. */
-export function replyTo(res: uWS.HttpResponse): Reply {
+/**
+ * Call first in a handler, before any async work: registers onAborted. `acceptEncoding` is the
+ * request's Accept-Encoding (read now: uWS's request is gone after an await).
+ */
+export function replyTo(res: uWS.HttpResponse, acceptEncoding = ''): Reply {
   let aborted = false;
   let done = false;
   res.onAborted(() => { aborted = true; });
@@ -23,12 +22,7 @@ export function replyTo(res: uWS.HttpResponse): Reply {
     json(status, body, headers = {}) {
       if (aborted || done) return;
       done = true;
-      res.cork(() => {
-        res.writeStatus(`${status} ${STATUS_TEXT[status] ?? ''}`);
-        res.writeHeader('content-type', 'application/json');
-        for (const [k, v] of Object.entries(headers)) res.writeHeader(k, v);
-        res.end(JSON.stringify(body));
-      });
+      res.cork(() => writeAnswer(res, { status, body, headers }, acceptEncoding));
     },
     error(status, code, message, headers) {
       reply.json(status, { error: { code, message } }, headers);

@@ -4,7 +4,9 @@
 import type { OrderResult, Side } from '@inplay/contracts';
 import type { Pool } from '@inplay/db';
 import { keyClaimer, type ClaimedKey } from './key-claims';
+import { encodeOrderCursor, type OrderCursor } from './order-list';
 import type { OrderRequest } from './order-request';
+import { orderReasonText } from './reason-words';
 
 export type { ClaimedKey };
 
@@ -18,6 +20,30 @@ export interface StoredOrder {
   placedAt: number;
   result: OrderResult | null;
 }
+
+/** One line of GET /orders: the order as placed and where it stands. */
+export interface OrderListItem {
+  orderId: string;
+  idempotencyKey: string;
+  playerId: string;
+  side: Side;
+  quantity: number;
+  limitPriceCents: number | null;
+  placedAt: number;
+  status: 'PENDING' | 'FILLED' | 'REJECTED' | 'VOIDED';
+  /** The rejection's or the void's code (null while pending and for a fill). */
+  reason: string | null;
+  /** The status in words: why it was refused or voided, or that it waits (null for a fill). */
+  reasonText: string | null;
+  /** What it filled at; a voided fill keeps it. */
+  fillPriceCents: number | null;
+  costCents: number | null;
+  settledAt: number | null;
+  /** A fill reversed by event-time void. */
+  voided: boolean;
+}
+
+export interface OrderPage { orders: OrderListItem[]; nextCursor: string | null }
 
 export function createOrderStore(pool: Pool, now: () => number = Date.now) {
   const claim = keyClaimer(pool);
@@ -55,6 +81,27 @@ export function createOrderStore(pool: Pool, now: () => number = Date.now) {
       if (!row) return null;
       return { orderId, userId, idempotencyKey: row.idempotency_key, placedAt: Number(row.placed_ms), result: await this.resultOf(orderId) };
     },
+
+    /**
+     * The user's own orders, newest first (by when placed, then order id), strictly older than `before`: every order
+     * the gateway took (its claim in order_keys) with settlement's latest result when there is one, else PENDING.
+     */
+    async listOwnOrders(userId: string, limit: number, before: OrderCursor | null): Promise<OrderPage> {
+      const { rows } = await pool.query<ListRow>(
+        `SELECT k.order_id, k.idempotency_key, (extract(epoch FROM k.placed_at) * 1000)::bigint AS placed_ms,
+                COALESCE(o.player_id, k.order_record->>'playerId') AS player_id, COALESCE(o.side, k.order_record->>'side') AS side,
+                COALESCE(o.quantity, (k.order_record->>'quantity')::int) AS quantity,
+                COALESCE(o.limit_price_cents, (k.order_record->>'limitPriceCents')::bigint) AS limit_price_cents,
+                o.status, o.reason, o.fill_price_cents, o.cost_cents, o.retry_after_ms, (extract(epoch FROM o.settled_at) * 1000)::bigint AS settled_ms
+           FROM order_keys k LEFT JOIN orders o ON o.order_id = k.order_id
+          WHERE k.user_id = $1 AND ($2::bigint IS NULL OR (k.placed_at, k.order_id) < (to_timestamp($2::bigint / 1000.0), $3::text))
+          ORDER BY k.placed_at DESC, k.order_id DESC
+          LIMIT $4`,
+        [userId, before?.placedAt ?? null, before?.orderId ?? '', limit + 1]);
+      const orders = rows.slice(0, limit).map(toListItem);
+      const last = orders[orders.length - 1];
+      return { orders, nextCursor: rows.length > limit && last ? encodeOrderCursor({ placedAt: last.placedAt, orderId: last.orderId }) : null };
+    },
   };
 }
 
@@ -79,5 +126,21 @@ function toResult(r: ResultRow): OrderResult {
     orderId: r.order_id, userId: r.user_id, idempotencyKey: r.idempotency_key, playerId: r.player_id, side: r.side, quantity: r.quantity,
     status: r.status, reason: r.reason, fillPriceCents: num(r.fill_price_cents), tickSeq: num(r.tick_seq), costCents: num(r.cost_cents),
     retryAfterMs: num(r.retry_after_ms), cashAfterCents: num(r.cash_after_cents), placedAt: Number(r.placed_ms), settledAt: Number(r.settled_ms),
+  };
+}
+
+interface ListRow {
+  order_id: string; idempotency_key: string; placed_ms: string; player_id: string; side: Side; quantity: number; limit_price_cents: string | null;
+  status: OrderResult['status'] | null; reason: string | null; fill_price_cents: string | null; cost_cents: string | null; retry_after_ms: string | null;
+  settled_ms: string | null;
+}
+
+function toListItem(r: ListRow): OrderListItem {
+  const status = r.status ?? 'PENDING';
+  return {
+    orderId: r.order_id, idempotencyKey: r.idempotency_key, playerId: r.player_id, side: r.side, quantity: r.quantity,
+    limitPriceCents: num(r.limit_price_cents), placedAt: Number(r.placed_ms), status, reason: r.reason,
+    reasonText: orderReasonText(status, r.reason, num(r.retry_after_ms)), fillPriceCents: num(r.fill_price_cents), costCents: num(r.cost_cents),
+    settledAt: num(r.settled_ms), voided: status === 'VOIDED',
   };
 }

@@ -1,4 +1,5 @@
-// Order intake over HTTP: POST /orders, GET /orders/:id. An order is answered 202 once it is durably on
+// Order intake over HTTP: POST /orders, GET /orders (the caller's own orders, a
+// page at a time), GET /orders/:id. An order is answered 202 once it is durably on
 // `orders` (acks from all in-sync replicas), or with its result when the
 // client asked `Prefer: wait=N` and it arrived in time.
 import { randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import type { RecordSender } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import { readBody, replyTo, type Reply } from './http';
 import { orderRecordOf } from './key-claims';
+import { parseOrderListQuery } from './order-list';
 import { MAX_ORDER_BODY_BYTES, parseIdempotencyKey, parseOrderBody, preferWaitMs } from './order-request';
 import type { OrderStore } from './order-store';
 import type { RateDecision } from './rate-limit';
@@ -35,8 +37,20 @@ export function registerOrderRoutes(app: uWS.TemplatedApp, deps: OrderRoutesDeps
     const body = readBody(res, MAX_ORDER_BODY_BYTES);
     guarded(reply, deps.logger, () => placeOrder(reply, headers, body, deps));
   });
+  app.get('/orders', (res, req) => {
+    const reply = replyTo(res, req.getHeader('accept-encoding'));
+    const authorization = req.getHeader('authorization');
+    const query = new URLSearchParams(req.getQuery() ?? '');
+    guarded(reply, deps.logger, async () => {
+      const identity = await authenticate(reply, deps, authorization);
+      if (!identity) return;
+      const parsed = parseOrderListQuery(query);
+      if (!parsed.ok) return reply.error(parsed.error.status, parsed.error.code, parsed.error.message);
+      reply.json(200, await deps.store.listOwnOrders(identity.userId, parsed.limit, parsed.before));
+    });
+  });
   app.get('/orders/:id', (res, req) => {
-    const reply = replyTo(res);
+    const reply = replyTo(res, req.getHeader('accept-encoding'));
     const authorization = req.getHeader('authorization');
     const orderId = req.getParameter(0) ?? '';
     guarded(reply, deps.logger, async () => {

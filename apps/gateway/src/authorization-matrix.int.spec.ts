@@ -68,6 +68,15 @@ const MATRIX: Row[] = [
     request: async (who) => ({ path: '/orders', method: 'POST', body: { playerId: 'p1', side: 'buy', quantity: 1 }, headers: { ...(await authorization(who)), 'idempotency-key': randomUUID() } }),
     expect: [401, 202, 202, 401, 401, 401, 401],
   },
+  // Each caller's own orders only: A's list holds A's order and never B's, and the other way round.
+  {
+    route: 'public GET /orders', request: get('/orders?limit=100'), expect: [401, 200, 200, 401, 401, 401, 401],
+    body: (who, body) => {
+      const ids = (body['orders'] as { orderId: string }[]).map((o) => o.orderId);
+      expect(ids).toContain(who === 'userA' ? orderOfA : orderOfB);
+      expect(ids).not.toContain(who === 'userA' ? orderOfB : orderOfA);
+    },
+  },
   { route: 'public GET /orders/:id', case: "A's order", request: async (who) => ({ path: `/orders/${orderOfA}`, headers: await authorization(who) }), expect: [401, 200, 404, 401, 401, 401, 401] },
   { route: 'public GET /orders/:id', case: "B's order", request: async (who) => ({ path: `/orders/${orderOfB}`, headers: await authorization(who) }), expect: [401, 404, 200, 401, 401, 401, 401] },
   { route: 'public GET /portfolio', request: get('/portfolio'), expect: [401, 200, 200, 401, 401, 401, 401], body: ownData },

@@ -19,8 +19,18 @@ export const DEFAULT_LIMITS = {
   rateLimitedMessagesBeforeClose: 100,
   /** Bad messages over a connection's life before it is closed with PROTOCOL_VIOLATION. */
   protocolErrorsBeforeClose: 20,
-  /** At most one tick message per player per this window; 0 sends every tick. */
-  conflateMs: 100,
+  /**
+   * At most one tick message per player per this window; 0 (the default) sends every tick. Off by default since
+   * ticks are batched (flushIntervalMs bounds a socket's frames): throttling at the source conflated away whole
+   * bursts whenever the Kafka feed delivered a player's ticks close together (docs/scaling.md). Slow consumers
+   * are still conflated (slow mode).
+   */
+  conflateMs: 0,
+  /**
+   * The ticks a connection is due go out together, one frame per this interval (a `batch` when there are several):
+   * frames, not bytes, are what a socket costs. 0 sends at the end of each event-loop turn (one Kafka batch).
+   */
+  flushIntervalMs: 50,
   ringBufferTicksPerPlayer: 256,
   softBackpressureBytes: 64 * 1024,
   hardBackpressureBytes: 256 * 1024,
@@ -95,7 +105,7 @@ export interface GatewayConfig {
 const envName = (limit: string): string => `GATEWAY_${limit.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
 const limitShape = Object.fromEntries(
-  Object.entries(DEFAULT_LIMITS).map(([name, value]) => [envName(name), z.coerce.number().int().min(name === 'conflateMs' || name === 'intakeLingerMs' ? 0 : 1).default(value)]),
+  Object.entries(DEFAULT_LIMITS).map(([name, value]) => [envName(name), z.coerce.number().int().min(name === 'conflateMs' || name === 'flushIntervalMs' || name === 'intakeLingerMs' ? 0 : 1).default(value)]),
 ) as Record<string, z.ZodDefault<z.ZodCoercedNumber>>;
 
 const shape = {

@@ -132,6 +132,18 @@ describe('HTTP on the same port', () => {
     ]);
   });
 
+  it('compresses a large answer for a client that accepts it, and only for one', async () => {
+    const plain = await fetch(a.httpUrl('/openapi.yaml'), { headers: { 'accept-encoding': 'identity' } });
+    const br = await fetch(a.httpUrl('/openapi.yaml'), { headers: { 'accept-encoding': 'gzip, br' } });
+    const gzip = await fetch(a.httpUrl('/openapi.yaml'), { headers: { 'accept-encoding': 'gzip' } });
+    expect([plain.headers.get('content-encoding'), br.headers.get('content-encoding'), gzip.headers.get('content-encoding')]).toEqual([null, 'br', 'gzip']);
+    expect(br.headers.get('vary')).toBe('accept-encoding');
+    const text = await plain.text();
+    expect(text).toContain('openapi:');
+    expect(await br.text()).toBe(text);
+    expect(await gzip.text()).toBe(text);
+  });
+
   it('exposes Prometheus metrics on the internal port, including the tick lag histogram', async () => {
     const text = await (await fetch(a.internalUrl('/metrics'))).text();
     expect(text).toContain('gateway_connections');

@@ -15,10 +15,12 @@ import { validateLimits } from './config';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { PriceBook } from './fanout/price-book';
 import { PublishThrottle } from './fanout/publish-throttle';
-import { Fanout } from './fanout/fanout';
+import { Fanout, isPriceTopic } from './fanout/fanout';
+import { TickBatcher } from './fanout/tick-batcher';
 import { MatchBoard } from './fanout/match-board';
 import { startKafkaFeed, type FeedHandlers, type KafkaFeed } from './feed/kafka-feed';
 import { SocketServer } from './ws/socket-server';
+import { sendFrame, type Connection } from './ws/connection';
 import { registerHealthRoutes, registerInternalRoutes } from './http/health';
 import { registerPriceRoutes } from './http/prices';
 import { registerOpenApiRoute } from './http/openapi';
@@ -71,9 +73,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = uWS.App();
   // Route modules register through `app` (recorded); the hot paths (publish) use `server` directly.
   const app = recordingRoutes(server, routes.public);
+  // Ticks go through the batcher (one frame per connection per flushIntervalMs); the users' private topics stay uWS topics.
+  const ticks = new TickBatcher<Connection>(config.limits.flushIntervalMs, (conn, frame) => sendFrame(conn, frame, metrics), (stats) => metrics.tickFrames.inc(stats.frames));
   const fanout = new Fanout(book, new PublishThrottle(config.limits.conflateMs), {
-    publish: (topic, message) => server.publish(topic, message, false),
-    numSubscribers: (topic) => server.numSubscribers(topic),
+    publish: (topic, message) => (isPriceTopic(topic) ? ticks.publish(topic, message) > 0 : server.publish(topic, message, false)),
+    numSubscribers: (topic) => (isPriceTopic(topic) ? ticks.subscriberCount(topic) : server.numSubscribers(topic)),
   }, metrics, now, config.limits.leaderboardTopEntries);
   const matches = new MatchBoard((topic, message) => server.publish(topic, message, false));
   // One Kafka client, producer, feed and pool for the whole gateway: every module shares them.
@@ -81,13 +85,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Every token, on every route and socket, is checked against the revocations every gateway shares in Postgres.
   const tokens = createTokenGuard({ signingKey: key, store: createRevocationStore(adapters.pool), limits: config.limits, metrics, logger, now });
   // The WebSocket behaviour first: uWS has no topic tree (publish, numSubscribers) before app.ws() is registered.
-  const sockets = new SocketServer({ app, config, book, fanout, metrics, logger, tokens, now });
+  const sockets = new SocketServer({ app, config, book, fanout, ticks, metrics, logger, tokens, now });
   const orders = createOrderStore(adapters.pool, now);
   const results = createResultWaiter((orderId) => orders.resultOf(orderId));
   const leaderboards = createLeaderboardBoards();
   const moduleStops: (() => Promise<void>)[] = [];
   const release = async (feed?: KafkaFeed): Promise<void> => {
     fanout.stop();
+    ticks.stop();
     tokens.stop();
     sockets.beginShutdown();
     for (const stopModule of moduleStops.splice(0)) await stopModule().catch((err: unknown) => logger.warn({ err }, 'a route module did not stop cleanly'));

@@ -10,9 +10,12 @@ export { writeAnswer, errorAnswer, serveAsync, type HttpAnswer } from './http/re
 // For tools (benchmarks, the ws baseline) that run the gateway's parts in processes of their own.
 export { createGatewayMetrics, type GatewayMetrics } from './metrics';
 export { PriceBook } from './fanout/price-book';
+export { Fanout } from './fanout/fanout';
+export { PublishThrottle } from './fanout/publish-throttle';
+export { TickBatcher, type FlushStats } from './fanout/tick-batcher';
 export { startKafkaFeed, type FeedHandlers, type KafkaFeed } from './feed/kafka-feed';
 export { parseClientMessage } from './protocol/client-messages';
-export { errorMessage, helloMessage, pongMessage, snapshotMessage, tickMessage } from './protocol/server-messages';
+export { batchMessage, errorMessage, helloMessage, pongMessage, snapshotMessage, tickMessage } from './protocol/server-messages';
 // The HTTP modules, each built on the gateway's own adapters (GatewayDeps).
 export { orderRoutes, DEFAULT_ORDER_RATE_LIMIT, type OrderModuleOptions, type RateLimit } from './orders';
 // The intake's idempotency record and its sweeper, for tests that stage a gateway dying between claiming and producing.

@@ -16,6 +16,7 @@ export function createGatewayMetrics(serverId: string) {
     connections: new Gauge({ name: 'gateway_connections', help: 'Open WebSocket connections', labelNames: ['auth'], registers }),
     slowConsumers: new Gauge({ name: 'gateway_slow_consumers', help: 'Connections currently in slow mode (conflated snapshots only)', registers }),
     messagesSent: new Counter({ name: 'gateway_messages_sent_total', help: 'Messages sent to clients (a publish counts once per subscriber)', labelNames: ['type'], registers }),
+    tickFrames: new Counter({ name: 'gateway_tick_frames_total', help: 'WebSocket frames that carried ticks (a batch frame carries several)', registers }),
     messagesDropped: new Counter({ name: 'gateway_messages_dropped_total', help: 'Messages not sent: conflated ticks, sends refused by backpressure', labelNames: ['reason'], registers }),
     backpressureCloses: new Counter({ name: 'gateway_backpressure_closes_total', help: 'Connections closed by the slow-consumer policy', labelNames: ['code'], registers }),
     closes: new Counter({ name: 'gateway_closes_total', help: 'Connections closed by the gateway, by close code', labelNames: ['code'], registers }),

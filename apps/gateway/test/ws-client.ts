@@ -44,8 +44,10 @@ afterEach(() => {
 });
 
 export class TestWsClient {
-  /** Every text frame, parsed as JSON (unparseable text is kept as a string). */
+  /** Every server message in order, a batch unpacked into its messages. */
   readonly messages: Record<string, unknown>[] = [];
+  /** Every frame as received (a batch as one). */
+  readonly frames: Record<string, unknown>[] = [];
   /** The close frame the server sent, if any. */
   closeFrame: CloseInfo | null = null;
   /** True once the TCP connection is gone. */
@@ -209,8 +211,11 @@ export class TestWsClient {
     } catch {
       message = { type: '<unparseable>', text };
     }
-    this.messages.push(message);
     this.violates(wsContract().check('server', message));
+    this.frames.push(message);
+    // A batch is its messages, in order (docs/protocol.md "Batches"): tests read ticks whichever frame carried them.
+    if (message['type'] === 'batch' && Array.isArray(message['messages'])) this.messages.push(...(message['messages'] as Record<string, unknown>[]));
+    else this.messages.push(message);
   }
 
   private violates(problems: string[]): void {

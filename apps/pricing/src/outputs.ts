@@ -38,10 +38,12 @@ export async function encodeInChunks(serde: Serde, prefix: string, outputs: Batc
     currentRecords = 0;
   };
   for (const [topic, records] of Object.entries(outputs) as [ValueTopic, OutgoingRecord<ValueTopic>[] | undefined][]) {
+    if (!records || records.length === 0) continue;
     const fullName = topicName(prefix, topic as TopicName);
-    for (const record of records ?? []) {
+    const encode = await serde.encoderFor(topic as TopicName);
+    for (const record of records) {
       if (options.yieldToIo && ++encoded % ENCODE_SLICE_RECORDS === 0) await new Promise((resolve) => setImmediate(resolve));
-      const value = await serde.encode(topic as TopicName, record.value as TopicRecords[ValueTopic] as never);
+      const value = encode(record.value as TopicRecords[ValueTopic] as never);
       const bytes = value.length + record.key.length;
       if (currentBytes + bytes > MAX_PRODUCE_REQUEST_BYTES || currentRecords === MAX_PRODUCE_REQUEST_RECORDS) flush();
       const messages = current.get(fullName) ?? [];

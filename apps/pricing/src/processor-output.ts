@@ -3,7 +3,7 @@
 // batch) or idempotent (ticks and latest acknowledged per batch; snapshots of
 // the players changed since and the offset they reflect every snapshot interval).
 import type { PlayerPriceState } from '@inplay/domain';
-import { batchingSender, createProducer, type Kafka, type OutgoingRecord, type Producer, type Serde } from '@inplay/kafka';
+import { batchingSender, createProducer, keyedPartitioner, type Kafka, type OutgoingRecord, type Producer, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import type { DeliveryTuning } from './delivery';
 import type { FoldResult } from './fold';
@@ -94,7 +94,7 @@ interface PartitionProgress {
  * the very same ticks again.
  */
 function idempotentOutput(c: OutputContext): ProcessorOutput {
-  const producer = createProducer(c.kafka);
+  const producer = createProducer(c.kafka, { createPartitioner: keyedPartitioner });
   const prices = batchingSender(producer, PRICING_BATCHING);
   const progress = new Map<number, PartitionProgress>();
   let connected: Promise<void> | null = null;

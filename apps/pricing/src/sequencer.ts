@@ -9,7 +9,7 @@
 // log, so the processor never reads a clock.
 import type { MatchEvent, Trade } from '@inplay/contracts';
 import type { Roster } from '@inplay/domain';
-import { batchingSender, createProducer, decodeBatch, recordSender, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
+import { batchingSender, createProducer, decodeBatch, keyedPartitioner, recordSender, topicName, type Kafka, type Producer, type Serde } from '@inplay/kafka';
 import type { Logger } from '@inplay/telemetry';
 import type { EachBatchPayload } from 'kafkajs';
 import { driftCommand, matchEventCommands, tradeCommand, type KeyedCommand } from './commands';
@@ -51,7 +51,8 @@ export class RosterMissingError extends Error {
 export async function startSequencer(o: SequencerOptions): Promise<Stage> {
   const inputs = { events: topicName(o.prefix, 'match.events'), trades: topicName(o.prefix, 'trades') };
   const commandsTopic = topicName(o.prefix, 'pricing.commands');
-  const deadLetters = createProducer(o.kafka);
+  // Also the commands' idempotent producer: the same few thousand player keys over and over.
+  const deadLetters = createProducer(o.kafka, { createPartitioner: keyedPartitioner });
   await deadLetters.connect();
   const rosterFor = rosterLookup(o.rosters);
   const commands = commandWriter(o, deadLetters);

@@ -1,8 +1,8 @@
 // One consumed batch = one Kafka transaction: every output record and the
 // consumed offset commit together or not at all (Kafka -> Kafka exactly once).
 // Outputs go in chunks so no request exceeds the broker's record-batch limit.
-import { completeSendsProducer, type Producer, type Serde } from '@inplay/kafka';
-import { Partitioners, type Kafka, type Transaction } from 'kafkajs';
+import { completeSendsProducer, keyedPartitioner, type Producer, type Serde } from '@inplay/kafka';
+import type { Kafka, Transaction } from 'kafkajs';
 import { encodeInChunks, type BatchOutputs } from './outputs';
 
 /**
@@ -18,7 +18,7 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     idempotent: true,
     maxInFlightRequests: 1,
     transactionalId,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: keyedPartitioner,
     retry: TRANSACTION_RETRY,
   });
 }

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Order, OrderResult } from '@inplay/contracts';
 import { sha256Hex } from '@inplay/db';
-import { startRebuild, type RebuiltProjection } from '@inplay/domain';
-import { compareProjections } from './compare';
+import { entryHash, GENESIS_HASH, startRebuild, type RebuiltProjection } from '@inplay/domain';
+import { compareProjections, compareProjectionsYielding } from './compare';
 import type { LiveProjection } from './live';
 
 const T0 = 1_795_550_400_000;
@@ -59,5 +59,29 @@ describe('compareProjections', () => {
     expect(kinds).toEqual(expect.arrayContaining([
       ['ACCOUNT_CASH_MISMATCH', 'u1'], ['ORDER_ROW_MISMATCH', 'o2'], ['LEDGER_ROW_MISSING', 'u1#2'], ['CHAIN_SEQ_GAP', expect.stringMatching(/^u1#/)],
     ]));
+  });
+
+  it('re-hashes only the chains that differ, finding what re-hashing every chain finds', async () => {
+    const rebuilt = history();
+    const tampered: ((live: LiveProjection) => void)[] = [
+      (live) => { live.ledger.splice(1, 1); },
+      (live) => { live.ledger[2] = { ...live.ledger[2]!, amountCents: live.ledger[2]!.amountCents + 1 }; },
+      (live) => { const [a, b] = [live.ledger[1]!, live.ledger[3]!]; live.ledger[1] = { ...b, chainSeq: a.chainSeq }; live.ledger[3] = { ...a, chainSeq: b.chainSeq }; },
+      // Edited and the whole chain re-hashed to match: the chain is valid, the row still differs from the topics.
+      (live) => {
+        live.ledger[2] = { ...live.ledger[2]!, amountCents: live.ledger[2]!.amountCents + 1 };
+        let previous = GENESIS_HASH;
+        live.ledger = live.ledger.map((e) => { const hash = entryHash(previous, e, sha256Hex); previous = hash; return { ...e, hash }; });
+      },
+      (live) => { live.ledger.push({ ...live.ledger.at(-1)!, chainSeq: live.ledger.length + 1, entryId: 99, hash: 'f'.repeat(64) }); },
+    ];
+    for (const tamper of tampered) {
+      const live = liveOf(rebuilt);
+      tamper(live);
+      const every = compareProjections(rebuilt, live, sha256Hex, { verifyEveryChain: true });
+      expect(every.length).toBeGreaterThan(0);
+      expect(compareProjections(rebuilt, live, sha256Hex)).toEqual(every);
+      expect(await compareProjectionsYielding(rebuilt, live, sha256Hex)).toEqual(every);
+    }
   });
 });

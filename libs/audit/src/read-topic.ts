@@ -3,7 +3,7 @@
 // with it; a private group id and no commits leave no trace on the cluster.
 import { randomUUID } from 'node:crypto';
 import type { TopicName } from '@inplay/contracts';
-import { topicName, type Kafka, type Serde } from '@inplay/kafka';
+import { cachedDecoder, topicName, type Kafka, type Serde } from '@inplay/kafka';
 
 /** A topic with nothing new for this long, before reaching the end it had, is an error rather than a hang. */
 export const READ_STALL_TIMEOUT_MS = 60_000;
@@ -45,6 +45,8 @@ export interface ReadOptions<T> {
 export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
   const topic = topicName(options.prefix, options.topic);
   const end = await topicEnds(options.kafka, topic);
+  // Each schema fetched once; records decoded synchronously after that.
+  const decode = cachedDecoder(options.serde);
   const pending = new Set([...end.ends].filter(([p, high]) => high > (options.from?.get(p) ?? 0n)).map(([p]) => p));
   if (pending.size === 0) return end;
   // Under the topic prefix, where the ACLs grant a service its groups (libs/kafka acls.ts: the gateway's 'audit-').
@@ -73,7 +75,10 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
             if (offset >= high || options.stopped?.()) break;
             next = offset + 1n;
             if (!message.value) continue;
-            await options.onRecord((await options.serde.decode(message.value)) as T, batch.partition, offset);
+            const decoded = decode<T>(message.value);
+            // Awaited only when there is something to wait for: a promise per record is most of a fold's cost.
+            const handled = options.onRecord(decoded instanceof Promise ? await decoded : decoded, batch.partition, offset);
+            if (handled) await handled;
             count++;
           }
           if (next > 0n) await options.onBatch?.(batch.partition, next, count);

@@ -13,14 +13,18 @@ import type { Order, OrderResult, PriceTick } from '@inplay/contracts';
 import { createPool, redact, sha256Hex } from '@inplay/db';
 import {
   applyResult, applyTick, initialStandings, matchBoard, openAccount, overallBoard, playersByMatch, startRebuild, tickKey,
-  type Board, type Discrepancy, type FairnessSettings,
+  type Board, type Discrepancy, type FairnessSettings, type GenesisAccount, type Rebuild,
 } from '@inplay/domain';
 import { createKafka, createSerde, type KafkaSecurity } from '@inplay/kafka';
-import { compareProjections } from './compare';
-import { prepareRebuiltDatabase, writeRebuiltDatabase } from './fresh-db';
-import { readLiveProjection, type LiveProjection } from './live';
+import { compareProjections, compareProjectionsYielding } from './compare';
+import { copyRebuiltDatabase, prepareRebuiltDatabase, writeRebuiltDatabase } from './fresh-db';
+import { readLiveProjection, streamLiveProjection, type LiveProjection } from './live';
 import { progressBar } from './progress-bar';
 import { readTopic, topicEnds } from './read-topic';
+
+/** How the audit runs its stages (the result is the same). */
+export type ReplayPipeline = 'streaming' | 'sequential';
+export const REPLAY_PIPELINES: readonly ReplayPipeline[] = ['sequential', 'streaming'];
 
 export interface ReplayAuditOptions {
   brokers: string[];
@@ -40,6 +44,12 @@ export interface ReplayAuditOptions {
   /** Where the progress bar and the verdict go; null for silence. */
   progressOut?: NodeJS.WriteStream | null;
   verdictOut?: NodeJS.WritableStream | null;
+  /**
+   * 'streaming' (default): the live projection streamed while the topics are read, results folded as they
+   * arrive once orders, ticks and genesis are in, the rebuilt database COPYed while the projections are compared.
+   * 'sequential': the stages one after another with INSERTs and every chain re-hashed (the bench's baseline).
+   */
+  pipeline?: ReplayPipeline;
 }
 
 export interface ReplayAuditReport {
@@ -49,17 +59,30 @@ export interface ReplayAuditReport {
   events: { orders: number; results: number; ticks: number; genesis: number; total: number };
   redeliveredResults: number;
   durationMs: number;
+  /** Each stage's duration. */
   phasesMs: Record<string, number>;
+  /** Each stage's start and end (ms since the audit began): overlapping spans ran side by side. */
+  phaseSpansMs: Record<string, [number, number]>;
+  pipeline: ReplayPipeline;
   rebuiltDatabase: string | null;
   notes: string[];
 }
 
+type TickFacts = Pick<PriceTick, 'priceCents' | 'lockedUntil' | 'matchId'>;
+
 export async function runReplayAudit(options: ReplayAuditOptions): Promise<ReplayAuditReport> {
   const startedAt = performance.now();
+  const pipeline = options.pipeline ?? 'streaming';
+  const streaming = pipeline === 'streaming';
   const phasesMs: Record<string, number> = {};
+  const phaseSpansMs: Record<string, [number, number]> = {};
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
-    try { return await work(); } finally { phasesMs[name] = Math.round(performance.now() - t0); }
+    try { return await work(); } finally {
+      const t1 = performance.now();
+      phasesMs[name] = Math.round(t1 - t0);
+      phaseSpansMs[name] = [Math.round(t0 - startedAt), Math.round(t1 - startedAt)];
+    }
   };
   const prefix = options.topicPrefix ?? '';
   const progressOut = options.progressOut === undefined ? process.stderr : options.progressOut;
@@ -68,8 +91,14 @@ export async function runReplayAudit(options: ReplayAuditOptions): Promise<Repla
   const livePool = createPool(options.liveDatabaseUrl, { max: 2, applicationName: 'inplay-audit' });
   const notes: string[] = [];
   try {
-    // The live projection is read (one snapshot) while the topics are.
-    const livePromise = phase('readLive', () => readLiveProjection(livePool));
+    // The live projection is read (one snapshot) while the topics are; its genesis (the ledger, read first) starts the fold.
+    let genesis: readonly GenesisAccount[] | null = null;
+    let genesisListener: () => void = () => undefined;
+    let genesisResolve: () => void = () => undefined;
+    const genesisArrived = new Promise<void>((resolve) => { genesisResolve = resolve; });
+    const livePromise = phase('readLive', () => (streaming
+      ? streamLiveProjection(livePool, (g) => { genesis = g; genesisResolve(); genesisListener(); })
+      : readLiveProjection(livePool)));
     livePromise.catch(() => undefined);
     const totals = await Promise.all((['orders', 'order.results', 'price.ticks'] as const).map(async (t) => Number((await topicEnds(kafka, `${prefix}${t}`)).total)));
     const total = totals.reduce((a, b) => a + b, 0);
@@ -78,40 +107,83 @@ export async function runReplayAudit(options: ReplayAuditOptions): Promise<Repla
     const count = () => { done++; if ((done & 1023) === 0) { bar.tick(done); options.onProgress?.({ phase: 'read', done, total }); } };
 
     const orders = new Map<string, Order>();
-    const ticks = new Map<string, Pick<PriceTick, 'priceCents' | 'lockedUntil' | 'matchId'>>();
+    const ticks = new Map<string, TickFacts>();
     const standings = initialStandings();
     let lastEventAt = 0;
-    const results: OrderResult[] = [];
     // The fresh database is created and migrated while the topics are read.
     const name = `audit_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${Math.random().toString(36).slice(2, 8)}`;
     const fresh = prepareRebuiltDatabase(options.adminDatabaseUrl, name);
     fresh.catch(() => undefined);
-    // All three topics at once; results are folded once every order and tick is known.
+
+    // Results wait in `pending` until every order and tick is read and the genesis is known; then they are folded as they arrive.
+    let rebuild: Rebuild | null = null;
+    let foldMs = 0;
+    let foldSpan: [number, number] | null = null;
+    const folded = (t0: number) => {
+      const t1 = performance.now();
+      foldMs += t1 - t0;
+      foldSpan = [foldSpan?.[0] ?? Math.round(t0 - startedAt), Math.round(t1 - startedAt)];
+    };
+    const pending: OrderResult[] = [];
+    const fold = (r: OrderResult) => {
+      rebuild!.applyResult(r);
+      applyResult(standings, r);
+      lastEventAt = Math.max(lastEventAt, r.settledAt);
+    };
+    const startFold = (genesis: readonly GenesisAccount[]) => {
+      const t0 = performance.now();
+      for (const g of genesis) openAccount(standings, g.userId, g.openingCashCents);
+      rebuild = startRebuild(genesis, orders, ticks, sha256Hex, options.fairness);
+      for (const r of pending) fold(r);
+      pending.length = 0;
+      folded(t0);
+    };
+    let ordersAndTicksRead = false;
+    const foldWhenReady = () => { if (streaming && !rebuild && ordersAndTicksRead && genesis) startFold(genesis); };
+    genesisListener = foldWhenReady;
+
+    const readTicks = () => readTopic<PriceTick>({ kafka, serde, prefix, topic: 'price.ticks', onRecord: (t) => {
+      ticks.set(tickKey(t.playerId, t.seq), { priceCents: t.priceCents, lockedUntil: t.lockedUntil, matchId: t.matchId });
+      applyTick(standings, t);
+      lastEventAt = Math.max(lastEventAt, t.tickedAt);
+      count();
+    } });
+    const readOrders = () => readTopic<Order>({ kafka, serde, prefix, topic: 'orders', onRecord: (o) => { orders.set(o.orderId, o); count(); } });
+    const readResults = () => readTopic<OrderResult>({ kafka, serde, prefix, topic: 'order.results', onRecord: (r) => {
+      if (rebuild) { const t0 = performance.now(); fold(r); folded(t0); } else pending.push(r);
+      count();
+    } });
+    // All three topics at once.
     await phase('readTopics', () => Promise.all([
-      readTopic<Order>({ kafka, serde, prefix, topic: 'orders', onRecord: (o) => { orders.set(o.orderId, o); count(); } }),
-      readTopic<PriceTick>({ kafka, serde, prefix, topic: 'price.ticks', onRecord: (t) => {
-        ticks.set(tickKey(t.playerId, t.seq), { priceCents: t.priceCents, lockedUntil: t.lockedUntil, matchId: t.matchId });
-        applyTick(standings, t);
-        lastEventAt = Math.max(lastEventAt, t.tickedAt);
-        count();
-      } }),
-      readTopic<OrderResult>({ kafka, serde, prefix, topic: 'order.results', onRecord: (r) => { results.push(r); count(); } }),
+      Promise.all([readOrders(), readTicks()]).then(() => { ordersAndTicksRead = true; foldWhenReady(); }),
+      readResults(),
     ]));
-    const live = await livePromise;
-    for (const g of live.genesis) openAccount(standings, g.userId, g.openingCashCents);
-    const rebuild = startRebuild(live.genesis, orders, ticks, sha256Hex, options.fairness);
-    await phase('foldResults', async () => {
-      for (const r of results) {
-        rebuild.applyResult(r);
-        applyResult(standings, r);
-        lastEventAt = Math.max(lastEventAt, r.settledAt);
-      }
-    });
+    if (streaming && !rebuild) {
+      // The genesis comes with the ledger, the first table read: the rebuild need not wait for the rest of the live projection.
+      await Promise.race([genesisArrived, livePromise]);
+      foldWhenReady();
+    }
+    await phase('foldResults', async () => { if (!rebuild) startFold((await livePromise).genesis); });
+    // Streaming, the fold ran in slices while the topics were read: its time is the sum, its span first to last slice.
+    if (streaming && foldSpan) { phasesMs['foldResults'] = Math.round(foldMs); phaseSpansMs['foldResults'] = foldSpan; }
     bar.finish(`read ${done} records`);
-    const rebuilt = rebuild.finish();
+    const rebuilt = rebuild!.finish();
     const boards = [overallBoard(standings), ...[...playersByMatch(standings)].map(([matchId, players]) => matchBoard(standings, matchId, players))];
-    const discrepancies = await phase('compare', async () => [...rebuilt.discrepancies, ...compareProjections(rebuilt, live, sha256Hex), ...compareBoards(boards, live, lastEventAt, notes)]);
-    const rebuiltUrl = await phase('writeRebuiltDatabase', async () => writeRebuiltDatabase(await fresh, rebuilt, live.users, boards, lastEventAt));
+    let rebuiltUrl: string;
+    let discrepancies: Discrepancy[];
+    let live: LiveProjection;
+    if (streaming) {
+      // The COPY runs in Postgres while the live projection is still streamed and compared: they wait on each other only at the end.
+      const writing = phase('writeRebuiltDatabase', async () => copyRebuiltDatabase(await fresh, rebuilt, livePromise.then((l) => l.users), boards, lastEventAt));
+      writing.catch(() => undefined);
+      live = await livePromise;
+      discrepancies = await phase('compare', async () => [...rebuilt.discrepancies, ...await compareProjectionsYielding(rebuilt, live, sha256Hex), ...compareBoards(boards, live, lastEventAt, notes)]);
+      rebuiltUrl = await writing;
+    } else {
+      live = await livePromise;
+      discrepancies = await phase('compare', async () => [...rebuilt.discrepancies, ...compareProjections(rebuilt, live, sha256Hex, { verifyEveryChain: true }), ...compareBoards(boards, live, lastEventAt, notes)]);
+      rebuiltUrl = await phase('writeRebuiltDatabase', async () => writeRebuiltDatabase(await fresh, rebuilt, live.users, boards, lastEventAt));
+    }
     if (options.dropRebuiltDatabase) {
       const { dropDatabase } = await import('@inplay/db');
       await dropDatabase(options.adminDatabaseUrl, name);
@@ -121,7 +193,7 @@ export async function runReplayAudit(options: ReplayAuditOptions): Promise<Repla
     const durationMs = performance.now() - startedAt;
     const report: ReplayAuditReport = {
       equal: discrepancies.length === 0, discrepancies, eventsPerSec: Math.round(events.total / (durationMs / 1_000)), events,
-      redeliveredResults: rebuilt.redeliveredResults, durationMs: Math.round(durationMs), phasesMs,
+      redeliveredResults: rebuilt.redeliveredResults, durationMs: Math.round(durationMs), phasesMs, phaseSpansMs, pipeline,
       rebuiltDatabase: options.dropRebuiltDatabase ? null : redact(rebuiltUrl), notes,
     };
     if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,6 +1,6 @@
 // Kafka adapter: the one place that knows kafkajs. Client, producer and
 // consumer factories with the settings the design relies on.
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Producer, type Consumer, type Admin, type logCreator, type Message, type ProducerBatch, type ProducerConfig, type RecordMetadata } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Producer, type Consumer, type Admin, type ICustomPartitioner, type logCreator, type Message, type ProducerBatch, type ProducerConfig, type RecordMetadata } from 'kafkajs';
 import type { Logger } from '@inplay/telemetry';
 
 export type { Producer, Consumer, Admin, Kafka };
@@ -93,12 +93,40 @@ export function isKafkaUnavailable(err: unknown): boolean {
   return err.name === 'KafkaJSNumberOfRetriesExceeded' || (err as { retriable?: unknown }).retriable === true;
 }
 
+/** Keys whose partition keyedPartitioner remembers per topic; past this the memo starts over (bounded memory). */
+export const PARTITION_MEMO_KEYS = 100_000;
+
+/**
+ * kafkajs's default partitioner (murmur2 of the key, as the Java client), remembering each string key's
+ * partition per topic: a hot producer sends the same few thousand keys over and over, and murmur2 of
+ * each plus a filter of the partition metadata per record showed in profiles (pricing, issue 18).
+ * Same partitions as the default; a change of the topic's partition count starts the memo over.
+ */
+export const keyedPartitioner: ICustomPartitioner = () => {
+  const fallback = Partitioners.DefaultPartitioner();
+  const memo = new Map<string, { partitions: number; byKey: Map<string, number> }>();
+  return (args) => {
+    const { topic, partitionMetadata, message } = args;
+    if ((message.partition !== null && message.partition !== undefined) || typeof message.key !== 'string') return fallback(args);
+    let known = memo.get(topic);
+    if (!known || known.partitions !== partitionMetadata.length || known.byKey.size >= PARTITION_MEMO_KEYS) {
+      memo.set(topic, known = { partitions: partitionMetadata.length, byKey: new Map() });
+    }
+    let partition = known.byKey.get(message.key);
+    if (partition === undefined) {
+      partition = fallback(args);
+      known.byKey.set(message.key, partition);
+    }
+    return partition;
+  };
+};
+
 /** An idempotent producer: acks from all in-sync replicas, no duplicates on retry. */
-export function createProducer(kafka: Kafka, options: { transactionalId?: string } = {}): Producer {
+export function createProducer(kafka: Kafka, options: { transactionalId?: string; createPartitioner?: ICustomPartitioner } = {}): Producer {
   return completeSendsProducer(kafka, {
     idempotent: true,
     maxInFlightRequests: options.transactionalId ? 1 : 5,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: options.createPartitioner ?? Partitioners.DefaultPartitioner,
     ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
   });
 }
@@ -205,17 +233,32 @@ export async function waitForGroupCoordinator(kafka: Kafka, timeoutMs = 60_000):
   }
 }
 
+/** A probe gives up after this many times its timeout, whatever step it is in (connect, authenticate, describe, with one retry). */
+const PROBE_OVERALL_FACTOR = 3;
+
 /** Broker address and version-ish facts for `inplay status`. Throws when unreachable. */
 export async function probeKafka(brokers: string[], timeoutMs = 5_000, security: KafkaSecurity = {}): Promise<{ clusterId: string; brokers: number; controller: number | null }> {
-  const kafka = new Kafka({ clientId: 'inplay-probe', brokers, connectionTimeout: timeoutMs, retry: { retries: 1, initialRetryTime: 200 }, logLevel: KafkaLogLevel.NOTHING, ...kafkaSecurity(security) });
+  // Every step bounded: a broker that accepts the connection but never answers (still starting, behind a proxy)
+  // must not hold a caller's wait loop past its own deadline.
+  const kafka = new Kafka({
+    clientId: 'inplay-probe', brokers, connectionTimeout: timeoutMs, requestTimeout: timeoutMs, authenticationTimeout: timeoutMs,
+    retry: { retries: 1, initialRetryTime: 200 }, logLevel: KafkaLogLevel.NOTHING, ...kafkaSecurity(security),
+  });
   const admin = kafka.admin();
+  let timer: NodeJS.Timeout | undefined;
+  const overall = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_OVERALL_FACTOR * timeoutMs} ms`)), PROBE_OVERALL_FACTOR * timeoutMs);
+  });
   try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return { clusterId: cluster.clusterId, brokers: cluster.brokers.length, controller: cluster.controller };
+    return await Promise.race([overall, (async () => {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return { clusterId: cluster.clusterId, brokers: cluster.brokers.length, controller: cluster.controller };
+    })()]);
   } catch (err) {
     throw new Error(`cannot reach Kafka at ${brokers.join(',')}: ${(err as Error).message}`);
   } finally {
+    clearTimeout(timer);
     await admin.disconnect().catch(() => undefined);
   }
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer } from 'kafkajs';
 import { eventually, kafkaTestEnv, type KafkaTestEnv } from '../test/kafka-env';
-import { createProducer } from './index';
+import { createProducer, createTopicsServed } from './index';
 
 let env: KafkaTestEnv;
 const consumers: Consumer[] = [];
@@ -26,9 +26,9 @@ describe('kafkajs 2.2.4 against the pinned Kafka 4 broker', () => {
     const admin = env.kafka.admin();
     await admin.connect();
     const topic = `${env.prefix}admin`;
-    expect(await admin.createTopics({ waitForLeaders: true, topics: [{
+    expect(await createTopicsServed(admin, [{
       topic, numPartitions: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'retention.ms', value: '-1' }],
-    }] })).toBe(true);
+    }])).toBe(true);
     expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] })).toBe(false);
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(topics[0]?.partitions).toHaveLength(3);
@@ -46,7 +46,7 @@ describe('kafkajs 2.2.4 against the pinned Kafka 4 broker', () => {
     await admin.connect();
     const topic = `${env.prefix}groups`;
     const groupId = `${env.prefix}g`;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
+    await createTopicsServed(admin, [{ topic, numPartitions: 2 }]);
     const producer = createProducer(env.kafka);
     await producer.connect();
     const send = (n: number, tag: string) => producer.send({ topic, acks: -1, messages: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `${tag}-${i}` })) });
@@ -86,7 +86,7 @@ describe('kafkajs 2.2.4 against the pinned Kafka 4 broker', () => {
     await admin.connect();
     const out = `${env.prefix}tx-out`;
     const input = `${env.prefix}tx-in`;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: out }, { topic: input }] });
+    await createTopicsServed(admin, [{ topic: out }, { topic: input }]);
     const producer = createProducer(env.kafka, { transactionalId: `${env.prefix}tx` });
     await producer.connect();
     const groupId = `${env.prefix}tx-group`;

@@ -84,6 +84,23 @@ describe('serde on real Kafka and the registry', () => {
     }
   });
 
+  it('encodes synchronously (encoderFor) to the very bytes of encode, for every schema, and says where a value does not fit', async () => {
+    for (const [name, sample] of Object.entries(samples)) {
+      const encode = await env.serde.encoderFor(sample.topic);
+      const synchronous = encode(sample.value as never);
+      expect(synchronous.equals(await env.serde.encode(sample.topic, sample.value as never)), name).toBe(true);
+      expect(await env.serde.decode(synchronous), name).toEqual(sample.value);
+    }
+    // Larger than the first scratch buffer: it grows, and the record still round-trips.
+    const big = { ...samples.LeaderboardSnapshot.value, entries: Array.from({ length: 5_000 }, (_, i) => ({ rank: i + 1, userId: `user-${i}-${'x'.repeat(20)}`, valueCents: i })) };
+    const encodeBoard = await env.serde.encoderFor('leaderboard');
+    expect(encodeBoard(big).length).toBeGreaterThan(64 * 1024);
+    expect(await env.serde.decode(encodeBoard(big))).toEqual(big);
+    expect(await env.serde.decode(encodeBoard(samples.LeaderboardSnapshot.value))).toEqual(samples.LeaderboardSnapshot.value);
+    const encodeTick = await env.serde.encoderFor('price.ticks');
+    expect(() => encodeTick({ ...samples.PriceTick.value, priceCents: 'lots' } as never)).toThrow(/price\.ticks value does not match its schema .* at priceCents/);
+  });
+
   it('refuses an incompatible change to a schema and accepts a compatible one', async () => {
     const subject = valueSubject(topicName(env.prefix, 'orders'));
     const order = schemaOf('Order');

@@ -8,6 +8,16 @@ import { schemaOf } from '@inplay/contracts/schemas';
 import { topicName } from './topics';
 
 export const WIRE_MAGIC_BYTE = 0;
+/** Magic byte and 4-byte schema id before the Avro body. */
+export const WIRE_HEADER_BYTES = 5;
+/** The synchronous encoder's first scratch buffer; it grows to fit a larger record. */
+export const ENCODE_SCRATCH_BYTES = 64 * 1024;
+
+/** What encoderFor needs of the avsc type the registry client holds for an Avro schema. */
+interface AvroWriter {
+  encode(value: unknown, buffer: Buffer, position: number): number;
+  isValid(value: unknown, options: { errorHook: (path: string[]) => void }): boolean;
+}
 /**
  * One request to the registry at most this long: without it a registry that accepts the
  * connection and never answers (a partition, a stuck process) would hold a decode forever
@@ -37,6 +47,12 @@ export interface Serde {
   /** Whether this serde has write credentials: it registers what is missing; without, it only looks schemas up. */
   readonly canRegister: boolean;
   encode<N extends SchemaName>(topic: TopicName, value: RecordOf<N>): Promise<Buffer>;
+  /**
+   * A synchronous encoder for the topic's value schema (its id looked up or registered once): the same
+   * bytes as encode(), without a promise and two buffer copies per record, for loops that encode
+   * thousands of records a second (pricing's outputs: ~8% of its CPU went through encode, issue 18).
+   */
+  encoderFor<N extends SchemaName>(topic: TopicName): Promise<(value: RecordOf<N>) => Buffer>;
   decode<T = unknown>(buffer: Buffer): Promise<T>;
   schemaId(topic: TopicName): number;
   registry: SchemaRegistry;
@@ -88,6 +104,13 @@ export function createSerde(registryUrl: string, prefix = '', auth?: RegistryAut
   };
 
   const resolve = auth ? register : lookUp;
+  const idOf = async (topic: TopicName): Promise<number> => {
+    const id = ids.get(topic);
+    if (id !== undefined) return id;
+    const spec = TOPICS.find((t) => t.name === topic);
+    if (!spec?.valueSchema) throw new Error(`topic ${topic} has no value schema`);
+    return resolve(topic, spec.valueSchema);
+  };
   const everySchema = async (each: (topic: TopicName, schemaName: SchemaName) => Promise<number>): Promise<Map<string, number>> => {
     const out = new Map<string, number>();
     for (const t of TOPICS) {
@@ -103,13 +126,31 @@ export function createSerde(registryUrl: string, prefix = '', auth?: RegistryAut
     registerAll: () => everySchema(register),
     lookUpAll: () => everySchema(lookUp),
     async encode(topic, value) {
-      let id = ids.get(topic);
-      if (id === undefined) {
-        const spec = TOPICS.find((t) => t.name === topic);
-        if (!spec?.valueSchema) throw new Error(`topic ${topic} has no value schema`);
-        id = await resolve(topic, spec.valueSchema);
-      }
-      return registry.encode(id, value);
+      return registry.encode(await idOf(topic), value);
+    },
+    async encoderFor(topic) {
+      const id = await idOf(topic);
+      const type = (await registry.getSchema(id)) as unknown as AvroWriter;
+      let scratch: Buffer = Buffer.allocUnsafe(ENCODE_SCRATCH_BYTES);
+      const frame = (buffer: Buffer): Buffer => {
+        buffer[0] = WIRE_MAGIC_BYTE;
+        buffer.writeInt32BE(id, 1);
+        return buffer;
+      };
+      frame(scratch);
+      return (value) => {
+        let end: number;
+        try {
+          end = type.encode(value, scratch, WIRE_HEADER_BYTES);
+          // Too small: avsc returns minus the bytes missing.
+          if (end < 0) end = type.encode(value, scratch = frame(Buffer.allocUnsafe(2 * (scratch.length - end))), WIRE_HEADER_BYTES);
+        } catch (err) {
+          const paths: string[] = [];
+          type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
+          throw new Error(`a ${topic} value does not match its schema (id ${id}) at ${paths.join(', ') || 'an unknown path'}: ${(err as Error).message}`, { cause: err });
+        }
+        return Buffer.from(scratch.subarray(0, end));
+      };
     },
     decode(buffer) {
       return registry.decode(buffer) as Promise<never>;
@@ -119,6 +160,25 @@ export function createSerde(registryUrl: string, prefix = '', auth?: RegistryAut
       if (id === undefined) throw new Error(`schema for ${topic} not known yet: call registerAll() or lookUpAll() first`);
       return id;
     },
+  };
+}
+
+/**
+ * A decoder for folds over whole topics (the audit, backfills): the first record of each schema id is decoded
+ * by the registry client (which fetches and checks the schema); every later one straight by that schema's Avro
+ * type, synchronously, without a promise per record. Same values as `serde.decode`.
+ */
+export function cachedDecoder(serde: Pick<Serde, 'decode' | 'registry'>): <T>(buffer: Buffer) => T | Promise<T> {
+  const types = new Map<number, { fromBuffer(payload: Buffer): unknown }>();
+  const learn = async <T>(buffer: Buffer, id: number | null): Promise<T> => {
+    const value = await serde.decode<T>(buffer);
+    if (id !== null) types.set(id, await serde.registry.getSchema(id));
+    return value;
+  };
+  return <T>(buffer: Buffer): T | Promise<T> => {
+    const id = wireSchemaId(buffer);
+    const type = id === null ? undefined : types.get(id);
+    return type ? (type.fromBuffer(buffer.subarray(WIRE_HEADER_BYTES)) as T) : learn<T>(buffer, id);
   };
 }
 

@@ -1,7 +1,7 @@
 // Creates the topics of DESIGN.md (libs/contracts TOPICS) with their partitions,
 // retention and compaction. A prefix isolates test files from each other.
 import { TOPICS, type TopicName } from '@inplay/contracts';
-import type { Admin } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
 
 export function topicName(prefix: string, name: TopicName): string {
   return `${prefix}${name}`;
@@ -35,40 +35,51 @@ export async function ensureTopics(admin: Admin, prefix = '', replication?: Repl
   const r = replication ?? replicationFor(brokers);
   if (r.factor > brokers) throw new Error(`replication factor ${r.factor} needs ${r.factor} brokers; the cluster has ${brokers}`);
   if (r.minInsyncReplicas < 1 || r.minInsyncReplicas > r.factor) throw new Error(`min.insync.replicas ${r.minInsyncReplicas} must be between 1 and the replication factor ${r.factor}`);
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((t) => ({
-      topic: topicName(prefix, t.name),
-      numPartitions: t.partitions,
-      replicationFactor: r.factor,
-      configEntries: [
-        ...Object.entries(t.configs).map(([name, value]) => ({ name, value })),
-        { name: 'min.insync.replicas', value: String(r.minInsyncReplicas) },
-      ],
-    })),
-  });
   const created = missing.map((t) => topicName(prefix, t.name));
-  await waitUntilServed(admin, created);
+  await createTopicsServed(admin, missing.map((t) => ({
+    topic: topicName(prefix, t.name),
+    numPartitions: t.partitions,
+    replicationFactor: r.factor,
+    configEntries: [
+      ...Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+      { name: 'min.insync.replicas', value: String(r.minInsyncReplicas) },
+    ],
+  })));
   return created;
 }
 
-const TOPIC_READY_TIMEOUT_MS = 15_000;
+/** How long new topics may take until every partition answers (ListOffsets from its leader). */
+export const TOPIC_READY_TIMEOUT_MS = 15_000;
+const TOPIC_READY_POLL_MS = 50;
 
 /**
- * Right after creation a broker can still answer "not the leader for that
- * topic-partition" to ListOffsets although the metadata names a leader:
- * wait until every new topic answers, so callers never see that race.
+ * Creates topics (those that exist already are left as they are) and returns once every
+ * partition of each answers. Returns whether it created any.
+ *
+ * Not KafkaJS's `waitForLeaders`: that asks one broker for the new topics' metadata and
+ * retries LEADER_NOT_AVAILABLE only, so on a cluster of several brokers one whose metadata
+ * still lags answers UNKNOWN_TOPIC_OR_PARTITION and createTopics throws although the topics
+ * were created (seen on the 3-broker container cluster). And right after creation a broker
+ * can still answer "not the leader" to ListOffsets although the metadata names a leader.
+ * Waiting until each topic's offsets can be fetched covers both.
  */
-async function waitUntilServed(admin: Admin, topics: string[]): Promise<void> {
-  const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+export async function createTopicsServed(admin: Admin, topics: ITopicConfig[], timeoutMs = TOPIC_READY_TIMEOUT_MS): Promise<boolean> {
+  const created = await admin.createTopics({ waitForLeaders: false, topics });
+  await waitUntilServed(admin, topics.map((t) => t.topic), timeoutMs);
+  return created;
+}
+
+async function waitUntilServed(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (const topic of topics) {
     for (;;) {
       try {
-        await admin.fetchTopicOffsets(topic);
-        break;
+        const offsets = await admin.fetchTopicOffsets(topic);
+        if (offsets.length > 0) break;
+        throw new Error('no partitions in its metadata yet');
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`topic ${topic} is not served after ${TOPIC_READY_TIMEOUT_MS} ms: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, 50));
+        if (Date.now() > deadline) throw new Error(`topic ${topic} is not served after ${timeoutMs} ms: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, TOPIC_READY_POLL_MS));
       }
     }
   }

@@ -90,6 +90,7 @@ export function registerAdminRoutes(app: uWS.TemplatedApp, deps: AdminRoutesDeps
       return;
     }
     const key = JSON.stringify(parsed.query);
+    const acceptEncoding = req.getHeader('accept-encoding');
     serveAsync(res, async (): Promise<HttpAnswer> => {
       let report = inFlight.get(key);
       if (!report) {
@@ -97,7 +98,7 @@ export function registerAdminRoutes(app: uWS.TemplatedApp, deps: AdminRoutesDeps
         inFlight.set(key, report);
       }
       return { status: 200, body: await report };
-    }, (err) => deps.logger.error({ err }, 'anomaly report failed'));
+    }, (err) => deps.logger.error({ err }, 'anomaly report failed'), acceptEncoding);
   });
   return app;
 }

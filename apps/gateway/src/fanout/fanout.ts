@@ -1,5 +1,6 @@
-// From Kafka records to uWS topics: one JSON string per tick, published once
-// to `price/<playerId>` (conflated at the source by PublishThrottle), order
+// From Kafka records to topics: one JSON string per tick, published once
+// to `price/<playerId>` (conflated at the source by PublishThrottle, then
+// batched per connection by TickBatcher, see gateway.ts), order
 // results to their user's `user/<userId>` topic, and each connected user's
 // leaderboard position to the same private topic.
 import type { LatestPrice, LeaderboardEntry, LeaderboardSnapshot, OrderResult, PriceTick } from '@inplay/contracts';
@@ -14,7 +15,9 @@ export interface TopicPublisher {
   numSubscribers(topic: string): number;
 }
 
-export const priceTopic = (playerId: string): string => `price/${playerId}`;
+const PRICE_TOPIC_PREFIX = 'price/';
+export const priceTopic = (playerId: string): string => `${PRICE_TOPIC_PREFIX}${playerId}`;
+export const isPriceTopic = (topic: string): boolean => topic.startsWith(PRICE_TOPIC_PREFIX);
 export const userTopic = (userId: string): string => `user/${userId}`;
 
 interface Board {

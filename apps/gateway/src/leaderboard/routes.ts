@@ -22,7 +22,7 @@ export function registerLeaderboardRoutes(app: uWS.TemplatedApp, deps: Leaderboa
   app.get('/leaderboard', (res, req) => {
     const authorization = req.getHeader('authorization');
     const query = new URLSearchParams(req.getQuery() ?? '');
-    serveAsync(res, () => answer(query, authorization, deps), (err) => deps.logger.error({ err }, 'leaderboard failed'));
+    serveAsync(res, () => answer(query, authorization, deps), (err) => deps.logger.error({ err }, 'leaderboard failed'), req.getHeader('accept-encoding'));
   });
   return app;
 }

@@ -19,7 +19,7 @@ export interface PortfolioRoutesDeps {
 export function registerPortfolioRoutes(app: uWS.TemplatedApp, deps: PortfolioRoutesDeps): uWS.TemplatedApp {
   app.get('/portfolio', (res, req) => {
     const authorization = req.getHeader('authorization');
-    serveAsync(res, () => portfolioOf(authorization, deps), (err) => deps.logger.error({ err }, 'portfolio failed'));
+    serveAsync(res, () => portfolioOf(authorization, deps), (err) => deps.logger.error({ err }, 'portfolio failed'), req.getHeader('accept-encoding'));
   });
   return app;
 }

@@ -167,6 +167,10 @@ const SAMPLES: Record<string, () => string[]> = {
     serverMessages.tickMessage(tick, { seq: 40, priceCents: 1200 }),
     serverMessages.tickMessage(tick, { seq: 42, priceCents: 1250 }, { replay: true }),
   ],
+  batchMessage: () => [
+    serverMessages.batchMessage([serverMessages.tickMessage(tick, { seq: 42, priceCents: 1250 }), serverMessages.tickMessage({ ...tick, playerId: 'p2' }, { seq: 40, priceCents: 1200 })]),
+    serverMessages.batchMessage([[serverMessages.tickMessage({ ...tick, seq: 44 }, { seq: 43, priceCents: 1262 }), serverMessages.tickMessage({ ...tick, seq: 45 }, { seq: 44, priceCents: 1262 })].join(',')]),
+  ],
   errorMessage: () => (Object.keys(ERROR) as ErrorName[]).flatMap((name) => [serverMessages.errorMessage(name, 'why'), serverMessages.errorMessage(name, 'why', 'subscribe')]),
   pongMessage: () => [serverMessages.pongMessage(1795545601000)],
   orderResultMessage: () => [

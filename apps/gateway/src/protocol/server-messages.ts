@@ -75,6 +75,15 @@ export function tickMessage(tick: PriceTick, previous: PreviousTick, flags: { re
   });
 }
 
+/**
+ * Several messages in one frame, in order (docs/protocol.md "Batches"). Each part is one
+ * already-serialised message, or several joined by commas: the frame is built by
+ * concatenation, never by serialising again.
+ */
+export function batchMessage(parts: readonly string[]): string {
+  return `{"type":"batch","messages":[${parts.join(',')}]}`;
+}
+
 export function errorMessage(name: ErrorName, message: string, op?: string): string {
   return JSON.stringify({ type: 'error', code: ERROR[name], name, message, ...(op ? { op } : {}) });
 }

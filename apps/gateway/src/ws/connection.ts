@@ -77,6 +77,15 @@ export function sendTo(conn: Connection, message: string, type: string, metrics:
   return true;
 }
 
+/**
+ * One frame of ticks from the batcher (counted by the batcher, not here: this is the hot path).
+ * A send uWS refuses (past maxBackpressure) counts as dropped; the sweep closes such a socket.
+ */
+export function sendFrame(conn: Connection, frame: string, metrics: GatewayMetrics): void {
+  if (conn.closed || !conn.ws) return;
+  if (conn.ws.send(frame, false) === 2) metrics.messagesDropped.inc({ reason: 'backpressure' });
+}
+
 export function sendError(conn: Connection, name: ErrorName, message: string, metrics: GatewayMetrics, op?: string): void {
   metrics.clientErrors.inc({ name });
   sendTo(conn, errorMessage(name, message, op), 'error', metrics);

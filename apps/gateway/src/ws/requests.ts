@@ -9,6 +9,7 @@ import { parseClientMessage } from '../protocol/client-messages';
 import { pongMessage, snapshotMessage, tickMessage } from '../protocol/server-messages';
 import { takeToken } from '../policy/rate-limit';
 import { priceTopic } from '../fanout/fanout';
+import type { TickBatcher } from '../fanout/tick-batcher';
 import type { PriceBook } from '../fanout/price-book';
 import { closeWith, sendError, sendTo, type Connection } from './connection';
 
@@ -18,6 +19,8 @@ export interface SessionContext {
   book: PriceBook;
   limits: GatewayLimits;
   metrics: GatewayMetrics;
+  /** The price topics: one frame of ticks per connection per flush interval. */
+  ticks: TickBatcher<Connection>;
   now: () => number;
 }
 
@@ -61,7 +64,7 @@ export function handleMessage(ctx: SessionContext, conn: Connection, message: Ar
       for (const player of request.players) {
         conn.players.delete(player);
         conn.toldSeqs.delete(player);
-        conn.ws?.unsubscribe(priceTopic(player));
+        ctx.ticks.unsubscribe(conn, priceTopic(player));
       }
       return;
     case 'resume':
@@ -103,8 +106,9 @@ export function catchUp(ctx: SessionContext, conn: Connection, player: string, f
       }
     }
   }
-  // Subscribing after the catch-up, in the same synchronous turn: the next published tick follows what was just sent.
-  conn.ws?.subscribe(priceTopic(player));
+  // Subscribing after the catch-up, in the same synchronous turn: the next published tick follows what was just sent
+  // (ticks still waiting for their frame are older than it: the batcher skips them for this connection).
+  if (conn.ws) ctx.ticks.subscribe(conn, priceTopic(player));
 }
 
 /** Resumes every player of a connection from what slow mode told it. */

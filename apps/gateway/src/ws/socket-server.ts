@@ -12,6 +12,7 @@ import type { Fanout } from '../fanout/fanout';
 import { priceTopic, userTopic } from '../fanout/fanout';
 import { MATCH_TOPIC } from '../fanout/match-board';
 import type { PriceBook } from '../fanout/price-book';
+import type { TickBatcher } from '../fanout/tick-batcher';
 import { BEARER_SUBPROTOCOL_PREFIX, CLOSE, SUBPROTOCOL } from '../protocol/codes';
 import { authenticatedMessage, helloMessage, snapshotMessage } from '../protocol/server-messages';
 import type { TokenCheck, TokenGuard } from '../auth/token-guard';
@@ -40,6 +41,7 @@ export interface SocketServerOptions {
   config: GatewayConfig;
   book: PriceBook;
   fanout: Fanout;
+  ticks: TickBatcher<Connection>;
   metrics: GatewayMetrics;
   logger: Logger;
   tokens: TokenGuard;
@@ -56,9 +58,9 @@ export class SocketServer {
   private readonly maxBufferedBytes: number;
 
   constructor(private readonly options: SocketServerOptions) {
-    const { config, book, metrics, now } = options;
+    const { config, book, metrics, now, ticks } = options;
     const limits = config.limits;
-    this.session = { book, limits, metrics, now, authenticate: (conn, token) => this.authenticate(conn, token) };
+    this.session = { book, limits, metrics, now, ticks, authenticate: (conn, token) => this.authenticate(conn, token) };
     this.maxBufferedBytes = limits.hardBackpressureBytes * UWS_BACKPRESSURE_HEADROOM_FACTOR;
     options.app.ws<Connection>(WS_PATH, {
       maxPayloadLength: limits.maxFrameBytes * OVERSIZE_FRAME_CAP_FACTOR,
@@ -220,6 +222,7 @@ export class SocketServer {
     conn.closed = true;
     conn.ws = null;
     if (!this.connections.delete(conn)) return;
+    for (const player of conn.players) this.options.ticks.unsubscribe(conn, priceTopic(player));
     this.options.metrics.connections.dec({ auth: conn.userId ? 'user' : 'anonymous' });
     if (conn.mode.kind === 'slow') this.setSlow(-1);
     if (conn.userId) this.options.fanout.userDisconnected(conn.userId);
@@ -262,7 +265,7 @@ export class SocketServer {
         conn.mode = { kind: 'slow', sinceMs: nowMs };
         conn.toldSeqs.clear();
         conn.lastSlowSnapshotAtMs = nowMs;
-        for (const player of conn.players) ws.unsubscribe(priceTopic(player));
+        for (const player of conn.players) this.options.ticks.unsubscribe(conn, priceTopic(player));
         this.setSlow(+1);
         return;
       case 'leave-slow': {

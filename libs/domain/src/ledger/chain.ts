@@ -41,7 +41,13 @@ const utf8 = new TextEncoder();
  */
 export function canonicalEntry(entry: Omit<ChainedEntry, 'hash'>): string {
   const fields = [entry.userId, String(entry.chainSeq), entry.transactionId, entry.account, String(entry.amountCents)];
-  return fields.map((f) => `${utf8.encode(f).length}:${f}`).join('');
+  return fields.map((f) => `${utf8ByteLength(f)}:${f}`).join('');
+}
+
+/** UTF-8 byte count; ids are ASCII almost always, counted without encoding them (the audit hashes every row). */
+function utf8ByteLength(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return utf8.encode(text).length;
+  return text.length;
 }
 
 export function entryHash(previousHash: string, entry: Omit<ChainedEntry, 'hash'>, sha256: Sha256Hex): string {

@@ -17,6 +17,7 @@ import { createKafka, createProducer, createSerde, ensureTopics, recordSender, s
 import { startPricing } from '@inplay/pricing';
 import { checkLedgerInvariants, createUser, startSettlement } from '@inplay/settlement';
 import { createLogger } from '@inplay/telemetry';
+import { cleanUpOnInterrupt, runCleanups } from '../shared/interrupt';
 
 /** The experiment writes orders as the gateway would: signed, so its settlement settles them. */
 const EXPERIMENT_ORDER_SIGNING_KEY = 'experiment-order-signing-key-of-32-bytes+';
@@ -89,7 +90,7 @@ export interface PolicyOutcome {
 
 export interface ExperimentReport {
   match: { provider: string; providerMatchId: string; credit: string; events: number; goals: number; minutes: number };
-  setup: Omit<ExperimentOptions, 'rankUsers' | 'audit' | 'log' | 'progress' | 'brokers' | 'registryUrl' | 'registryAuth' | 'adminDatabaseUrl' | 'policies'> & { pendingGraceMs: number; pricingDriftIntervalMs: number };
+  setup: Omit<ExperimentOptions, 'rankUsers' | 'audit' | 'log' | 'progress' | 'brokers' | 'registryUrl' | 'registryAuth' | 'adminDatabaseUrl' | 'policies' | 'source'> & { pendingGraceMs: number; pricingDriftIntervalMs: number };
   policies: Record<string, PolicyOutcome>;
 }
 
@@ -112,22 +113,43 @@ export function simClock(startAt: number, speed: number): SimClock {
 }
 
 export async function runFairnessExperiment(o: ExperimentOptions): Promise<ExperimentReport> {
-  const log = o.log ?? (() => undefined);
   const raw = await loadStatsBombMatch(o.source ?? DEMO_STATSBOMB_SOURCE);
-  const pendingGraceMs = Math.max(1_000, 100 * o.speed);
-  const pricingDriftIntervalMs = 100;
   const policies: Record<string, PolicyOutcome> = {};
   let matchInfo: ExperimentReport['match'] | undefined;
   for (const policy of o.policies) {
-    const started = performance.now();
-    log(`[${policy.name}] starting`);
-    const outcome = await runOne(o, policy.name, policy.config, raw, { pendingGraceMs, pricingDriftIntervalMs });
+    const outcome = await runFairnessPolicy(o, policy, raw);
     matchInfo = outcome.match;
-    policies[policy.name] = { ...outcome.result, wallSeconds: Math.round((performance.now() - started) / 100) / 10 };
-    log(`[${policy.name}] front-runner P&L ${(outcome.result.frontRunnerPnl / 100).toFixed(2)} €, honest fill rate ${(outcome.result.honestFillRate * 100).toFixed(1)} %, front-runner rank ${outcome.result.frontRunnerRank ?? '-'}`);
+    policies[policy.name] = outcome.result;
   }
-  const { rankUsers: _r, audit: _au, log: _l, progress: _p, brokers: _b, kafkaSecurity: _k, registryUrl: _u, registryAuth: _ra, adminDatabaseUrl: _a, policies: _ps, ...setup } = o;
-  return { match: matchInfo!, setup: { ...setup, pendingGraceMs, pricingDriftIntervalMs }, policies };
+  return { match: matchInfo!, setup: experimentSetup(o), policies };
+}
+
+/** The pending-order executor's grace: 100 ms of wall time (at least 1 s of match time). */
+export function pendingGraceMsAt(speed: number): number {
+  return Math.max(1_000, 100 * speed);
+}
+const PRICING_DRIFT_INTERVAL_MS = 100;
+
+/** The options that describe the experiment (not the endpoints, credentials or callbacks). */
+export function experimentSetup(o: ExperimentOptions): ExperimentReport['setup'] {
+  const { rankUsers: _r, audit: _au, log: _l, progress: _p, brokers: _b, kafkaSecurity: _k, registryUrl: _u, registryAuth: _ra, adminDatabaseUrl: _a, policies: _ps, source: _s, ...setup } = o;
+  return { ...setup, pendingGraceMs: pendingGraceMsAt(o.speed), pricingDriftIntervalMs: PRICING_DRIFT_INTERVAL_MS };
+}
+
+/** The match's files (the demo match by default), read once for many runs. */
+export function loadExperimentMatch(source: StatsBombSource = DEMO_STATSBOMB_SOURCE): Promise<StatsBombMatchFiles> {
+  return loadStatsBombMatch(source);
+}
+
+/** One run of one policy on topics and a database of its own; runs of one process may overlap (each has its own services). */
+export async function runFairnessPolicy(o: ExperimentOptions, policy: { name: string; config: FairnessPolicyConfig }, raw: StatsBombMatchFiles): Promise<{ match: ExperimentReport['match']; result: PolicyOutcome }> {
+  const log = o.log ?? (() => undefined);
+  const started = performance.now();
+  log(`[${policy.name}] starting`);
+  const outcome = await runOne(o, policy.name, policy.config, raw, { pendingGraceMs: pendingGraceMsAt(o.speed), pricingDriftIntervalMs: PRICING_DRIFT_INTERVAL_MS });
+  const result = { ...outcome.result, wallSeconds: Math.round((performance.now() - started) / 100) / 10 };
+  log(`[${policy.name}] front-runner P&L ${(result.frontRunnerPnl / 100).toFixed(2)} €, honest fill rate ${(result.honestFillRate * 100).toFixed(1)} %, front-runner rank ${result.frontRunnerRank ?? '-'}`);
+  return { match: outcome.match, result };
 }
 
 type RawMatch = StatsBombMatchFiles;
@@ -139,6 +161,18 @@ interface RunEnv {
   serde: ReturnType<typeof createSerde>;
   /** Run last to first when the run ends. */
   cleanups: (() => Promise<unknown>)[];
+}
+
+/**
+ * Topic creation and deletion of overlapping runs, one at a time: KafkaJS's
+ * createTopics fails with UNKNOWN_TOPIC_OR_PARTITION when another client
+ * creates or deletes topics on the same broker at the same moment.
+ */
+let topicAdminQueue: Promise<unknown> = Promise.resolve();
+function oneTopicChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
+  const result = topicAdminQueue.then(change);
+  topicAdminQueue = result.catch(() => undefined);
+  return result;
 }
 
 /** A topic prefix and a database of the run's own (dropped after it unless `keep`). */
@@ -154,8 +188,8 @@ async function runEnv(o: ExperimentOptions): Promise<RunEnv> {
   await waitForGroupCoordinator(kafka);
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, prefix);
-  if (!o.keep) cleanups.push(async () => { await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(prefix)) }); await admin.disconnect(); });
+  await oneTopicChangeAtATime(() => ensureTopics(admin, prefix));
+  if (!o.keep) cleanups.push(async () => { await oneTopicChangeAtATime(async () => admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(prefix)) })); await admin.disconnect(); });
   else cleanups.push(() => admin.disconnect());
   const serde = createSerde(o.registryUrl, prefix, o.registryAuth);
   await serde.registerAll();
@@ -190,6 +224,7 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
   const log = o.log ?? (() => undefined);
   const env = await runEnv(o);
   const { prefix, databaseUrl, kafka, serde, cleanups } = env;
+  const release = cleanUpOnInterrupt(() => runCleanups(cleanups, log));
   const logger = createLogger(`fairness-${name}`, 'silent');
   const failed: { error: Error | null } = { error: null };
   const fail = (err: unknown) => { failed.error ??= err instanceof Error ? err : new Error(String(err)); };
@@ -232,7 +267,8 @@ async function runOne(o: ExperimentOptions, name: string, policy: FairnessPolicy
     const rank = ranking.indexOf(FRONT_RUNNER_ID);
     return { match: plan.match, result: { policy, ...result, ledgerViolations: ledger.violations, auditEqual: audit?.equal ?? null, frontRunnerRank: rank < 0 ? null : rank + 1 } };
   } finally {
-    for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`[${name}] cleanup: ${(err as Error).message}`));
+    release();
+    await runCleanups(cleanups, (line) => log(`[${name}] ${line}`));
   }
 }
 

@@ -5,16 +5,21 @@
 // messages, connections held, gateway memory per connection and every
 // process's CPU; writes JSON, an SVG chart and prints a table.
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { TOPICS } from '@inplay/contracts';
 import { createKafka, createSerde, topicName, waitForGroupCoordinator, type Kafka, kafkaSecurityEnv, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { latencyChartSvg } from './chart';
-import { freePort, machineCpu, spawnChild, type Child } from './children';
+import { freePort, spawnChild, type Child } from './children';
 import { connectionRange, connectionSteps, dueMessagesPerSec, gatewayProcessesFor, loadProcessesFor, sourceAddress, tickOf } from './fanout-plan';
 import type { AppendedBatch, GatewayIn, GatewayOut, GatewaySample, LoadClientKind, LoadIn, LoadOut, LoadReport, ProducerIn, ProducerOut } from './messages';
 import { buildReport, chartSeries, formatTable, summariseRun, type FanoutReport, type GatewayKind, type RunResult } from './report';
+import { DEFAULT_REPETITIONS, repeatAlternating } from '../shared/repeat';
+import { startCpuWindow } from '../shared/proc-cpu';
+import { createLogAppendTimeTopics } from '../shared/topics';
+import { cleanUpOnInterrupt } from '../shared/interrupt';
 
 export type { FanoutReport, RunResult };
 
@@ -35,6 +40,8 @@ export interface BenchFanoutOptions {
   only?: GatewayKind | 'both';
   /** Fractions of `connections` to run; default [0.25, 0.5, 1]. */
   steps?: number[];
+  /** Runs of each variant at each load, in alternating order (tools/bench/src/shared/repeat.ts); default 3. */
+  repetitions?: number;
   /** Connections opened per second by each load process. */
   rampPerSecPerLoadProcess?: number;
   loadClient?: LoadClientKind;
@@ -51,11 +58,12 @@ export interface BenchFanoutOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULTS = { players: 500, subsPerConnection: 10, ticksPerSec: 2_000, durationMs: 10_000, warmupMs: 3_000, rampPerSecPerLoadProcess: 2_000 };
+export const DEFAULTS = { players: 500, subsPerConnection: 10, ticksPerSec: 2_000, durationMs: 10_000, warmupMs: 3_000, rampPerSecPerLoadProcess: 2_000, repetitions: DEFAULT_REPETITIONS };
 type Resolved = BenchFanoutOptions & typeof DEFAULTS;
 const MAX_PENDING_CONNECTS = 500;
 const START_TIMEOUT_MS = 120_000;
-const REPORT_GRACE_MS = 1_500;
+/** A tick appended in the window counts as delivered when it arrives by the window's end plus this; later it is censored. */
+const DELIVERY_GRACE_MS = 1_500;
 const SETTLE_MS = 1_000;
 const STOP_GRACE_MS = 15_000;
 const WINDOW_LEAD_MS = 200;
@@ -86,24 +94,30 @@ export async function benchFanout(options: BenchFanoutOptions): Promise<FanoutRe
     relay.producedInWindow += ticksAppendedIn(batch, o.players, relay.window.startMs, relay.window.endMs);
   });
   const runs: RunResult[] = [];
+  const release = cleanUpOnInterrupt(() => deleteTopics(kafka, prefix));
   try {
     await producer.next('ready', START_TIMEOUT_MS);
     // One round of ticks first, so every player has a price and a seq in the gateways' snapshots.
     await produceFor(producer, o.ticksPerSec, Math.ceil((o.players / o.ticksPerSec) * 1000) + 100);
     for (const connections of connectionSteps(o.connections, o.steps)) {
-      for (const kind of kinds) {
-        log(`${kind}: ${connections} connections...`);
-        const run = await runOnce(kind, connections, o, prefix, producer, relay, log);
-        runs.push(run);
-        log(`${kind}: ${run.connections}/${connections} held, ${Math.round(run.messagesPerSec)} of ${Math.round(run.dueMessagesPerSec)} due msg/s, p99 ${run.latencyMs.p99} ms, ${run.bytesPerConnection} B/conn, gateway CPU ${run.gatewayCpuPercent}%, load CPU ${run.loadCpuPercent}%`);
-      }
+      const repeated = await repeatAlternating(kinds, o.repetitions, async (kind, round) => {
+        const run = await runOnce(kind, round, connections, o, prefix, producer, relay, log);
+        log(`${kind} #${round + 1}: ${run.connections}/${connections} held, ${Math.round(run.messagesPerSec)} of ${Math.round(run.dueMessagesPerSec)} due msg/s delivered (${(run.deliveredFraction * 100).toFixed(1)} %, ${Math.round(run.conflatedAwayPerSec)}/s conflated away, ${run.censored} censored), p99 ${run.latencyMs.p99 ?? 'censored'} ms, ${Math.round(run.tickFramesPerSec)} frames/s (${run.messagesPerFrame} msgs each), ${run.bytesPerConnection} B/conn, gateway CPU ${run.gatewayCpuPercent}%, load CPU ${run.loadCpuPercent}%, open files <= ${run.maxOpenFiles}`);
+        return run;
+      }, (kind, round, index, total) => log(`${kind}: ${connections} connections, repetition ${round + 1} (run ${index}/${total})...`));
+      runs.push(...repeated.map((r) => r.result));
     }
   } finally {
+    release();
     await producer.stop({ type: 'stop' }, 5_000);
     await deleteTopics(kafka, prefix).catch((err: unknown) => log(`could not delete the bench topics ${prefix}*: ${(err as Error).message}`));
   }
   const report = buildReport(runs, {
-    players: o.players, subsPerConnection: o.subsPerConnection, ticksPerSec: o.ticksPerSec, durationMs: o.durationMs, warmupMs: o.warmupMs,
+    players: o.players, subsPerConnection: o.subsPerConnection, ticksPerSec: o.ticksPerSec, durationMs: o.durationMs, warmupMs: o.warmupMs, repetitions: o.repetitions,
+    order: 'variants alternate: round r runs them rotated by r (repeatAlternating)', deliveryGraceMs: DELIVERY_GRACE_MS,
+    counting: 'due = ticks appended in the window x connections held throughout that subscribe their player; delivered = those received by window end + grace, each subscription and seq once; conflatedAway = those skipped on purpose; censored = the rest (latency longer than the run)',
+    baselinePolicy: 'like with like: the ws baseline runs the same Fanout (conflateMs at the source) and TickBatcher (flushIntervalMs) as the uWS gateway, with the same limits; it has no slow-consumer policy (ws buffers without bound)',
+    cpu: 'every process read by the driver from /proc/<pid>/stat over the window',
     loadClient: o.loadClient ?? 'raw', gatewayLimits: o.gatewayLimits ?? {}, cores: cpus().length, node: process.version,
     targetDueMessagesPerSec: dueMessagesPerSec(o.connections, o.subsPerConnection, o.ticksPerSec, o.players),
     latency: 'client receipt (performance.timeOrigin + now) - broker LogAppendTime of the tick (ms resolution), matched by (player, seq)',
@@ -119,7 +133,7 @@ export async function benchFanout(options: BenchFanoutOptions): Promise<FanoutRe
 
 interface Relay { loads: Load[]; window: { startMs: number; endMs: number }; producedInWindow: number }
 
-async function runOnce(kind: GatewayKind, connections: number, o: Resolved, prefix: string, producer: Child<ProducerIn, ProducerOut>, relay: Relay, log: (line: string) => void): Promise<RunResult> {
+async function runOnce(kind: GatewayKind, round: number, connections: number, o: Resolved, prefix: string, producer: Child<ProducerIn, ProducerOut>, relay: Relay, log: (line: string) => void): Promise<RunResult> {
   const gatewayCount = o.gatewayProcesses ?? gatewayProcessesFor(connections);
   const loadCount = Math.min(o.loadProcesses ?? loadProcessesFor(connections), connections);
   const sharedPort = await freePort();
@@ -131,7 +145,7 @@ async function runOnce(kind: GatewayKind, connections: number, o: Resolved, pref
       const serverId = `bench-${kind}-${g}`;
       const args = kind === 'uws'
         ? { brokers: o.brokers, registryUrl: o.registryUrl, databaseUrl: o.databaseUrl, prefix, port: sharedPort, serverId, limits: o.gatewayLimits ?? {} }
-        : { brokers: o.brokers, registryUrl: o.registryUrl, prefix, port: ports[g], serverId };
+        : { brokers: o.brokers, registryUrl: o.registryUrl, prefix, port: ports[g], serverId, limits: o.gatewayLimits ?? {} };
       gateways.push(spawnChild<GatewayIn, GatewayOut>(kind === 'uws' ? UWS_ENTRY : WS_ENTRY, serverId, { args: [JSON.stringify(args)], env: kafkaSecurityEnv(o.kafkaSecurity), execArgv: ['--expose-gc', ...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [])] }));
     }
     await Promise.all(gateways.map((g) => g.next('ready', START_TIMEOUT_MS)));
@@ -159,12 +173,16 @@ async function runOnce(kind: GatewayKind, connections: number, o: Resolved, pref
     const endMs = startMs + o.durationMs;
     relay.window = { startMs, endMs };
     relay.producedInWindow = 0;
-    for (const load of loads) load.send({ type: 'window', startMs, endMs });
+    for (const load of loads) load.send({ type: 'window', startMs, endMs, graceMs: DELIVERY_GRACE_MS });
+    const pids = { producer: producer.pid, ...Object.fromEntries(gateways.map((g, k) => [`gateway-${k}`, g.pid])), ...Object.fromEntries(loads.map((l, k) => [`load-${k}`, l.pid])) };
     await sleep(startMs - Date.now());
-    const [windowStart, cpuStart] = await Promise.all([sampleAll(gateways, false, log), machineCpu()]);
+    const cpuWindow = startCpuWindow(pids);
+    const windowStart = await sampleAll(gateways, false, log);
     await sleep(endMs - Date.now());
-    const [windowEnd, cpuEnd] = await Promise.all([sampleAll(gateways, false, log), machineCpu()]);
-    await sleep(REPORT_GRACE_MS);
+    const cpu = cpuWindow.stop();
+    const maxOpenFiles = Math.max(0, ...Object.values(pids).map(openFiles));
+    const windowEnd = await sampleAll(gateways, false, log);
+    await sleep(DELIVERY_GRACE_MS);
     producer.send({ type: 'stop' });
     const stopped = await producer.next('stopped', 30_000);
     if (stopped.sendErrors > 0) log(`  producer: ${stopped.sendErrors} failed sends (${stopped.lastError})`);
@@ -173,13 +191,21 @@ async function runOnce(kind: GatewayKind, connections: number, o: Resolved, pref
     relay.loads = [];
     return summariseRun({
       gateway: kind, requestedConnections: connections, subs: o.subsPerConnection, players: o.players, loads: reports,
-      rssBefore, rssAfter, windowStart, windowEnd, producedInWindow: relay.producedInWindow, windowMs: o.durationMs,
-      machineBusyShare: (cpuEnd.busy - cpuStart.busy) / Math.max(1, cpuEnd.total - cpuStart.total), machineCores: cpus().length,
+      rssBefore, rssAfter, windowStart, windowEnd, producedInWindow: relay.producedInWindow, windowMs: o.durationMs, round, cpu, maxOpenFiles, machineCores: cpus().length,
     });
   } finally {
     relay.loads = [];
     await Promise.all(loads.map((l) => l.stop({ type: 'stop' }, STOP_GRACE_MS)));
     await Promise.all(gateways.map((g) => g.stop({ type: 'stop' }, STOP_GRACE_MS)));
+  }
+}
+
+/** Open files of a process now (its /proc/<pid>/fd entries); 0 when it is gone. */
+function openFiles(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
   }
 }
 
@@ -229,23 +255,6 @@ function definedOnly<T extends object>(o: T): T {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-/** The bench's own topics, stamped with the broker's append time so latency is measured from the append. */
-async function createLogAppendTimeTopics(kafka: Kafka, prefix: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: TOPICS.map((t) => ({
-        topic: topicName(prefix, t.name), numPartitions: t.partitions, replicationFactor: 1,
-        configEntries: [...Object.entries(t.configs).map(([name, value]) => ({ name, value })), { name: 'message.timestamp.type', value: 'LogAppendTime' }],
-      })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function deleteTopics(kafka: Kafka, prefix: string): Promise<void> {
   const admin = kafka.admin();

@@ -9,8 +9,8 @@ export interface ChartSeries {
 }
 
 const BOX = { width: 680, height: 380, left: 64, right: 150, top: 34, bottom: 50 } as const;
-/** The goal line of the issue: p99 <= 100 ms tick -> client. */
-export const GOAL_P99_MS = 100;
+/** The goal line of issue 18: p99 <= 250 ms tick -> client at 50,000 connections. */
+export const GOAL_P99_MS = 250;
 
 /** Powers of ten covering [min, max] (both > 0), at least two of them. */
 export function logTicks(min: number, max: number): number[] {

@@ -23,11 +23,11 @@ describe('latency chart', () => {
     expect(s.y(100)).toBeGreaterThan(s.y(1_000));
   });
 
-  it('draws one line per gateway and the 100 ms goal', () => {
+  it('draws one line per gateway and the 250 ms goal', () => {
     const svg = latencyChartSvg(series, 'fan-out');
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toContain('ws baseline');
-    expect(svg).toContain('goal 100 ms');
+    expect(svg).toContain('goal 250 ms');
     expect(svg.startsWith('<svg')).toBe(true);
   });
 });

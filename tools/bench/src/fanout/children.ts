@@ -1,7 +1,6 @@
 // Child processes of the bench, typed: forked with tsx and an IPC channel,
 // with `next(type)` to await a given reply, and the stderr tail kept for errors.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const TSX = import.meta.resolve('tsx');
@@ -89,14 +88,6 @@ export function spawnChild<In extends { type: string }, Out extends { type: stri
 }
 
 export { freePort } from '@inplay/infra';
-
-export async function machineCpu(): Promise<{ busy: number; total: number }> {
-  const first = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
-  const fields = first.trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return { busy: total - idle, total };
-}
 
 /** A child entry's IPC: typed receive and send, and exit when the parent goes away. */
 export function parentChannel<In extends { type: string }, Out extends { type: string }>(onMessage: (message: In) => void): (message: Out) => void {

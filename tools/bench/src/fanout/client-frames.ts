@@ -95,6 +95,34 @@ export function scanTick(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+const BATCH_PREFIX = Buffer.from('{"type":"batch","messages":[');
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+
+/**
+ * A tick, or a batch of ticks (`{"type":"batch","messages":[tick,tick,...]}`), read in place:
+ * `each` gets every tick's player and seq in frame order. Returns how many ticks the frame
+ * held, or -1 when it is neither (the caller parses it as JSON). A tick has no nested
+ * object, so each one ends at its first '}' (found natively, not byte by byte in JS).
+ */
+export function scanTicks(buf: Buffer, start: number, end: number, each: (player: number, seq: number) => void): number {
+  if (scanTick(buf, start, end)) { each(scanned.player, scanned.seq); return 1; }
+  if (end - start < BATCH_PREFIX.length) return -1;
+  for (let i = 0; i < BATCH_PREFIX.length; i++) if (buf[start + i] !== BATCH_PREFIX[i]) return -1;
+  let at = start + BATCH_PREFIX.length;
+  let n = 0;
+  for (;;) {
+    if (!scanTick(buf, at, end)) return -1;
+    each(scanned.player, scanned.seq);
+    n += 1;
+    const close = buf.indexOf(CLOSE_BRACE, at);
+    if (close < 0 || close >= end) return -1;
+    at = close + 1;
+    if (buf[at] !== COMMA) return n;
+    at += 1;
+  }
+}
+
 /** The HTTP upgrade request of a client without a token or Origin (a non-browser client). */
 export function upgradeRequest(host: string, port: number, path: string): Buffer {
   const key = randomBytes(16).toString('base64');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PriceTick } from '@inplay/contracts';
-import { tickMessage } from '@inplay/gateway';
-import { OPCODE, clientFrame, readFrames, scanTick, scanned, upgradeResponseEnd, type FrameSink } from './client-frames';
+import { batchMessage, tickMessage } from '@inplay/gateway';
+import { OPCODE, clientFrame, readFrames, scanTick, scanTicks, scanned, upgradeResponseEnd, type FrameSink } from './client-frames';
 
 function serverFrame(text: string): Buffer {
   const payload = Buffer.from(text);
@@ -12,6 +12,22 @@ function serverFrame(text: string): Buffer {
 const tick: PriceTick = { playerId: 'p417', matchId: null, seq: 90_211, priceCents: 1_234, previousPriceCents: 1_200, cause: 'DRIFT', causeEventId: null, causeEventType: null, causeOccurredAt: null, lockedUntil: null, tickedAt: 1 };
 
 describe('load generator frames', () => {
+  it("reads every tick of the gateway's batch frame in order, and a lone tick, without parsing", () => {
+    const seqs = [7, 8, 9];
+    const text = batchMessage([tickMessage({ ...tick, seq: 7 }, { seq: 6, priceCents: 1 }), seqs.slice(1).map((seq) => tickMessage({ ...tick, playerId: 'p3', seq }, { seq: seq - 1, priceCents: 1 })).join(',')]);
+    const buf = Buffer.from(`xx${text}yy`);
+    const seen: [number, number][] = [];
+    expect(scanTicks(buf, 2, buf.length - 2, (player, seq) => seen.push([player, seq]))).toBe(3);
+    expect(seen).toEqual([[417, 7], [3, 8], [3, 9]]);
+    const lone = Buffer.from(tickMessage(tick, { seq: 1, priceCents: 1 }));
+    expect(scanTicks(lone, 0, lone.length, () => undefined)).toBe(1);
+    const other = Buffer.from('{"type":"snapshot","player":"p1","price":1,"seq":3}');
+    expect(scanTicks(other, 0, other.length, () => undefined)).toBe(-1);
+    // A batch cut short (its end beyond `end`) is not read past the frame.
+    expect(scanTicks(buf, 2, 40, () => undefined)).toBe(-1);
+  });
+
+
   it("reads player and seq straight from the gateway's tick JSON", () => {
     const buf = Buffer.from(tickMessage(tick, { seq: 90_210, priceCents: 1_200 }));
     expect(scanTick(buf, 0, buf.length)).toBe(true);

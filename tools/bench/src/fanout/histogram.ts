@@ -30,10 +30,15 @@ export function bucketUpperUs(bucket: number): number {
 }
 
 export interface LatencySummaryMs {
+  /** Values measured plus censored ones. */
   count: number;
-  p50: number;
-  p99: number;
-  p999: number;
+  /** Values known only to be longer than the run could see (due, never delivered): they rank above every measured one. */
+  censored: number;
+  /** null: the quantile falls on a censored value (longer than the run, unknown). */
+  p50: number | null;
+  p99: number | null;
+  p999: number | null;
+  /** Of the measured values. */
   max: number;
   mean: number;
 }
@@ -43,6 +48,8 @@ export class LatencyHistogram {
   total = 0;
   maxUs = 0;
   sumUs = 0;
+  /** Counted in `total`, held in no bucket: longer than every measured value. */
+  censored = 0;
 
   record(valueUs: number): void {
     const v = valueUs < 0 ? 0 : valueUs;
@@ -53,7 +60,16 @@ export class LatencyHistogram {
     if (v > this.maxUs) this.maxUs = v;
   }
 
-  /** The value at quantile q (0..1], in µs: the upper edge of the bucket holding that rank, capped at the max seen. */
+  /** `n` values longer than the run could measure (right-censored). */
+  recordCensored(n: number): void {
+    this.censored += n;
+    this.total += n;
+  }
+
+  /**
+   * The value at quantile q (0..1], in µs: the upper edge of the bucket holding that rank, capped at the max seen;
+   * +Infinity when the rank falls on a censored value.
+   */
   quantileUs(q: number): number {
     if (this.total === 0) return Number.NaN;
     const rank = Math.max(1, Math.ceil(q * this.total));
@@ -62,30 +78,34 @@ export class LatencyHistogram {
       seen += this.counts[b] as number;
       if (seen >= rank) return Math.min(bucketUpperUs(b), this.maxUs);
     }
-    return this.maxUs;
+    return this.censored > 0 ? Number.POSITIVE_INFINITY : this.maxUs;
   }
 
   summaryMs(): LatencySummaryMs {
     const ms = (us: number): number => Math.round(us) / 1000;
+    const q = (at: number): number | null => { const us = this.quantileUs(at); return us === Number.POSITIVE_INFINITY ? null : ms(us); };
+    const measured = this.total - this.censored;
     return {
       count: this.total,
-      p50: ms(this.quantileUs(0.5)),
-      p99: ms(this.quantileUs(0.99)),
-      p999: ms(this.quantileUs(0.999)),
+      censored: this.censored,
+      p50: q(0.5),
+      p99: q(0.99),
+      p999: q(0.999),
       max: ms(this.maxUs),
-      mean: this.total === 0 ? Number.NaN : ms(this.sumUs / this.total),
+      mean: measured === 0 ? Number.NaN : ms(this.sumUs / measured),
     };
   }
 
   toSparse(): SparseHistogram {
     const buckets: [number, number][] = [];
     for (let b = 0; b < BUCKET_COUNT; b++) if ((this.counts[b] as number) > 0) buckets.push([b, this.counts[b] as number]);
-    return { buckets, total: this.total, maxUs: this.maxUs, sumUs: this.sumUs };
+    return { buckets, total: this.total, maxUs: this.maxUs, sumUs: this.sumUs, censored: this.censored };
   }
 
   merge(other: SparseHistogram): void {
     for (const [b, n] of other.buckets) this.counts[b] = (this.counts[b] as number) + n;
     this.total += other.total;
+    this.censored += other.censored;
     this.sumUs += other.sumUs;
     if (other.maxUs > this.maxUs) this.maxUs = other.maxUs;
   }
@@ -96,4 +116,5 @@ export interface SparseHistogram {
   total: number;
   maxUs: number;
   sumUs: number;
+  censored: number;
 }

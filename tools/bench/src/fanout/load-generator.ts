@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { parentChannel } from './children';
-import { OPCODE, clientFrame, readFrames, scanTick, scanned, upgradeRequest, upgradeResponseEnd, type FrameSink } from './client-frames';
+import { OPCODE, clientFrame, readFrames, scanTicks, upgradeRequest, upgradeResponseEnd, type FrameSink } from './client-frames';
 import { DeliveryTracker } from './delivery-tracker';
 import { firstPlayerOf, playerId, playersOf } from './fanout-plan';
 import type { ConnectOrder, LoadIn, LoadOut } from './messages';
@@ -37,7 +37,7 @@ const conns: Conn[] = [];
 const errors = new Set<string>();
 let order: ConnectOrder | null = null;
 let tracker: DeliveryTracker | null = null;
-const counts = { opened: 0, live: 0, failed: 0, closedUnexpectedly: 0, snapshots: 0, conflatedSnapshots: 0, otherMessages: 0 };
+const counts = { opened: 0, live: 0, failed: 0, closedUnexpectedly: 0, snapshots: 0, conflatedSnapshots: 0, otherMessages: 0, tickFrames: 0 };
 let stopping = false;
 let connectStartedMs = 0;
 let connectMs = 0;
@@ -63,10 +63,12 @@ const sink: FrameSink = {
   unsupported: (opcode) => noteError(`unsupported frame (opcode ${opcode}, or fragmented)`),
 };
 
+const onTick = (player: number, seq: number): void => (tracker as DeliveryTracker).tick(current.local, current.firstPlayer, player, seq, receivedAtMs);
+
 function onMessage(conn: Conn, buf: Buffer, start: number, end: number): void {
   const t = tracker as DeliveryTracker;
-  if (scanTick(buf, start, end)) {
-    t.tick(conn.local, conn.firstPlayer, scanned.player, scanned.seq, receivedAtMs);
+  if (scanTicks(buf, start, end, onTick) >= 0) {
+    if (t.inWindow(receivedAtMs)) counts.tickFrames += 1;
     return;
   }
   const message = JSON.parse(buf.toString('utf8', start, end)) as { type?: string; player?: string; seq?: number; conflated?: boolean; name?: string };
@@ -190,7 +192,7 @@ const send = parentChannel<LoadIn, LoadOut>((message) => {
       void connectAll(message).then(() => send({ type: 'connected', held: counts.live, failed: counts.failed + (message.to - message.from - counts.opened), errors: [...errors], ms: connectMs }));
       return;
     case 'window': {
-      tracker?.setWindow(message.startMs, message.endMs);
+      tracker?.setWindow(message.startMs, message.endMs, message.graceMs);
       windowMs = message.endMs - message.startMs;
       setTimeout(() => { cpuAtStart = process.cpuUsage(); }, Math.max(0, message.startMs - Date.now()));
       setTimeout(() => { const d = process.cpuUsage(cpuAtStart ?? undefined); cpuInWindowUs = d.user + d.system; }, Math.max(0, message.endMs - Date.now()));
@@ -201,10 +203,11 @@ const send = parentChannel<LoadIn, LoadOut>((message) => {
       return;
     case 'report': {
       const t = tracker as DeliveryTracker;
-      t.matchPending(true);
+      const o = order as ConnectOrder;
+      const delivery = t.counts((local) => conns[local]?.phase === Phase.Live, (local) => playersOf(o.from + local, o.subs, o.players));
       send({
         type: 'report', held: counts.live, opened: counts.opened, failed: counts.failed, closedUnexpectedly: counts.closedUnexpectedly, errors: [...errors],
-        ticks: t.ticks, snapshots: counts.snapshots, conflatedSnapshots: counts.conflatedSnapshots, otherMessages: counts.otherMessages,
+        ...delivery, tickFrames: counts.tickFrames, snapshots: counts.snapshots, conflatedSnapshots: counts.conflatedSnapshots, otherMessages: counts.otherMessages,
         seqGaps: t.seqGaps, seqRepeats: t.seqRepeats, unmatched: t.unmatched, latency: t.latency.toSparse(),
         cpuUs: cpuInWindowUs, windowMs, connectMs,
       });

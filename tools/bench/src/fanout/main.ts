@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'load-processes': { type: 'string' },
     client: { type: 'string' },
     'conflate-ms': { type: 'string' },
+    'flush-interval-ms': { type: 'string' },
+    repetitions: { type: 'string' },
     'profile-dir': { type: 'string' },
   },
 });
@@ -41,7 +43,11 @@ await benchFanout({
   gatewayProcesses: num(values['gateway-processes']),
   loadProcesses: num(values['load-processes']),
   loadClient: values.client as 'raw' | 'ws' | undefined,
-  gatewayLimits: values['conflate-ms'] ? { conflateMs: Number(values['conflate-ms']) } : undefined,
+  gatewayLimits: values['conflate-ms'] || values['flush-interval-ms'] ? {
+    ...(values['conflate-ms'] ? { conflateMs: Number(values['conflate-ms']) } : {}),
+    ...(values['flush-interval-ms'] ? { flushIntervalMs: Number(values['flush-interval-ms']) } : {}),
+  } : undefined,
+  repetitions: num(values.repetitions),
   profileDir: values['profile-dir'] ? resolve(values['profile-dir']) : undefined,
   brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(','),
   kafkaSecurity: kafkaSecurityOf(process.env),

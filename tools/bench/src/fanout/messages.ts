@@ -50,7 +50,7 @@ export interface ConnectOrder {
   client: LoadClientKind;
   timeoutMs: number;
 }
-export type LoadIn = ConnectOrder | { type: 'window'; startMs: number; endMs: number } | AppendedBatch | { type: 'report' } | { type: 'stop' };
+export type LoadIn = ConnectOrder | { type: 'window'; startMs: number; endMs: number; graceMs: number } | AppendedBatch | { type: 'report' } | { type: 'stop' };
 
 export interface LoadReport {
   type: 'report';
@@ -60,15 +60,20 @@ export interface LoadReport {
   failed: number;
   closedUnexpectedly: number;
   errors: string[];
-  /** Counted over the window, by receipt time. */
-  ticks: number;
+  /** Over the ticks appended in the window and the connections held throughout (delivery-tracker.ts). */
+  due: number;
+  delivered: number;
+  conflatedAway: number;
+  censored: number;
+  /** Frames that carried ticks, received in the window (a batch is one). */
+  tickFrames: number;
   snapshots: number;
   conflatedSnapshots: number;
   otherMessages: number;
   /** Ticks skipped (seq jumped) or repeated on a subscription, over the whole run. */
   seqGaps: number;
   seqRepeats: number;
-  /** Ticks in the window whose append time never reached the generator. */
+  /** Receipts whose append time never reached the generator. */
   unmatched: number;
   latency: SparseHistogram;
   /** process.cpuUsage() over the window, µs, and the window's length. */

@@ -1,10 +1,11 @@
 // Bench child: the baseline — the gateway most Node projects would write with
 // the `ws` package. Same Kafka feed (startKafkaFeed: every tick, decoded the
-// same way), same price book and the same JSON bytes per message, so the only
-// difference from the real gateway is the socket layer: a Map of player ->
-// Set of sockets and ws.send per subscriber (the message encoded once).
+// same way), and like with like: the same Fanout (price book, conflation at
+// the source by conflateMs, prevSeq) and the same TickBatcher (one frame per
+// connection per flushIntervalMs, each tick serialised once), so the only
+// difference from the real gateway is the socket layer: ws.send per frame.
 // Protocol subset: hello, subscribe -> snapshot then ticks, unsubscribe, ping.
-// No conflation, no slow-consumer policy (ws buffers without bound).
+// No slow-consumer policy (ws buffers without bound): the report says so.
 // Node 20 has no SO_REUSEPORT (net `reusePort` arrived in 22.12), so each
 // baseline process listens on a port of its own and clients spread over them.
 // argv: JSON { brokers, registryUrl, prefix, port, serverId }
@@ -14,36 +15,32 @@ import type { PriceTick } from '@inplay/contracts';
 import { createKafka, createSerde } from '@inplay/kafka';
 import { createLogger } from '@inplay/telemetry';
 import {
-  DEFAULT_LIMITS, PriceBook, createGatewayMetrics, errorMessage, helloMessage, parseClientMessage, pongMessage, snapshotMessage, startKafkaFeed, tickMessage,
+  DEFAULT_LIMITS, Fanout, PriceBook, PublishThrottle, TickBatcher, createGatewayMetrics, errorMessage, helloMessage, parseClientMessage, pongMessage, priceTopic, snapshotMessage, startKafkaFeed,
+  type GatewayLimits,
 } from '@inplay/gateway';
 import { parentChannel } from './children';
 import type { GatewayIn, GatewayOut } from './messages';
 import { sampleProcess } from './gateway-sample';
 
-interface Args { brokers: string[]; registryUrl: string; prefix: string; port: number; serverId: string }
+interface Args { brokers: string[]; registryUrl: string; prefix: string; port: number; serverId: string; limits: Partial<GatewayLimits> }
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
-const limits = DEFAULT_LIMITS;
+const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...args.limits };
 const logger = createLogger(args.serverId, 'warn');
 
 const book = new PriceBook(limits.ringBufferTicksPerPlayer);
-const subscribers = new Map<string, Set<WebSocket>>();
 const metrics = createGatewayMetrics(args.serverId);
 let connections = 0;
-let ticksSent = 0;
+const ticks = new TickBatcher<WebSocket>(limits.flushIntervalMs, (ws, frame) => {
+  if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: false });
+}, (stats) => metrics.tickFrames.inc(stats.frames));
+// The real gateway's fan-out (conflation, prevSeq, tick lag, messages sent); user topics are unused here.
+const fanout = new Fanout(book, new PublishThrottle(limits.conflateMs), {
+  publish: (topic, message) => ticks.publish(topic, message) > 0,
+  numSubscribers: (topic) => ticks.subscriberCount(topic),
+}, metrics, Date.now, limits.leaderboardTopEntries);
 
 function onTick(tick: PriceTick, appendedAtMs: number, live: boolean): void {
-  const outcome = book.applyTick(tick);
-  if (outcome !== 'advanced' && outcome !== 'advanced-after-gap') return;
-  const sockets = subscribers.get(tick.playerId);
-  if (!sockets || sockets.size === 0) return;
-  const message = Buffer.from(tickMessage(tick, { seq: tick.seq - 1, priceCents: tick.previousPriceCents }));
-  for (const ws of sockets) {
-    if (ws.readyState !== WebSocket.OPEN) continue;
-    ws.send(message, { binary: false });
-    ticksSent += 1;
-  }
-  // The same measure as the real gateway's gateway_tick_lag_ms: Kafka append -> handed to the sockets.
-  if (live) metrics.tickLagMs.observe(Math.max(0, Date.now() - appendedAtMs));
+  fanout.onTick(tick, appendedAtMs, live);
 }
 
 const feed = await startKafkaFeed({
@@ -56,7 +53,7 @@ const feed = await startKafkaFeed({
   logger,
   metrics,
   handlers: {
-    onLatest: (latest) => { book.applyLatest(latest); },
+    onLatest: (latest, live) => fanout.onLatest(latest, live),
     onTick,
     onOrderResult: () => undefined,
     onLeaderboard: () => undefined,
@@ -72,7 +69,7 @@ server.on('connection', (ws) => {
   const players = new Set<string>();
   ws.send(helloMessage(args.serverId, null, {
     maxSubscriptionsPerConnection: limits.maxSubscriptionsPerConnection, maxFrameBytes: limits.maxFrameBytes,
-    maxMessagesPerSecond: limits.maxMessagesPerSecond, messageBurst: limits.messageBurst, conflateMs: 0, idleTimeoutSeconds: limits.idleTimeoutSeconds,
+    maxMessagesPerSecond: limits.maxMessagesPerSecond, messageBurst: limits.messageBurst, conflateMs: limits.conflateMs, idleTimeoutSeconds: limits.idleTimeoutSeconds,
   }));
   ws.on('message', (data, isBinary) => {
     if (isBinary) return;
@@ -84,24 +81,24 @@ server.on('connection', (ws) => {
       for (const player of request.players) {
         ws.send(snapshotMessage(player, book.state(player)));
         players.add(player);
-        let set = subscribers.get(player);
-        if (!set) subscribers.set(player, (set = new Set()));
-        set.add(ws);
+        ticks.subscribe(ws, priceTopic(player));
       }
     } else if (request.op === 'unsubscribe') {
-      for (const player of request.players) { players.delete(player); subscribers.get(player)?.delete(ws); }
+      for (const player of request.players) { players.delete(player); ticks.unsubscribe(ws, priceTopic(player)); }
     }
   });
   ws.on('close', () => {
     connections -= 1;
-    for (const player of players) subscribers.get(player)?.delete(ws);
+    for (const player of players) ticks.unsubscribe(ws, priceTopic(player));
   });
   ws.on('error', () => ws.terminate());
 });
 
 const send = parentChannel<GatewayIn, GatewayOut>((message) => {
-  if (message.type === 'sample') void sampleProcess(message.id, message.gc, { connections, ticksSent, metrics }).then(send);
+  if (message.type === 'sample') void sampleProcess(message.id, message.gc, { connections, metrics }).then(send);
   else if (message.type === 'stop') {
+    fanout.stop();
+    ticks.stop();
     server.close();
     void feed.stop().finally(() => { send({ type: 'stopped' }); process.exit(0); });
   }

@@ -58,9 +58,9 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number): Pr
 }
 
 /** Every topic of the bench prefix stamps records with the broker's append time, so both ends share one clock. */
-/** A database of the bench's own (created from a connection to the given one: needs CREATEDB), migrated. */
 export { createLogAppendTimeTopics };
 
+/** A database of the bench's own (created from a connection to the given one: needs CREATEDB), migrated. */
 export async function createBenchDatabase(databaseUrl: string, name: string): Promise<string> {
   const url = await createDatabase(databaseUrl, name);
   await migrate(url);
@@ -75,18 +75,22 @@ export async function dropBenchTopicsAndDatabase(kafka: Kafka, prefix: string, d
 }
 
 export interface PricingProcess {
+  /** Its pid, for the driver's CPU reading (/proc/<pid>/stat). */
+  pid: number;
+  /** Its last output lines (for error messages). */
+  tail(): string[];
   /** SIGTERM: a graceful stop, which must exit 0. */
   stop(): Promise<void>;
 }
 
 /** The pricing process as deployed (its own process, its own core), on the bench prefix. */
-export async function spawnPricing(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string> }): Promise<PricingProcess> {
+export async function spawnPricing(o: { brokers: string[]; kafkaSecurity?: KafkaSecurity | undefined; registryUrl: string; databaseUrl: string; prefix: string; env?: Record<string, string>; profileDir?: string }): Promise<PricingProcess> {
   const child = await startTsProcess({
-    entry: 'apps/pricing/src/main.ts', name: 'pricing', ready: (line) => line.includes('"pricing started"'),
+    entry: 'apps/pricing/src/main.ts', name: 'pricing', ...(o.profileDir ? { cpuProfileDir: o.profileDir } : {}), ready: (line) => line.includes('"pricing started"'),
     env: {
       KAFKA_BROKERS: o.brokers.join(','), ...kafkaSecurityEnv(o.kafkaSecurity), SCHEMA_REGISTRY_URL: o.registryUrl, DATABASE_URL: o.databaseUrl,
       TOPIC_PREFIX: o.prefix, METRICS_PORT: String(await freePort()), LOG_LEVEL: 'info', ...o.env,
     },
   });
-  return { stop: () => child.stop({ expectCleanExit: true }) };
+  return { pid: child.pid, tail: () => child.tail(), stop: () => child.stop({ expectCleanExit: true }) };
 }

@@ -3,7 +3,9 @@
 // -> orders -> settlement (its own process) -> Postgres + outbox ->
 // order.results, read back here. Per strategy: latency at fixed offered rates
 // (open loop), orders/s flat out (closed loop), a contention phase, and the
-// invariant violations after each. Writes JSON and an SVG chart.
+// invariant violations after each. Each strategy runs `repetitions` times, the
+// order rotating each round; its figures are the median over the runs with
+// their range (a difference within the ranges is noise). Writes JSON and an SVG chart.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -11,11 +13,14 @@ import { dirname } from 'node:path';
 import { createProducer, type KafkaSecurity, type RegistryAuth } from '@inplay/kafka';
 import { auditPhase, contendedSettlement, type ContentionPhase, type PhaseViolations } from './phases';
 import { latencyChartSvg } from './chart';
-import { createBenchEnv, machineBusyMs, processCpuMs, scrapeMetrics, seedMarket, spawnIntake, spawnSettlement, type BenchEnv, type Child } from './harness';
+import { machineCpuMs } from '../shared/proc-cpu';
+import { createBenchEnv, processCpuMs, scrapeMetrics, seedMarket, spawnIntake, spawnSettlement, type BenchEnv, type Child } from './harness';
 import { createLoadGenerator, observeResults, type LoadGenerator, type ObservedResult, type ResultObserver, type SentOrder } from './load';
 import { censoredPercentiles, formatTable, percentiles, steadyRate, sumMetric, type Percentiles } from './report';
 import { kafkaCeilings, postgresCeiling, type Ceilings } from './ceilings';
 import { settlementStrategy, STRATEGY_NAMES, type StrategyName } from '@inplay/settlement';
+import { censoredSpread, DEFAULT_REPETITIONS, formatSpread, repeatAlternating, spreadOf, type Spread } from '../shared/repeat';
+import { cleanUpOnInterrupt, runCleanups } from '../shared/interrupt';
 
 export interface BenchSettlementOptions {
   brokers: string[];
@@ -37,6 +42,10 @@ export interface BenchSettlementOptions {
   /** Length of the flat-out phase. */
   throughputMs?: number;
   strategies?: StrategyName[];
+  /** Runs of each strategy, in rotated order (default DEFAULT_REPETITIONS). */
+  repetitions?: number;
+  /** Other processes whose CPU each phase reports (e.g. the broker, the registry and Postgres of `inplay up`), by name → pid. */
+  processes?: Record<string, number>;
   /** Where the intake and settlement processes write V8 CPU profiles (.cpuprofile) when they stop; none by default. */
   profileDir?: string;
   log?: (line: string) => void;
@@ -59,7 +68,7 @@ const PAST_CAPACITY_GENERATOR_LAG_MS = 50;
 /** Fewer accepted than this share of the offered orders: past capacity. */
 const PAST_CAPACITY_ACCEPTED_SHARE = 0.99;
 
-interface CpuSample { wallMs: number; own: NodeJS.CpuUsage; elu: ReturnType<typeof performance.eventLoopUtilization>; intakeMs: number | null; settlementMs: number | null; machineMs: number }
+interface CpuSample { wallMs: number; own: NodeJS.CpuUsage; elu: ReturnType<typeof performance.eventLoopUtilization>; intakeMs: number | null; settlementMs: number | null; machineMs: number; infraMs: Record<string, number | null> }
 
 export interface PhaseReport {
   kind: 'open-loop' | 'flat-out';
@@ -88,14 +97,15 @@ export interface PhaseReport {
   acceptMs: Percentiles;
   /** How late the generator sent, against its schedule (it falling behind would hide latency otherwise). */
   generatorLagMs: Percentiles;
-  /** CPU cores used while sending, per process; machine = every core busy, Kafka and Postgres included. */
-  cpuCores: { loadGenerator: number; intake: number | null; settlement: number | null; machine: number };
+  /** CPU cores used while sending, per process; machine = every core busy, Kafka and Postgres included; infra = the processes given as `processes` (null: not readable). */
+  cpuCores: { loadGenerator: number; intake: number | null; settlement: number | null; machine: number; infra: Record<string, number | null> };
   loadGeneratorEventLoopUtilization: number;
   settlement: { batches: number; avgBatchOrders: number; avgBatchMs: number; retries: number };
   violations: PhaseViolations;
 }
 
-export interface StrategyReport {
+/** One run of one strategy. */
+export interface StrategyRun {
   correct: boolean;
   ordersPerSec: number;
   latencyMs: Percentiles & { atOrdersPerSec: number };
@@ -105,12 +115,42 @@ export interface StrategyReport {
   final: PhaseViolations;
 }
 
+/**
+ * A strategy over its runs: `ordersPerSec` and `latencyMs` are medians over the runs, `violations` their
+ * sum; `phases`, `contention` and `final` are those of the run whose orders/s is the median (the chart's).
+ */
+export interface StrategyReport extends StrategyRun {
+  spread: { ordersPerSec: Spread; p50Ms: Spread; p99Ms: Spread; contentionOrdersPerSec: Spread };
+  runs: { round: number; ordersPerSec: number; latencyMs: Percentiles; violations: number; contentionOrdersPerSec: number }[];
+}
+
+/** Combines the runs of one strategy (in the order they ran) into its report. */
+export function combineRuns(runs: readonly { round: number; result: StrategyRun }[]): StrategyReport {
+  if (runs.length === 0) throw new Error('no runs to combine');
+  const results = runs.map((r) => r.result);
+  const ordersPerSec = spreadOf(results.map((r) => r.ordersPerSec));
+  const p50Ms = censoredSpread(results.map((r) => r.latencyMs.p50));
+  const p99Ms = censoredSpread(results.map((r) => r.latencyMs.p99));
+  const p999Ms = censoredSpread(results.map((r) => r.latencyMs.p999));
+  const contentionOrdersPerSec = spreadOf(results.map((r) => r.contention.ordersPerSec));
+  const byThroughput = [...results].sort((a, b) => a.ordersPerSec - b.ordersPerSec);
+  const representative = byThroughput[Math.floor((byThroughput.length - 1) / 2)]!;
+  return {
+    ...representative,
+    ordersPerSec: Math.round(ordersPerSec.median),
+    latencyMs: { ...representative.latencyMs, p50: p50Ms.median, p99: p99Ms.median, p999: p999Ms.median },
+    violations: results.reduce((n, r) => n + r.violations, 0),
+    spread: { ordersPerSec, p50Ms, p99Ms, contentionOrdersPerSec },
+    runs: runs.map(({ round, result: r }) => ({ round, ordersPerSec: r.ordersPerSec, latencyMs: r.latencyMs, violations: r.violations, contentionOrdersPerSec: r.contention.ordersPerSec })),
+  };
+}
+
 export async function benchSettlement(o: BenchSettlementOptions) {
   const log = o.log ?? ((line: string) => console.log(line));
   const params = {
     ...BENCH_DEFAULTS, users: o.users ?? BENCH_DEFAULTS.users, durationMs: o.durationMs ?? BENCH_DEFAULTS.durationMs,
     rates: o.rates ?? [...BENCH_DEFAULTS.rates], throughputMs: o.throughputMs ?? BENCH_DEFAULTS.throughputMs,
-    strategies: o.strategies ?? [...STRATEGY_NAMES],
+    strategies: o.strategies ?? [...STRATEGY_NAMES], repetitions: o.repetitions ?? DEFAULT_REPETITIONS,
   };
   const machine = { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, loadAverageAtStart: loadavg() };
   const startedAt = Date.now();
@@ -119,12 +159,10 @@ export async function benchSettlement(o: BenchSettlementOptions) {
   const ceilings = await measureCeilings(o, params);
   log(`  Postgres settles ${ceilings.postgres.ordersPerSec} orders/s in batches of ${ceilings.postgres.ordersPerTransaction}; Kafka round trip: kafkajs ${ceilings.kafka.kafkajs.roundTripRecordsPerSec}/s, @platformatic/kafka ${ceilings.kafka.platformatic.roundTripRecordsPerSec}/s`);
   const lowerCeiling = Math.min(ceilings.postgres.ordersPerSec, ceilings.kafka.kafkajs.roundTripRecordsPerSec || Number.POSITIVE_INFINITY);
-  const strategies: Record<string, StrategyReport> = {};
-  for (const strategy of params.strategies) {
-    log(`settlement bench: ${strategy}`);
-    strategies[strategy] = await benchStrategy(o, params, strategy, log);
-  }
-  const phases = Object.values(strategies).flatMap((s) => s.phases);
+  const runs = await repeatAlternating(params.strategies, params.repetitions, (strategy) => benchStrategy(o, params, strategy, log),
+    (strategy, round, index, total) => log(`settlement bench: ${strategy} (run ${index} of ${total}, round ${round + 1} of ${params.repetitions})`));
+  const strategies: Record<string, StrategyReport> = Object.fromEntries(params.strategies.map((name) => [name, combineRuns(runs.filter((r) => r.variant === name))]));
+  const phases = runs.flatMap((r) => r.result.phases);
   const ownCpu = process.cpuUsage(ownCpuAtStart);
   const loadGenerator = {
     cpuMs: Math.round((ownCpu.user + ownCpu.system) / 1_000),
@@ -156,9 +194,10 @@ export async function benchSettlement(o: BenchSettlementOptions) {
     points: s.phases.filter((p) => p.kind === 'open-loop').map((p) => ({ ordersPerSec: p.offeredOrdersPerSec ?? 0, p50: p.latencyMs.p50, p99: p.latencyMs.p99 })),
   })), `settlement: order → result latency against load (${machine.cores} cores, broker + DB on the same machine)`));
   log(formatTable(Object.entries(strategies).map(([strategy, s]) => ({
-    strategy, correct: s.correct, ordersPerSec: s.ordersPerSec, p50: s.latencyMs.p50, p99: s.latencyMs.p99, p999: s.latencyMs.p999,
-    violations: s.violations, contentionOrdersPerSec: s.contention.ordersPerSec, contentionRetries: s.contention.retries,
+    strategy, correct: s.correct, ordersPerSec: formatSpread(s.spread.ordersPerSec), p50: formatSpread(s.spread.p50Ms), p99: formatSpread(s.spread.p99Ms), p999: s.latencyMs.p999,
+    violations: s.violations, contentionOrdersPerSec: formatSpread(s.spread.contentionOrdersPerSec), contentionRetries: s.contention.retries,
   })), params.latencyAtOrdersPerSec));
+  if (params.repetitions > 1) log(`median (min–max) over ${params.repetitions} runs of each strategy, in rotated order (∞: a run past capacity, orders without a result); violations summed over the runs`);
   log(`load generator: ${loadGenerator.cpuMs} ms CPU in total, at most ${loadGenerator.maxCoresInAPhase} cores and event-loop utilisation ${loadGenerator.maxEventLoopUtilization} in a phase`
     + (loadGenerator.saturated ? ' — SATURATED: the numbers may be the generator\'s limit, not the system\'s' : ' (not saturated)'));
   log(`wrote ${o.json} and ${chart}`);
@@ -168,20 +207,23 @@ export async function benchSettlement(o: BenchSettlementOptions) {
 /** The ceilings in an environment of their own (topics, database, market), dropped after. */
 async function measureCeilings(o: BenchSettlementOptions, params: Params): Promise<Ceilings> {
   const env = await createBenchEnv(o);
+  const release = cleanUpOnInterrupt(() => env.cleanup());
   try {
     const market = await seedMarket(env, { players: params.players, users: params.users, cashCents: params.startingCashCents, jwtSecret: randomBytes(32).toString('hex'), userPrefix: 'ceil' });
     return { postgres: await postgresCeiling(env, market), kafka: await kafkaCeilings(env, market, o) };
   } finally {
+    release();
     await env.cleanup();
   }
 }
 
-type Params = Omit<typeof BENCH_DEFAULTS, 'users' | 'durationMs' | 'rates' | 'throughputMs'> & { users: number; durationMs: number; rates: number[]; throughputMs: number };
+type Params = Omit<typeof BENCH_DEFAULTS, 'users' | 'durationMs' | 'rates' | 'throughputMs'> & { users: number; durationMs: number; rates: number[]; throughputMs: number; repetitions: number };
 
-async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy: StrategyName, log: (line: string) => void): Promise<StrategyReport> {
+async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy: StrategyName, log: (line: string) => void): Promise<StrategyRun> {
   const jwtSecret = randomBytes(32).toString('hex');
   const env = await createBenchEnv(o);
   const cleanups: (() => Promise<unknown>)[] = [() => env.cleanup()];
+  const release = cleanUpOnInterrupt(() => runCleanups(cleanups, log));
   try {
     const market = await seedMarket(env, { players: params.players, users: params.users, cashCents: params.startingCashCents, jwtSecret });
     const settlement = await spawnSettlement({ ...o, strategy }, env);
@@ -195,7 +237,7 @@ async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy
     cleanups.unshift(() => observer.stop());
     const load = createLoadGenerator({ url: intake.url, users: market.users, players: market.players, connections: params.connections, seed: params.seed });
     cleanups.unshift(() => load.close());
-    const run = { env, observer, load, intake, settlement };
+    const run = { env, observer, load, intake, settlement, processes: o.processes ?? {} };
     const guard = <T>(work: Promise<T>) => Promise.race([work, settlement.died, intake.died]);
 
     await guard(drain(observer, await load.openLoop(params.warmUpOrdersPerSec, params.warmUpMs, 'warm')));
@@ -205,6 +247,7 @@ async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy
       const p = phases.at(-1)!;
       const stage = (name: keyof PhaseReport['stagesMs']) => `${p.stagesMs[name].p50}/${p.stagesMs[name].p99}`;
       log(`  ${rate} orders/s: p50 ${p.latencyMs.p50} ms, p99 ${p.latencyMs.p99} ms, p99.9 ${p.latencyMs.p999} ms${p.pastCapacity ? ` — PAST CAPACITY (${p.shed} shed, ${p.missed} without a result)` : ''}, violations ${p.violations.violations}`);
+      log(`    CPU cores: intake ${p.cpuCores.intake}, settlement ${p.cpuCores.settlement}, load generator ${p.cpuCores.loadGenerator}${Object.entries(p.cpuCores.infra).map(([name, cores]) => `, ${name} ${cores}`).join('')}, machine ${p.cpuCores.machine}`);
       log(`    stages p50/p99 ms: HTTP accept ${stage('httpAccept')}, placed→on orders ${stage('placedToAppended')}, →settled ${stage('appendedToSettled')}, →result on order.results ${stage('settledToResultAppended')}, →observed ${stage('resultAppendedToObserved')}; settlement batches of ${p.settlement.avgBatchOrders} orders`);
     }
     const flatOut = await guard(runPhase(run, 'flat-out', null, () => load.closedLoop(params.closedLoopClients, params.throughputMs, 'flat')));
@@ -224,16 +267,18 @@ async function benchStrategy(o: BenchSettlementOptions, params: Params, strategy
       phases, contention, final,
     };
   } finally {
-    for (const cleanup of cleanups) await cleanup().catch((err: Error) => log(`  cleanup failed: ${err.message}`));
+    release();
+    await runCleanups(cleanups, log);
   }
 }
 
-interface Run { env: BenchEnv; observer: ResultObserver; load: LoadGenerator; intake: Child; settlement: Child & { metricsUrl: string } }
+interface Run { env: BenchEnv; observer: ResultObserver; load: LoadGenerator; intake: Child; settlement: Child & { metricsUrl: string }; processes: Record<string, number> }
 
 function sampleCpu(run: Run): CpuSample {
   return {
     wallMs: performance.now(), own: process.cpuUsage(), elu: performance.eventLoopUtilization(),
-    intakeMs: processCpuMs(run.intake.pid), settlementMs: processCpuMs(run.settlement.pid), machineMs: machineBusyMs(),
+    intakeMs: processCpuMs(run.intake.pid), settlementMs: processCpuMs(run.settlement.pid), machineMs: machineCpuMs()?.busyMs ?? 0,
+    infraMs: Object.fromEntries(Object.entries(run.processes).map(([name, pid]) => [name, processCpuMs(pid)])),
   };
 }
 
@@ -275,6 +320,7 @@ async function runPhase(run: Run, kind: PhaseReport['kind'], offered: number | n
       loadGenerator: round2((own.user + own.system) / 1_000 / wallMs),
       intake: cores(after.intakeMs, before.intakeMs), settlement: cores(after.settlementMs, before.settlementMs),
       machine: round2((after.machineMs - before.machineMs) / wallMs),
+      infra: Object.fromEntries(Object.keys(run.processes).map((name) => [name, cores(after.infraMs[name] ?? null, before.infraMs[name] ?? null)])),
     },
     loadGeneratorEventLoopUtilization: round2(performance.eventLoopUtilization(after.elu, before.elu).utilization),
     settlement: {

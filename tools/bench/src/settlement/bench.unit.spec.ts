@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decades, latencyChartSvg, linearScale, logScale, niceMax } from './chart';
 import { randomOrderBody, seededRandom } from './load';
 import { censoredPercentiles, percentiles, steadyRate, sumMetric } from './report';
+import { combineRuns, type StrategyRun } from './bench';
+import { censoredSpread, formatSpread } from '../shared/repeat';
 
 describe('percentiles', () => {
   it('takes the nearest rank, so p99 of 1..1000 is 990 and p99.9 is 999', () => {
@@ -100,5 +102,44 @@ describe('latency without coordinated omission', () => {
     expect(withShed).toMatchObject({ count: 100, p50: 50 });
     expect(withShed.p99).toBe(Number.POSITIVE_INFINITY);
     expect(JSON.parse(JSON.stringify(withShed)).p99).toBeNull();
+  });
+});
+
+describe('combining a strategy\'s runs', () => {
+  const run = (ordersPerSec: number, p99: number, violations: number, contended: number): StrategyRun => ({
+    correct: true, ordersPerSec, latencyMs: { count: 10, p50: p99 / 2, p99, p999: p99 * 2, max: p99 * 3, atOrdersPerSec: 2_000 }, violations,
+    phases: [], contention: { ordersPerSec: contended } as StrategyRun['contention'], final: {} as StrategyRun['final'],
+  });
+
+  it('reports the median with its range, sums the violations, and keeps the median run\'s phases', () => {
+    const runs = [run(2_300, 400, 0, 900), run(2_100, 500, 1, 800), run(2_500, 450, 0, 1_000)].map((result, round) => ({ round, result }));
+    runs[1]!.result.phases = [{ kind: 'flat-out' } as StrategyRun['phases'][number]];
+    runs[0]!.result.phases = [{ kind: 'open-loop' } as StrategyRun['phases'][number]];
+    const combined = combineRuns(runs);
+    expect(combined.ordersPerSec).toBe(2_300);
+    expect(combined.latencyMs.p99).toBe(450);
+    expect(combined.spread.ordersPerSec).toMatchObject({ median: 2_300, min: 2_100, max: 2_500 });
+    expect(combined.spread.contentionOrdersPerSec).toMatchObject({ median: 900, min: 800, max: 1_000 });
+    expect(combined.violations).toBe(1);
+    expect(combined.phases).toEqual([{ kind: 'open-loop' }]);
+    expect(combined.runs.map((r) => r.ordersPerSec)).toEqual([2_300, 2_100, 2_500]);
+  });
+
+  it('is the run itself when there is one', () => {
+    const combined = combineRuns([{ round: 0, result: run(2_000, 300, 0, 700) }]);
+    expect({ ordersPerSec: combined.ordersPerSec, p99: combined.latencyMs.p99, min: combined.spread.ordersPerSec.min }).toEqual({ ordersPerSec: 2_000, p99: 300, min: 2_000 });
+  });
+});
+
+describe('a latency over runs, some past capacity', () => {
+  it('counts a run without results as the longest, not as missing', () => {
+    expect(censoredSpread([Infinity, 1_042, 611])).toMatchObject({ median: 1_042, min: 611, max: Infinity, relativeSpread: null });
+    expect(censoredSpread([Infinity, Infinity, 611]).median).toBe(Infinity);
+    expect(censoredSpread([300, 100, 200])).toMatchObject({ median: 200, min: 100, max: 300, relativeSpread: 1 });
+  });
+
+  it('prints ∞ for such a run', () => {
+    expect(formatSpread(censoredSpread([Infinity, 1_042, 611]))).toBe('1,042 (611–∞)');
+    expect(formatSpread(censoredSpread([Infinity]))).toBe('∞');
   });
 });

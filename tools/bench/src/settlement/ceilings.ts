@@ -5,7 +5,7 @@
 // all in-sync replicas). End-to-end is reported as a fraction of the lower.
 import { randomUUID } from 'node:crypto';
 import type { Order } from '@inplay/contracts';
-import { createProducer, topicName, type Kafka, type KafkaSecurity } from '@inplay/kafka';
+import { createProducer, createTopicsServed, topicName, type Kafka, type KafkaSecurity } from '@inplay/kafka';
 import { NO_FAIRNESS, settlementDecider, type OrderToSettle } from '@inplay/domain';
 import { inTransactionWithRetry, settleOrders, settlementStrategy, MAX_ORDERS_PER_TRANSACTION } from '@inplay/settlement';
 import type { BenchEnv, BenchUser, MarketPlayer } from './harness';
@@ -77,7 +77,7 @@ async function ceilingTopic(env: BenchEnv, client: string): Promise<string> {
   const admin = env.kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
+    await createTopicsServed(admin, [{ topic, numPartitions: 6, replicationFactor: 1 }]);
   } finally {
     await admin.disconnect();
   }

@@ -3,8 +3,6 @@
 // users with cash and tokens), the intake and settlement child processes (each
 // its own process and core, as deployed), and the CPU each of them burns.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import type { PriceTick } from '@inplay/contracts';
 import { createDatabase, createPool, dropDatabase, migrate, type Pool } from '@inplay/db';
 import { createKafka, createProducer, createSerde, recordSender, waitForGroupCoordinator, type Kafka, type Serde, type KafkaSecurity, kafkaSecurityEnv, type RegistryAuth } from '@inplay/kafka';
@@ -16,8 +14,6 @@ import { createUser, issueDevToken, type StrategyName } from '@inplay/settlement
 export const BENCH_MAX_PRICE_AGE_MS = 3_600_000;
 /** The load's tokens outlive the longest bench run, well past libs/auth's 15-minute default. */
 export const BENCH_TOKEN_TTL_MS = 6 * 60 * 60 * 1000;
-/** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const PROC_TICKS_PER_SECOND = 100;
 
 export interface BenchEnv {
   prefix: string;
@@ -128,21 +124,8 @@ export async function spawnSettlement(o: { brokers: string[]; kafkaSecurity?: Ka
   return { ...child, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
-/** CPU time (user + system, ms) a process has used so far; null where /proc is not available. */
-export function processCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / PROC_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
-}
+export { processCpuMs } from '../shared/proc-cpu';
 
-/** Busy CPU time (ms) of the whole machine so far, all cores together. */
-export function machineBusyMs(): number {
-  return cpus().reduce((sum, c) => sum + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
-}
 
 export async function scrapeMetrics(url: string): Promise<string> {
   const res = await fetch(url);

@@ -66,23 +66,25 @@ export function sumMetric(text: string, name: string): number {
   return sum;
 }
 
+/** A row of the closing table; a string figure is printed as it is (a median with its range). */
 export interface TableRow {
   strategy: string;
   correct: boolean;
-  ordersPerSec: number;
-  p50: number;
-  p99: number;
+  ordersPerSec: number | string;
+  p50: number | string;
+  p99: number | string;
   p999: number;
   violations: number;
-  contentionOrdersPerSec: number;
+  contentionOrdersPerSec: number | string;
   contentionRetries: number;
 }
 
 export function formatTable(rows: readonly TableRow[], atOrdersPerSec: number): string {
   const header = ['strategy', 'orders/s', `p50 ms @${atOrdersPerSec}/s`, 'p99 ms', 'p99.9 ms', 'violations', 'contended orders/s', 'retries'];
+  const figure = (v: number | string, format: (n: number) => string) => (typeof v === 'string' ? v : format(v));
   const cells = rows.map((r) => [
-    r.correct ? r.strategy : `${r.strategy} (incorrect)`, String(r.ordersPerSec), ms(r.p50), ms(r.p99), ms(r.p999),
-    String(r.violations), String(r.contentionOrdersPerSec), String(r.contentionRetries),
+    r.correct ? r.strategy : `${r.strategy} (incorrect)`, figure(r.ordersPerSec, String), figure(r.p50, ms), figure(r.p99, ms), ms(r.p999),
+    String(r.violations), figure(r.contentionOrdersPerSec, String), String(r.contentionRetries),
   ]);
   return textTable(header, cells).join('\n');
 }

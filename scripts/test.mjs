@@ -25,6 +25,8 @@ const CONTAINER_SUITES = [
 ];
 const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
 const started = Date.now();
+/** How many lines of each failure's message the closing list shows. */
+const FAILURE_LINES = 12;
 
 function nx(args) {
   const res = spawnSync('npx', ['nx', ...args, '--outputStyle=stream'], { cwd: ROOT, env, stdio: 'inherit' });
@@ -33,6 +35,8 @@ function nx(args) {
 
 function totals(root = RESULTS) {
   let passed = 0; let failed = 0;
+  /** Each failure as "project file › test: first line of the message", so that the tail of a CI log names them. */
+  const failures = [];
   const walk = (dir) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir)) {
@@ -42,15 +46,31 @@ function totals(root = RESULTS) {
         const report = JSON.parse(readFileSync(path, 'utf8'));
         passed += report.numPassedTests ?? 0;
         failed += report.numFailedTests ?? 0;
-        // A file that fails to load counts as one failure even though none of its tests ran.
         for (const file of report.testResults ?? []) {
-          if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) failed += 1;
+          const where = file.name ? file.name.replace(`${ROOT}/`, '') : path;
+          for (const a of file.assertionResults ?? []) {
+            if (a.status === 'failed') failures.push(`${where} › ${a.fullName ?? a.title}: ${headLines(a.failureMessages?.[0])}`);
+          }
+          // A file that fails to load counts as one failure even though none of its tests ran.
+          if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) {
+            failed += 1;
+            failures.push(`${where} (did not load): ${headLines(file.message)}`);
+          }
         }
       }
     }
   };
   walk(root);
-  return { passed, failed };
+  return { passed, failed, failures };
+}
+
+/** A failure's first lines (the assertion and what it says about itself, not the stack), each cut to 300 characters. */
+function headLines(text, lines = FAILURE_LINES) {
+  // eslint-disable-next-line no-control-regex
+  const all = String(text ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() !== '');
+  const stackAt = all.findIndex((l) => /^\s+at /.test(l));
+  const head = (stackAt > 0 ? all.slice(0, stackAt) : all).slice(0, lines);
+  return head.map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l.trimEnd())).join('\n      ');
 }
 
 rmSync(RESULTS, { recursive: true, force: true });
@@ -103,8 +123,9 @@ async function containerPass(acquireInfra, infraEnv) {
     console.error(`Second pass done in ${((Date.now() - passStarted) / 1000).toFixed(0)} s`);
   }
 }
-const { passed, failed } = totals();
+const { passed, failed, failures } = totals();
 console.log(`\nnpm test finished in ${((Date.now() - started) / 1000).toFixed(0)} s, exit ${status}`);
 const second = totals(join(RESULTS, 'containers'));
 console.log(`${passed} passed, ${failed} failed${second.passed + second.failed > 0 ? ` (${second.passed} passed, ${second.failed} failed of them in the container pass)` : ''}`);
+if (failures.length > 0) console.log(`Failed:\n${failures.map((f) => `  ✗ ${f}`).join('\n')}`);
 process.exit(status === 0 && failed === 0 ? 0 : 1);

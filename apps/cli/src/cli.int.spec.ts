@@ -99,7 +99,9 @@ describe('inplay up --infra=containers', () => {
     };
     const first = start();
     cleanups.push(() => { spawnSync('docker', ['rm', '-f', ...labelled(env)]); });
-    await eventually('inplay up to finish starting', () => first.output.includes('inplay is up'), 300_000, 500);
+    await eventually('inplay up to finish starting', () => first.output.includes('inplay is up'), 300_000, 500).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}; it printed:\n${first.output.slice(-4000)}`);
+    });
     // It holds the foreground, as local mode does.
     expect(first.up.exitCode).toBeNull();
 

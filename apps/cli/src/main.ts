@@ -77,11 +77,14 @@ program
 const bench = program.command('bench').description('benchmarks (each runs its baseline in the same invocation; JSON + chart)');
 bench
   .command('pricing')
-  .description('match event -> price tick latency (p50, p99) at fixed rates, and events/s flat out, for the idempotent delivery and its transactional baseline in the same run')
+  .description('match event -> visible price tick latency (p50, p99) at fixed rates after a warm-up, and events/s flat out, for the idempotent delivery and its transactional baseline in the same run, each repeated in alternating order')
   .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/pricing.json')
-  .option('--rates <list>', 'offered events/s of the latency phases, comma-separated (default 500,1000,2000,5000)')
+  .option('--rates <list>', 'offered events/s of the latency phases, comma-separated (default 500,1000,5000)')
   .option('--deliveries <list>', 'delivery modes to measure, comma-separated, the first reported on top (default idempotent,transactional)')
   .option('--duration-s <s>', 'seconds per latency phase', '10')
+  .option('--repetitions <n>', 'runs of each delivery, in alternating order; figures are the median (min–max)', '3')
+  .option('--throughput-events <n>', 'events of the flat-out phase (default 100000)')
+  .option('--profile-dir <dir>', 'write V8 CPU profiles of the pricing processes into this folder')
   .action(benchPricingCommand);
 bench
   .command('settlement')
@@ -91,6 +94,7 @@ bench
   .option('--duration-s <s>', 'seconds per fixed-rate phase (default 6)')
   .option('--rates <list>', 'offered orders/s of the fixed-rate phases, comma-separated (default 500,1000,2000,4000)')
   .option('--strategies <list>', 'settlement strategies to measure, comma-separated (default: all)')
+  .option('--repetitions <n>', 'runs of each strategy, in rotated order; figures are the median (min–max), 1 to 9', '3')
   .option('--profile-dir <dir>', 'write V8 CPU profiles of the intake and settlement processes into this folder')
   .action(benchSettlementCommand);
 bench
@@ -102,25 +106,32 @@ bench
   .option('--ticks-per-sec <n>', 'ticks per second overall (default 2000)')
   .option('--duration-s <s>', 'measurement window per run')
   .addOption(new Option('--only <gateway>', 'run one gateway only').choices(['uws', 'ws', 'both']))
+  .option('--repetitions <n>', 'runs of each gateway at each load, in alternating order (median and spread reported)', '3')
+  .option('--steps <fractions>', 'loads to run, as fractions of --connections (default 0.25,0.5,1)')
+  .option('--flush-interval-ms <ms>', 'both gateways: one frame of ticks per connection per this interval (default: the gateway\'s flushIntervalMs)')
+  .option('--profile-dir <dir>', 'write V8 CPU profiles of the gateway processes here')
   .action(benchFanoutCommand);
 bench
   .command('replay')
-  .description('the audit replay (inplay replay) on a recorded history of ~320,000 events: events/s')
-  .option('--json <file>', 'where the JSON report goes', 'bench-results/replay.json')
+  .description('the audit replay (inplay replay) on a recorded history of ~320,000 events, recorded once: events/s of the streaming pipeline against the sequential one, each run --repetitions times in alternating order')
+  .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/replay.json')
   .option('--orders <n>', 'orders in the recorded history (default 60000)')
+  .option('--repetitions <n>', 'runs of each pipeline (streaming, sequential baseline), alternating; 1 to 9', '3')
   .action(benchReplayCommand);
 
 program
   .command('fairness')
-  .description('latency-arbitrage experiment: replay the real match with a front-runner (sees each goal --front-run-ms before the feed, buys the scorer) and 200 honest users, once per fairness policy, on real Kafka and Postgres; writes per policy frontRunnerPnl (cents), honestFillRate, frontRunnerRank')
+  .description('latency-arbitrage experiment: replay the real match with a front-runner (sees each goal --front-run-ms before the feed, buys the scorer) and 200 honest users, for every seed, replay speed and fairness policy (policies rotated per seed), on real Kafka and Postgres; writes per policy and speed the median and range over the seeds of frontRunnerPnl (cents), honestFillRate, honestMedianTimeToFillMs, frontRunnerRank, and "noise" where a policy does not differ from none beyond the spread')
   .option('--json <file>', 'where the JSON report goes (chart beside it)', 'bench-results/fairness.json')
   .option('--policies <list>', 'comma-separated: none, trade-lock, delayed, sealed-batch, event-time-void (default all)')
-  .option('--speed <factor>', 'simulated match ms per wall ms (default 60: the 108-minute match in ~2 minutes per policy)')
+  .option('--speeds <list>', 'comma-separated replay speeds, simulated match ms per wall ms (default 60: the 108-minute match in ~2 minutes per run)')
+  .option('--seeds <n>', 'seeds per speed, --seed, --seed+1, ... (default 1; at least 3 for a noise verdict, at most 9)')
+  .option('--seed <n>', 'first seed of the feed jitter and the honest users (default 1)')
+  .option('--concurrency <n|speed:n,...>', 'runs at once: one number for every speed, or per speed such as 10:10,30:4,60:2 (default 1: one after another)')
   .option('--honest-users <n>', 'honest users trading at random (default 200)')
   .option('--front-run-ms <ms>', 'how far ahead of the feed the front-runner sees events (default 30000)')
   .option('--delay-ms <ms>', 'delayMs of the delayed policy (default 40000, the feed\'s largest lag)')
-  .option('--until-minute <m>', 'replay only the first m minutes of match time')
-  .option('--seed <n>', 'seed of the feed jitter and the honest users (default 1)')
+  .option('--until-minute <m>', 'replay only the first m minutes of match time (the demo match\'s 4 goals are in by minute 78)')
   .option('--keep', 'keep each run\'s topics and database for inspection')
   .action(fairnessCommand);
 

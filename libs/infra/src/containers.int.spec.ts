@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { localDirs } from '@inplay/config';
-import { ADMIN_PRINCIPAL, createKafka, createProducer, probeKafka, type KafkaPrincipal } from '@inplay/kafka';
+import { ADMIN_PRINCIPAL, createKafka, createProducer, createTopicsServed, probeKafka, type KafkaPrincipal } from '@inplay/kafka';
 import { waitUntil } from './process';
 import { freePort, freePortRange } from './ports';
 import { GenericContainer, Wait } from 'testcontainers';
@@ -110,7 +110,7 @@ describe('the container cluster', () => {
     const admin = kafka.admin();
     await admin.connect();
     const topics = ['kill-batch-a', 'kill-batch-b'];
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] })) });
+    await createTopicsServed(admin, topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] })));
     const leaders = new Set((await admin.fetchTopicMetadata({ topics })).topics.flatMap((t) => t.partitions.map((p) => p.leader)));
     expect([...leaders].sort()).toEqual([1, 2, 3]);
     const victim = c.brokers[1]!;
@@ -159,7 +159,7 @@ describe('the container cluster', () => {
     const admin = kafka.admin();
     await admin.connect();
     const topic = 'broker-loss';
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
+    await createTopicsServed(admin, [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
     const leader = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!.leader;
     const victim = c.brokers.find((b) => b.id === leader)!;
 

@@ -31,7 +31,12 @@ export async function launchService(spec: ServiceLaunch, env: NodeJS.ProcessEnv,
     await waitUntil(spec.name, async () => {
       if (!child.running) throw new Error(`${spec.name} exited:\n${child.lastLines()}`);
       return (await fetch(url, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) })).ok;
-    }, timeoutMs).catch(async (err: unknown) => { await child.stop(); throw err; });
+    }, timeoutMs).catch(async (err: unknown) => {
+      // Its own last words say why (still waiting for Kafka, a port taken, ...).
+      const said = child.running ? child.lastLines() : '';
+      await child.stop();
+      throw said ? new Error(`${(err as Error).message}; its last lines:\n${said}`) : err;
+    });
   }
   return child;
 }

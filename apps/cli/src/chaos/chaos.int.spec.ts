@@ -11,6 +11,8 @@ import { createDatabase, createPool, dropDatabase, migrate } from '@inplay/db';
 import { runChaos, type ChaosReport } from './run';
 import { runChecks } from './checks';
 
+/** How many of the chaos run's last log lines a failed assertion carries. */
+const CHAOS_LOG_LINES_IN_FAILURE = 10;
 const { cacheDir, stateDir: root } = localDirs();
 mkdirSync(join(root, 'test'), { recursive: true });
 const stateDir = mkdtempSync(join(root, 'test', 'chaos-'));
@@ -31,7 +33,8 @@ describe('inplay chaos', () => {
     }
     expect(report.scenarios.map((s) => s.name)).toEqual(['kill-settlement', 'postgres-restart']);
     for (const s of report.scenarios) {
-      expect(s.error, s.name).toBeUndefined();
+      // The error itself, and the run's last lines, in the message: CI keeps only the end of the output.
+      expect(s.error, `${s.name}: ${s.error}\n${lines.slice(-CHAOS_LOG_LINES_IN_FAILURE).join('\n')}`).toBeUndefined();
       expect(s.orders.accepted, s.name).toBeGreaterThan(0);
       expect(s.checks.filter((c) => !c.ok), s.name).toEqual([]);
       expect(s.recoveryMs, s.name).not.toBeNull();

@@ -132,6 +132,9 @@ export interface WatcherReport {
   examples: string[];
 }
 
+/** What a chaos watcher reads of a server message (a tick or a snapshot; other types are ignored). */
+type ClientMessage = { type: string; player?: string; seq?: number; prevSeq?: number; gap?: boolean; conflated?: boolean; replay?: boolean };
+
 /** WebSocket clients subscribed to every player; they reconnect and resume from the last seq they hold. */
 export class TickWatchers {
   private readonly report: WatcherReport;
@@ -162,31 +165,36 @@ export class TickWatchers {
       for (let i = 0; i < fresh.length; i += 100) ws.send(JSON.stringify({ op: 'subscribe', players: fresh.slice(i, i + 100) }));
     });
     ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as { type: string; player?: string; seq?: number; prevSeq?: number; gap?: boolean; conflated?: boolean; replay?: boolean };
-      if (!m.player || m.seq === undefined) return;
-      if (m.type === 'snapshot') {
-        if (m.gap || m.conflated) this.report.announcedGaps += 1;
-        held.set(m.player, Math.max(held.get(m.player) ?? 0, m.seq));
-      } else if (m.type === 'tick') {
-        this.report.ticks += 1;
-        if (m.replay) this.report.replayedTicks += 1;
-        const last = held.get(m.player);
-        if (last !== undefined && m.seq <= last) return; // already held (a replay overlapping live ticks)
-        if (last !== undefined && m.prevSeq !== last) {
-          if (m.conflated) this.report.announcedGaps += 1;
-          else {
-            this.report.silentGaps += 1;
-            if (this.report.examples.length < 5) this.report.examples.push(`${m.player}: held ${last}, tick ${JSON.stringify(m)}`);
-          }
-        }
-        held.set(m.player, m.seq);
-      }
+      // Ticks arrive one per frame or several in a batch frame (docs/protocol.md, Batches): each in order.
+      const frame = JSON.parse(data.toString()) as ClientMessage & { messages?: ClientMessage[] };
+      for (const m of frame.type === 'batch' && Array.isArray(frame.messages) ? frame.messages : [frame]) this.onMessage(held, m);
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       this.sockets.delete(ws);
       if (!this.stopped) setTimeout(() => this.connect(held, true), WS_RECONNECT_PAUSE_MS);
     });
+  }
+
+  private onMessage(held: Map<string, number>, m: ClientMessage): void {
+    if (!m.player || m.seq === undefined) return;
+    if (m.type === 'snapshot') {
+      if (m.gap || m.conflated) this.report.announcedGaps += 1;
+      held.set(m.player, Math.max(held.get(m.player) ?? 0, m.seq));
+    } else if (m.type === 'tick') {
+      this.report.ticks += 1;
+      if (m.replay) this.report.replayedTicks += 1;
+      const last = held.get(m.player);
+      if (last !== undefined && m.seq <= last) return; // already held (a replay overlapping live ticks)
+      if (last !== undefined && m.prevSeq !== last) {
+        if (m.conflated) this.report.announcedGaps += 1;
+        else {
+          this.report.silentGaps += 1;
+          if (this.report.examples.length < 5) this.report.examples.push(`${m.player}: held ${last}, tick ${JSON.stringify(m)}`);
+        }
+      }
+      held.set(m.player, m.seq);
+    }
   }
 
   stop(): void {

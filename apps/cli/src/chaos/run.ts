@@ -301,7 +301,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       // Every player of the live match once the first has a price (the others have their opening price).
       players = body.players.some((p) => p.seq !== undefined) ? body.players.map((p) => p.playerId) : [];
       return players.length > 0;
-    }, PLAYERS_TIMEOUT_MS, 500);
+    }, PLAYERS_TIMEOUT_MS, 500).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}; the services' last lines:\n${stack.lastWords()}`);
+    });
     o.log(`${players.length} players; ${o.users} users placing ${o.ordersPerSec} orders/s; ${o.wsClients} WebSocket clients`);
     for (const name of o.scenarios) {
       if (stopping) break;

@@ -185,6 +185,11 @@ export class ChaosStack {
     return this.services.get(name)?.process;
   }
 
+  /** Each running service's last log lines, for an error that has to say why the stack did not get there. */
+  lastWords(lines = 8): string {
+    return [...this.services].map(([name, s]) => `--- ${name}${s.process.running ? '' : ' (exited)'}:\n${s.process.lastLines(lines)}`).join('\n');
+  }
+
   /** Starts (or starts again) a service and waits for its /health. */
   async startService(name: string): Promise<void> {
     const spec = this.spec(name);

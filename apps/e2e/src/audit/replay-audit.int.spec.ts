@@ -2,9 +2,9 @@
 // projection equal to the topics; each kind of tampering in Postgres is
 // detected and named. Also measures the replay's events/s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pool } from '@inplay/db';
+import { createPool, dropDatabase, type Pool } from '@inplay/db';
 import type { IsolatedEnv } from '@inplay/testing';
-import { runReplayAudit, type ReplayAuditReport } from '@inplay/audit';
+import { REPLAY_PIPELINES, runReplayAudit, type ReplayAuditReport, type ReplayPipeline } from '@inplay/audit';
 import { settledHistory, type SettledHistory } from './history.fixtures';
 
 let history: SettledHistory;
@@ -17,10 +17,21 @@ beforeAll(async () => {
 });
 afterAll(() => history?.close());
 
-const audit = (): Promise<ReplayAuditReport> => runReplayAudit({
-  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, adminDatabaseUrl: env.infra.adminDatabaseUrl ?? env.infra.databaseUrl,
-  liveDatabaseUrl: env.databaseUrl, topicPrefix: env.prefix, dropRebuiltDatabase: true, progressOut: null, verdictOut: null,
+const adminDatabaseUrl = () => env.infra.adminDatabaseUrl ?? env.infra.databaseUrl;
+const audit = (pipeline?: ReplayPipeline, keep = false): Promise<ReplayAuditReport> => runReplayAudit({
+  brokers: env.infra.kafkaBrokers, kafkaSecurity: env.kafkaSecurity, registryUrl: env.infra.schemaRegistryUrl, adminDatabaseUrl: adminDatabaseUrl(),
+  liveDatabaseUrl: env.databaseUrl, topicPrefix: env.prefix, dropRebuiltDatabase: !keep, progressOut: null, verdictOut: null, ...(pipeline ? { pipeline } : {}),
 });
+
+/** One digest per projection table, over what the audit compares (times as epoch ms). */
+const DIGESTS = `SELECT
+  (SELECT md5(string_agg(concat_ws('|', user_id, display_name), ',' ORDER BY user_id)) FROM users) AS users,
+  (SELECT md5(string_agg(concat_ws('|', user_id, cash_cents), ',' ORDER BY user_id)) FROM accounts) AS accounts,
+  (SELECT md5(string_agg(concat_ws('|', user_id, player_id, quantity), ',' ORDER BY user_id, player_id)) FROM holdings) AS holdings,
+  (SELECT md5(string_agg(concat_ws('|', order_id, user_id, idempotency_key, player_id, side, quantity, limit_price_cents, round(extract(epoch FROM placed_at) * 1000), status, reason,
+     fill_price_cents, tick_seq, cost_cents, retry_after_ms, cash_after_cents, round(extract(epoch FROM settled_at) * 1000)), ',' ORDER BY order_id)) FROM orders) AS orders,
+  (SELECT md5(string_agg(concat_ws('|', user_id, chain_seq, transaction_id, account, amount_cents, hash), ',' ORDER BY user_id, chain_seq)) FROM ledger_entries) AS ledger,
+  (SELECT count(*) FROM ledger_entries) AS ledger_rows`;
 
 /** Runs `tamper`, audits, then `restore`s, so each test starts from the untouched projection. */
 async function auditTampered(tamper: string, restore: string): Promise<ReplayAuditReport> {
@@ -72,5 +83,36 @@ describe('replay audit', () => {
     const report = await auditTampered(`UPDATE orders SET fill_price_cents = fill_price_cents + 1 WHERE order_id = '${orderId}'`,
       `UPDATE orders SET fill_price_cents = fill_price_cents - 1 WHERE order_id = '${orderId}'`);
     expect(report.discrepancies).toEqual([expect.objectContaining({ kind: 'ORDER_ROW_MISMATCH', subject: orderId, context: expect.objectContaining({ fields: ['fillPriceCents'] }) })]);
+  });
+
+  it.each(REPLAY_PIPELINES)('writes the rebuilt database (%s pipeline) with exactly the live rows', async (pipeline) => {
+    const report = await audit(pipeline, true);
+    expect(report.equal).toBe(true);
+    expect(report.pipeline).toBe(pipeline);
+    const name = new URL(report.rebuiltDatabase!).pathname.slice(1);
+    const url = new URL(adminDatabaseUrl());
+    url.pathname = `/${name}`;
+    const rebuiltPool = createPool(url.toString(), { max: 1 });
+    try {
+      const [live, rebuilt] = await Promise.all([pool.query(DIGESTS), rebuiltPool.query(DIGESTS)]);
+      expect(Number(live.rows[0].ledger_rows)).toBeGreaterThan(40);
+      expect(rebuilt.rows[0]).toEqual(live.rows[0]);
+    } finally {
+      await rebuiltPool.end();
+      await dropDatabase(adminDatabaseUrl(), name);
+    }
+  });
+
+  it('the sequential pipeline (the bench baseline) names the same tampering as the streaming one', async () => {
+    const swap = `UPDATE ledger_entries l SET transaction_id = o.transaction_id, account = o.account, amount_cents = o.amount_cents, hash = o.hash
+                    FROM ledger_entries o WHERE l.user_id = 'u6' AND o.user_id = 'u6' AND ((l.chain_seq = 2 AND o.chain_seq = 4) OR (l.chain_seq = 4 AND o.chain_seq = 2))`;
+    await pool.query(swap);
+    try {
+      const [streaming, sequential] = [await audit('streaming'), await audit('sequential')];
+      expect(kinds(streaming)).toEqual(['CHAIN_HASH_MISMATCH', 'LEDGER_ROW_MISMATCH']);
+      expect(sequential.discrepancies).toEqual(streaming.discrepancies);
+    } finally {
+      await pool.query(swap);
+    }
   });
 });

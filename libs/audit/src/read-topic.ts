@@ -57,6 +57,10 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       for (const [partition, offset] of options.from ?? []) consumer.seek({ topic, partition, offset: offset.toString() });
     });
+    // The next offset handed to onRecord per partition. The group commits nothing, so a rebalance during the
+    // read (a coordinator moving after a broker restart) starts the partitions over: each record is still
+    // handed over once.
+    const handedOver = new Map<number, bigint>();
     await new Promise<void>((resolve, reject) => {
       let stall = setTimeout(() => reject(new Error(`no progress reading ${topic} for ${READ_STALL_TIMEOUT_MS} ms`)), READ_STALL_TIMEOUT_MS);
       // A consumer that crashes (a group it may not use, say) fails the read now, not after the stall timeout.
@@ -64,7 +68,7 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
       consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch }) => {
+        eachBatch: async ({ batch, resolveOffset }) => {
           clearTimeout(stall);
           stall = setTimeout(() => reject(new Error(`no progress reading ${topic} for ${READ_STALL_TIMEOUT_MS} ms`)), READ_STALL_TIMEOUT_MS);
           const high = end.ends.get(batch.partition) ?? 0n;
@@ -74,6 +78,8 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
             const offset = BigInt(message.offset);
             if (offset >= high || options.stopped?.()) break;
             next = offset + 1n;
+            if (offset < (handedOver.get(batch.partition) ?? 0n)) continue;
+            handedOver.set(batch.partition, next);
             if (!message.value) continue;
             const decoded = decode<T>(message.value);
             // Awaited only when there is something to wait for: a promise per record is most of a fold's cost.
@@ -81,6 +87,9 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
             if (handled) await handled;
             count++;
           }
+          // The next fetch goes on from here (in memory; nothing is committed). Without it every fetch of a
+          // partition starts again at its beginning and a partition longer than one fetch never ends.
+          if (next > 0n) resolveOffset((next - 1n).toString());
           if (next > 0n) await options.onBatch?.(batch.partition, next, count);
           if (next >= high || options.stopped?.()) pending.delete(batch.partition);
           if (pending.size === 0) { clearTimeout(stall); resolve(); }

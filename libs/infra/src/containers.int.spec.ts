@@ -111,6 +111,7 @@ describe('the container cluster', () => {
     await admin.connect();
     const topics = ['kill-batch-a', 'kill-batch-b'];
     await createTopicsServed(admin, topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] })));
+    await waitUntil('every partition in sync on 3 brokers', async () => inSyncEverywhere(admin, topics), 60_000);
     const leaders = new Set((await admin.fetchTopicMetadata({ topics })).topics.flatMap((t) => t.partitions.map((p) => p.leader)));
     expect([...leaders].sort()).toEqual([1, 2, 3]);
     const victim = c.brokers[1]!;
@@ -154,8 +155,16 @@ describe('the container cluster', () => {
     for (const [position, record] of atPosition) positions.set(record, [...positions.get(record) ?? [], position]);
     expect(acked.filter((k) => !positions.has(k)), 'acknowledged but not in the topic').toEqual([]);
     expect([...positions].filter(([, at]) => at.length > 1), 'records written twice (value, log positions)').toEqual([]);
-    // The next test needs the whole cluster again.
+    // The next test needs the whole cluster again: broker 2 answering and caught up (a broker listed in the
+    // metadata may still be catching up, and not yet take new replicas or leaderships).
     await waitUntil('broker 2 back in the cluster', async () => (await probeKafka(c.kafkaBrokers, 3_000, c.kafkaSecurity)).brokers === CONTAINER_BROKERS, 60_000);
+    const check = kafka.admin();
+    await check.connect();
+    try {
+      await waitUntil('broker 2 back in sync', async () => inSyncEverywhere(check, topics), 60_000);
+    } finally {
+      await check.disconnect();
+    }
   }, 240_000);
 
   it('loses and duplicates nothing when the partition leader is killed in the middle of an acks=all stream', async () => {
@@ -164,8 +173,15 @@ describe('the container cluster', () => {
     const admin = kafka.admin();
     await admin.connect();
     const topic = 'broker-loss';
-    await createTopicsServed(admin, [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
-    const leader = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!.leader;
+    // Created, led and in sync on all 3 brokers before anything is sent (each metadata answer comes from
+    // whichever broker is asked, and one may lag the controller for a moment).
+    let leader = -1;
+    await waitUntil('broker-loss created, led and in sync on 3 brokers', async () => {
+      await createTopicsServed(admin, [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
+      if (!(await inSyncEverywhere(admin, [topic]))) return false;
+      leader = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!.leader;
+      return c.brokers.some((b) => b.id === leader);
+    }, 60_000);
     const victim = c.brokers.find((b) => b.id === leader)!;
 
     const producer = createProducer(kafka);
@@ -201,3 +217,11 @@ describe('the container cluster', () => {
     expect(log).toEqual(Array.from({ length: RECORDS }, (_, i) => i));
   }, 180_000);
 });
+
+type Admin = ReturnType<ReturnType<typeof createKafka>['admin']>;
+
+/** Every partition of the topics has a leader and all 3 replicas in sync. */
+async function inSyncEverywhere(admin: Admin, topics: string[]): Promise<boolean> {
+  const metadata = await admin.fetchTopicMetadata({ topics });
+  return metadata.topics.length === topics.length && metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.isr.length === CONTAINER_BROKERS));
+}

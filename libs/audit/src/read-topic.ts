@@ -89,8 +89,10 @@ export async function readTopic<T>(options: ReadOptions<T>): Promise<TopicEnd> {
           }
           // The next fetch goes on from here (in memory; nothing is committed). Without it every fetch of a
           // partition starts again at its beginning and a partition longer than one fetch never ends.
-          if (next > 0n) resolveOffset((next - 1n).toString());
-          if (next > 0n) await options.onBatch?.(batch.partition, next, count);
+          if (next > 0n) {
+            resolveOffset((next - 1n).toString());
+            await options.onBatch?.(batch.partition, next, count);
+          }
           if (next >= high || options.stopped?.()) pending.delete(batch.partition);
           if (pending.size === 0) { clearTimeout(stall); resolve(); }
         },

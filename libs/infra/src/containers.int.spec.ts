@@ -150,7 +150,6 @@ describe('the container cluster', () => {
     await consumer.run({ eachMessage: async ({ topic, partition, message }) => { atPosition.set(`${topic}[${partition}]@${message.offset}`, `${topic}:${message.value!.toString()}`); } });
     await waitUntil(`${total} records read back`, async () => atPosition.size >= total, 60_000);
     await consumer.disconnect();
-    await admin.disconnect();
     const positions = new Map<string, string[]>();
     for (const [position, record] of atPosition) positions.set(record, [...positions.get(record) ?? [], position]);
     expect(acked.filter((k) => !positions.has(k)), 'acknowledged but not in the topic').toEqual([]);
@@ -158,13 +157,8 @@ describe('the container cluster', () => {
     // The next test needs the whole cluster again: broker 2 answering and caught up (a broker listed in the
     // metadata may still be catching up, and not yet take new replicas or leaderships).
     await waitUntil('broker 2 back in the cluster', async () => (await probeKafka(c.kafkaBrokers, 3_000, c.kafkaSecurity)).brokers === CONTAINER_BROKERS, 60_000);
-    const check = kafka.admin();
-    await check.connect();
-    try {
-      await waitUntil('broker 2 back in sync', async () => inSyncEverywhere(check, topics), 60_000);
-    } finally {
-      await check.disconnect();
-    }
+    await waitUntil('broker 2 back in sync', async () => inSyncEverywhere(admin, topics), 60_000);
+    await admin.disconnect();
   }, 240_000);
 
   it('loses and duplicates nothing when the partition leader is killed in the middle of an acks=all stream', async () => {
